@@ -1,0 +1,286 @@
+//! Catalog search: full text in three languages, filters, stable pagination.
+//!
+//! Text goes through FTS5 (`unicode61`, diacritics removed), so case and
+//! accents never matter. Each word becomes a quoted prefix term — quoting
+//! means no user text is ever read as FTS syntax — with a light plural strip
+//! ("mugs" → `mug*`, "tazas" → `taza*`, "bijoux" → `bijou*`). All words must
+//! match; when that finds nothing, any word may match, best first.
+//!
+//! Cursors are opaque (base64url JSON) and bound to the query that made them.
+//! Price and newest orders page by keyset `(price, seq)` / `seq`, so rows
+//! added while someone pages never shift the pages; relevance pages by offset
+//! with `seq` as the tie-break, which is stable while the catalog is.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use museo_sdk::types::{Page, Product, SortOrder};
+use rusqlite::Connection;
+use rusqlite::types::Value;
+use serde::{Deserialize, Serialize};
+
+use super::catalog::{COLUMNS, row_to_product};
+use crate::error::{ApiError, ApiResult};
+
+/// Default and maximum page sizes.
+pub const DEFAULT_LIMIT: u32 = 20;
+/// Largest page.
+pub const MAX_LIMIT: u32 = 100;
+const MAX_QUERY_CHARS: usize = 200;
+const MAX_TERMS: usize = 12;
+
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "the", "and", "or", "of", "for", "with", "in", "on", "to", "el", "la", "los", "las",
+    "un", "una", "unos", "unas", "y", "o", "de", "del", "con", "para", "por", "en", "le", "les",
+    "une", "des", "du", "et", "ou", "avec", "pour", "au", "aux", "sur",
+];
+
+/// A validated search.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Search {
+    /// Free text.
+    pub text: Option<String>,
+    /// Category slug.
+    pub category: Option<String>,
+    /// Lowest price, minor units.
+    pub price_min: Option<i64>,
+    /// Highest price, minor units.
+    pub price_max: Option<i64>,
+    /// Only in stock.
+    pub in_stock: bool,
+    /// Order.
+    pub sort: SortOrder,
+    /// Page size.
+    pub limit: u32,
+    /// Include drafts (admin).
+    pub include_unpublished: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Cursor {
+    /// Fingerprint of the search that made the cursor.
+    f: String,
+    /// Offset (relevance order).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    o: Option<i64>,
+    /// Last price (price orders).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    p: Option<i64>,
+    /// Last seq (keyset orders).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    s: Option<i64>,
+}
+
+impl Search {
+    fn fingerprint(&self) -> String {
+        let canonical = format!(
+            "{:?}|{:?}|{:?}|{:?}|{}|{:?}|{}",
+            self.text.as_deref().map(str::to_lowercase),
+            self.category,
+            self.price_min,
+            self.price_max,
+            self.in_stock,
+            self.sort,
+            self.include_unpublished
+        );
+        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, canonical.as_bytes());
+        URL_SAFE_NO_PAD.encode(&digest.as_ref()[..9])
+    }
+
+    fn decode_cursor(&self, raw: &str) -> ApiResult<Cursor> {
+        let invalid = || ApiError::field("cursor", "this cursor is invalid or belongs to another search; start again without a cursor");
+        let bytes = URL_SAFE_NO_PAD.decode(raw.trim()).map_err(|_| invalid())?;
+        let cursor: Cursor = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
+        if cursor.f != self.fingerprint() {
+            return Err(invalid());
+        }
+        Ok(cursor)
+    }
+
+    fn encode_cursor(&self, o: Option<i64>, p: Option<i64>, s: Option<i64>) -> String {
+        let cursor = Cursor { f: self.fingerprint(), o, p, s };
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(&cursor).unwrap_or_default())
+    }
+}
+
+/// Turns free text into FTS5 terms; `None` when no searchable word is left.
+pub fn fts_terms(text: &str) -> ApiResult<Option<Vec<String>>> {
+    if text.chars().count() > MAX_QUERY_CHARS {
+        return Err(ApiError::field("q", format!("a search has at most {MAX_QUERY_CHARS} characters")));
+    }
+    let lowered = text.to_lowercase();
+    let words: Vec<&str> = lowered.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let content: Vec<&str> = words.iter().copied().filter(|w| !STOP_WORDS.contains(w)).collect();
+    // A search made only of stop words ("the") still searches for them.
+    let chosen = if content.is_empty() { words } else { content };
+    let terms: Vec<String> = chosen
+        .into_iter()
+        .take(MAX_TERMS)
+        .map(|w| {
+            let n = w.chars().count();
+            let stem = if n > 3 && (w.ends_with('s') || w.ends_with('x')) {
+                &w[..w.len() - 1]
+            } else {
+                w
+            };
+            format!("\"{stem}\"*")
+        })
+        .collect();
+    Ok(if terms.is_empty() { None } else { Some(terms) })
+}
+
+/// Runs a search; `cursor` continues an earlier page.
+pub fn search(conn: &Connection, search: &Search, cursor: Option<&str>, base: &str) -> ApiResult<Page<Product>> {
+    let cursor = cursor.filter(|c| !c.trim().is_empty()).map(|c| search.decode_cursor(c)).transpose()?;
+    let terms = match &search.text {
+        Some(text) => fts_terms(text)?,
+        None => None,
+    };
+    if let Some(terms) = terms {
+        let page = run(conn, search, Some(&terms.join(" AND ")), cursor.as_ref(), base)?;
+        // Nothing with every word: fall back to any word, ranked (first page only,
+        // the fallback's cursors carry the same fingerprint and run the OR query).
+        if page.items.is_empty() && terms.len() > 1 && cursor.is_none() {
+            return run(conn, search, Some(&terms.join(" OR ")), None, base).map(|mut p| {
+                p.next_cursor = p.next_cursor.map(|c| format!("or.{c}"));
+                p
+            });
+        }
+        if cursor.is_some() && page.items.is_empty() {
+            return Ok(page);
+        }
+        return Ok(page);
+    }
+    run(conn, search, None, cursor.as_ref(), base)
+}
+
+/// Continues an OR-fallback page (its cursor starts with `or.`).
+pub fn search_with_cursor(conn: &Connection, s: &Search, cursor: Option<&str>, base: &str) -> ApiResult<Page<Product>> {
+    match cursor.and_then(|c| c.strip_prefix("or.")) {
+        Some(rest) => {
+            let cursor = s.decode_cursor(rest)?;
+            let terms = s.text.as_deref().map(fts_terms).transpose()?.flatten().unwrap_or_default();
+            if terms.is_empty() {
+                return Err(ApiError::field("cursor", "this cursor belongs to another search"));
+            }
+            run(conn, s, Some(&terms.join(" OR ")), Some(&cursor), base).map(|mut p| {
+                p.next_cursor = p.next_cursor.map(|c| format!("or.{c}"));
+                p
+            })
+        }
+        None => search(conn, s, cursor, base),
+    }
+}
+
+fn run(conn: &Connection, s: &Search, fts: Option<&str>, cursor: Option<&Cursor>, base: &str) -> ApiResult<Page<Product>> {
+    let mut sql = String::with_capacity(512);
+    let mut args: Vec<Value> = Vec::new();
+    let relevance = fts.is_some() && s.sort == SortOrder::Relevance;
+    if let Some(fts) = fts {
+        sql.push_str(&format!(
+            "SELECT {COLUMNS}, bm25(products_fts, 10.0, 3.0, 1.0) AS score FROM products_fts \
+             JOIN products p ON p.seq = products_fts.rowid WHERE products_fts MATCH ?"
+        ));
+        args.push(Value::Text(fts.to_owned()));
+    } else {
+        sql.push_str(&format!("SELECT {COLUMNS}, 0.0 AS score FROM products p WHERE 1"));
+    }
+    if !s.include_unpublished {
+        sql.push_str(" AND p.published = 1");
+    }
+    if let Some(category) = &s.category {
+        sql.push_str(" AND p.category = ?");
+        args.push(Value::Text(category.clone()));
+    }
+    if let Some(min) = s.price_min {
+        sql.push_str(" AND p.price_minor >= ?");
+        args.push(Value::Integer(min));
+    }
+    if let Some(max) = s.price_max {
+        sql.push_str(" AND p.price_minor <= ?");
+        args.push(Value::Integer(max));
+    }
+    if s.in_stock {
+        sql.push_str(" AND p.stock > 0");
+    }
+    let mut offset = 0;
+    let order = match (relevance, s.sort) {
+        (true, _) => {
+            offset = cursor.and_then(|c| c.o).unwrap_or(0).max(0);
+            " ORDER BY score, p.seq"
+        }
+        (false, SortOrder::PriceAsc) => {
+            if let Some((p, seq)) = cursor.and_then(|c| c.p.zip(c.s)) {
+                sql.push_str(" AND (p.price_minor, p.seq) > (?, ?)");
+                args.extend([Value::Integer(p), Value::Integer(seq)]);
+            }
+            " ORDER BY p.price_minor, p.seq"
+        }
+        (false, SortOrder::PriceDesc) => {
+            if let Some((p, seq)) = cursor.and_then(|c| c.p.zip(c.s)) {
+                sql.push_str(" AND (p.price_minor, -p.seq) < (?, ?)");
+                args.extend([Value::Integer(p), Value::Integer(-seq)]);
+            }
+            " ORDER BY p.price_minor DESC, p.seq"
+        }
+        // Newest, and relevance without text.
+        (false, _) => {
+            if let Some(seq) = cursor.and_then(|c| c.s) {
+                sql.push_str(" AND p.seq < ?");
+                args.push(Value::Integer(seq));
+            }
+            " ORDER BY p.seq DESC"
+        }
+    };
+    sql.push_str(order);
+    sql.push_str(" LIMIT ? OFFSET ?");
+    args.push(Value::Integer(i64::from(s.limit) + 1));
+    args.push(Value::Integer(offset));
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
+    let mut items = Vec::with_capacity(s.limit as usize + 1);
+    let mut seqs = Vec::with_capacity(s.limit as usize + 1);
+    let mut prices = Vec::with_capacity(s.limit as usize + 1);
+    while let Some(row) = rows.next().map_err(map_fts_error)? {
+        seqs.push(row.get::<_, i64>(0)?);
+        prices.push(row.get::<_, i64>(10)?);
+        items.push(row_to_product(row, base)?);
+    }
+    let more = items.len() > s.limit as usize;
+    items.truncate(s.limit as usize);
+    let next_cursor = more.then(|| {
+        let last = items.len() - 1;
+        if relevance {
+            s.encode_cursor(Some(offset + items.len() as i64), None, None)
+        } else {
+            s.encode_cursor(None, Some(prices[last]), Some(seqs[last]))
+        }
+    });
+    Ok(Page { items, next_cursor })
+}
+
+fn map_fts_error(e: rusqlite::Error) -> ApiError {
+    // Quoted terms cannot be FTS syntax errors; anything here is ours.
+    ApiError::Internal(format!("search: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terms_are_quoted_prefixes_with_plurals_stripped() {
+        let terms = fts_terms("Blue MUGS with Nymphéas").expect("valid").expect("terms");
+        assert_eq!(terms, vec!["\"blue\"*", "\"mug\"*", "\"nymphéa\"*"]);
+    }
+
+    #[test]
+    fn hostile_text_cannot_reach_fts_syntax() {
+        let terms = fts_terms("\" OR * NEAR( ); DROP TABLE products --").expect("valid").expect("terms");
+        for term in &terms {
+            let inner = term.trim_start_matches('"').trim_end_matches("\"*");
+            assert!(inner.chars().all(char::is_alphanumeric), "{term}");
+        }
+        assert!(fts_terms("!!! ???").expect("valid").is_none());
+        assert!(fts_terms(&"a".repeat(201)).is_err());
+    }
+}
