@@ -176,9 +176,11 @@ fn run(conn: &Connection, s: &Search, fts: Option<&str>, cursor: Option<&Cursor>
     let mut args: Vec<Value> = Vec::new();
     let relevance = fts.is_some() && s.sort == SortOrder::Relevance;
     if let Some(fts) = fts {
+        // CROSS JOIN keeps the full-text index as the outer loop: without it the
+        // planner may walk the price index and probe the FTS table per row.
         sql.push_str(&format!(
             "SELECT {COLUMNS}, bm25(products_fts, 10.0, 3.0, 1.0) AS score FROM products_fts \
-             JOIN products p ON p.seq = products_fts.rowid WHERE products_fts MATCH ?"
+             CROSS JOIN products p ON p.seq = products_fts.rowid WHERE products_fts MATCH ?"
         ));
         args.push(Value::Text(fts.to_owned()));
     } else {

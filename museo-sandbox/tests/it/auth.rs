@@ -396,13 +396,14 @@ async fn replayed_jti_is_401() {
 }
 
 #[tokio::test]
-async fn refused_token_is_not_burned() {
-    // A token refused for its scope… is not recorded; but a token that
-    // passed every check and then hit a body error is used up.
+async fn an_authenticated_token_is_used_up_even_if_the_body_is_refused() {
+    // The jti is consumed once the token passes every check, before the body
+    // is read: a token is good for one request, whatever that request holds.
     let s = armed().await;
     let token = s.admin_token(SUBJECT);
     let (status, body) = s.send(reqwest::Method::POST, PRODUCTS, Some(json!({ "sku": "NO-TITLE" })), Some(&token)).await;
     assert_eq!(status, 400, "{body}");
     let (status, body) = s.send(reqwest::Method::POST, PRODUCTS, Some(product("AFTER-400")), Some(&token)).await;
     assert_eq!((status, body["code"].as_str()), (401, Some("token_replayed")), "{body}");
+    assert_eq!(s.count("SELECT count(*) FROM products WHERE sku = 'AFTER-400'"), 0);
 }

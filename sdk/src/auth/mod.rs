@@ -27,8 +27,10 @@
 //!   message ever contains a token or key material.
 //!
 //! Layout: [`keys`] (key pairs, JWKs, service accounts), [`mint`] (issuing),
-//! [`keyset`] (where verifiers get public keys) and [`verify`] (checking).
+//! [`keyset`] (where verifiers get public keys), [`verify`] (checking) and
+//! [`claims`] (what a verified token says).
 
+pub mod claims;
 pub mod keys;
 pub mod keyset;
 pub mod mint;
@@ -36,11 +38,12 @@ pub mod verify;
 
 use std::time::Duration;
 
+pub use claims::Claims;
 pub use jsonwebtoken::jwk::{Jwk, JwkSet};
 pub use keys::{ServiceAccount, SigningAlgorithm, SigningKey, jwk_set};
 pub use keyset::KeySet;
 pub use mint::{Minter, TokenRequest};
-pub use verify::{Claims, Verified, Verifier, VerifyPolicy};
+pub use verify::{Verified, Verifier, VerifyPolicy};
 
 /// The longest lifetime (`exp - iat`) a token may have: minters clamp to it,
 /// verifiers refuse anything longer (plus leeway).
