@@ -39,7 +39,11 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let products: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(100_000);
+    let products: usize = args
+        .next()
+        .map(|a| a.parse())
+        .transpose()?
+        .unwrap_or(100_000);
     let queries: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(2000);
     let dir = tempfile::tempdir()?;
     let mut config = SandboxConfig::dev(dir.path().to_path_buf());
@@ -49,23 +53,38 @@ async fn main() -> anyhow::Result<()> {
     let seeded = started.elapsed();
     let base = sandbox.url.as_str().trim_end_matches('/').to_owned();
     let http = reqwest::Client::new();
-    println!("catalog: {products} products seeded in {:.1} s", seeded.as_secs_f64());
+    println!(
+        "catalog: {products} products seeded in {:.1} s",
+        seeded.as_secs_f64()
+    );
 
     // Warm the page cache and prepared statements, then measure.
     for q in QUERIES {
-        http.get(format!("{base}/v1/products?{q}")).send().await?.error_for_status()?;
+        http.get(format!("{base}/v1/products?{q}"))
+            .send()
+            .await?
+            .error_for_status()?;
     }
     let mut times = Vec::with_capacity(queries);
     let mut by_shape: Vec<Vec<Duration>> = vec![Vec::new(); QUERIES.len()];
     for i in 0..queries {
         let q = QUERIES[i % QUERIES.len()];
         let t = Instant::now();
-        let page: serde_json::Value = http.get(format!("{base}/v1/products?{q}")).send().await?.error_for_status()?.json().await?;
+        let page: serde_json::Value = http
+            .get(format!("{base}/v1/products?{q}"))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
         // Every fourth query also fetches page 2, as a shopper paging would.
         if i % 4 == 0
             && let Some(cursor) = page["next_cursor"].as_str()
         {
-            http.get(format!("{base}/v1/products?{q}&cursor={cursor}")).send().await?.error_for_status()?;
+            http.get(format!("{base}/v1/products?{q}&cursor={cursor}"))
+                .send()
+                .await?
+                .error_for_status()?;
         }
         times.push(t.elapsed());
         by_shape[i % QUERIES.len()].push(t.elapsed());
@@ -74,7 +93,11 @@ async fn main() -> anyhow::Result<()> {
     for (shape, mut samples) in QUERIES.iter().zip(by_shape) {
         samples.sort();
         if !samples.is_empty() {
-            println!("  {shape:<45} p50 {:.2} ms  p99 {:.2} ms", percentile(&samples, 0.5).as_secs_f64() * 1e3, percentile(&samples, 0.99).as_secs_f64() * 1e3);
+            println!(
+                "  {shape:<45} p50 {:.2} ms  p99 {:.2} ms",
+                percentile(&samples, 0.5).as_secs_f64() * 1e3,
+                percentile(&samples, 0.99).as_secs_f64() * 1e3
+            );
         }
     }
     println!(
@@ -86,7 +109,10 @@ async fn main() -> anyhow::Result<()> {
         times.last().copied().unwrap_or_default().as_secs_f64() * 1e3,
     );
 
-    let account = sandbox.dev_account.clone().ok_or_else(|| anyhow::anyhow!("dev account"))?;
+    let account = sandbox
+        .dev_account
+        .clone()
+        .ok_or_else(|| anyhow::anyhow!("dev account"))?;
     let minter = Minter::new(account);
     let batches = 10;
     let mut rows = 0;
@@ -109,7 +135,8 @@ async fn main() -> anyhow::Result<()> {
             })
             .collect();
         let token = minter.one_time(
-            &TokenRequest::new("bench", museo_sdk::config::DEFAULT_ADMIN_AUDIENCE).with_scopes([SCOPE_PRODUCTS_WRITE]),
+            &TokenRequest::new("bench", museo_sdk::config::DEFAULT_ADMIN_AUDIENCE)
+                .with_scopes([SCOPE_PRODUCTS_WRITE]),
         )?;
         let response: serde_json::Value = http
             .post(format!("{base}/v1/admin/products/bulk"))
@@ -120,7 +147,11 @@ async fn main() -> anyhow::Result<()> {
             .error_for_status()?
             .json()
             .await?;
-        anyhow::ensure!(response["failed"] == 0, "bulk batch failed: {}", response["results"][0]);
+        anyhow::ensure!(
+            response["failed"] == 0,
+            "bulk batch failed: {}",
+            response["results"][0]
+        );
         rows += 1000;
     }
     let elapsed = started.elapsed();

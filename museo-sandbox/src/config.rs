@@ -23,9 +23,15 @@ impl std::str::FromStr for AccountRegistration {
             .split_once('=')
             .ok_or_else(|| ConfigError::new("--service-account", "expected ID=JWKS_FILE"))?;
         if id.trim().is_empty() || path.trim().is_empty() {
-            return Err(ConfigError::new("--service-account", "expected ID=JWKS_FILE"));
+            return Err(ConfigError::new(
+                "--service-account",
+                "expected ID=JWKS_FILE",
+            ));
         }
-        Ok(Self { id: id.trim().to_owned(), jwks: PathBuf::from(path.trim()) })
+        Ok(Self {
+            id: id.trim().to_owned(),
+            jwks: PathBuf::from(path.trim()),
+        })
     }
 }
 
@@ -67,7 +73,9 @@ impl SandboxConfig {
 
     /// The database path.
     pub fn db_path(&self) -> PathBuf {
-        self.db.clone().unwrap_or_else(|| self.data_dir.join("museo.db"))
+        self.db
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("museo.db"))
     }
 
     /// Checks the combination of settings.
@@ -89,7 +97,10 @@ impl SandboxConfig {
         if let Some(secret) = &self.link_secret
             && secrecy::ExposeSecret::expose_secret(secret).len() < 32
         {
-            return Err(ConfigError::new(museo_sdk::env::SANDBOX_LINK_SECRET, "must have at least 32 bytes"));
+            return Err(ConfigError::new(
+                museo_sdk::env::SANDBOX_LINK_SECRET,
+                "must have at least 32 bytes",
+            ));
         }
         Ok(())
     }
@@ -109,7 +120,8 @@ pub fn default_listen() -> SocketAddr {
 /// `$XDG_DATA_HOME/museo-sandbox`, else `~/.local/share/museo-sandbox`, else
 /// `./.data/museo-sandbox`. mcp-admin reads dev credentials from the same place.
 pub fn default_data_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os(museo_sdk::env::SANDBOX_DATA_DIR).filter(|d| !d.is_empty()) {
+    if let Some(dir) = std::env::var_os(museo_sdk::env::SANDBOX_DATA_DIR).filter(|d| !d.is_empty())
+    {
         return PathBuf::from(dir);
     }
     if let Some(xdg) = std::env::var_os("XDG_DATA_HOME").filter(|d| !d.is_empty()) {

@@ -34,18 +34,22 @@ pub fn ensure_dev_account(data_dir: &Path) -> anyhow::Result<ServiceAccount> {
         write_private(&path, key.to_pem().expose_secret().as_bytes())?;
         tracing::info!(path = %path.display(), account = DEV_ACCOUNT_ID, "created the dev service account key");
     }
-    ServiceAccount::load(DEV_ACCOUNT_ID, &path).with_context(|| format!("loading {}", path.display()))
+    ServiceAccount::load(DEV_ACCOUNT_ID, &path)
+        .with_context(|| format!("loading {}", path.display()))
 }
 
 /// Loads the payment-link secret, creating it on first use.
 pub fn ensure_link_secret(data_dir: &Path) -> anyhow::Result<SecretString> {
     let path = data_dir.join(LINK_SECRET_FILE);
     if !path.exists() {
-        let bytes: Vec<u8> = (0..2).flat_map(|_| *uuid::Uuid::new_v4().as_bytes()).collect();
+        let bytes: Vec<u8> = (0..2)
+            .flat_map(|_| *uuid::Uuid::new_v4().as_bytes())
+            .collect();
         let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         write_private(&path, hex.as_bytes())?;
     }
-    let secret = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let secret =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     Ok(SecretString::from(secret.trim().to_owned()))
 }
 

@@ -53,17 +53,28 @@ pub enum ApiError {
 impl ApiError {
     /// An invalid field.
     pub fn field(field: &str, message: impl Into<String>) -> Self {
-        Self::Invalid { code: "invalid_field", message: message.into(), field: Some(field.to_owned()) }
+        Self::Invalid {
+            code: "invalid_field",
+            message: message.into(),
+            field: Some(field.to_owned()),
+        }
     }
 
     /// A malformed request as a whole.
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        Self::Invalid { code, message: message.into(), field: None }
+        Self::Invalid {
+            code,
+            message: message.into(),
+            field: None,
+        }
     }
 
     /// A state conflict.
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        Self::Conflict { code, message: message.into() }
+        Self::Conflict {
+            code,
+            message: message.into(),
+        }
     }
 
     /// HTTP status and wire body (without correlation id).
@@ -83,10 +94,21 @@ impl ApiError {
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", None),
         };
         let message = match self {
-            Self::Internal(_) => "something went wrong on our side; quote the correlation id if you report it".to_owned(),
+            Self::Internal(_) => {
+                "something went wrong on our side; quote the correlation id if you report it"
+                    .to_owned()
+            }
             other => other.to_string(),
         };
-        (status, ApiErrorBody { code: code.to_owned(), message, field, correlation_id: None })
+        (
+            status,
+            ApiErrorBody {
+                code: code.to_owned(),
+                message,
+                field,
+                correlation_id: None,
+            },
+        )
     }
 }
 
@@ -117,7 +139,9 @@ impl IntoResponse for ApiError {
                 self.parts().1.code
             );
             if let Ok(value) = HeaderValue::from_str(&challenge) {
-                response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
+                response
+                    .headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, value);
             }
         } else if status == StatusCode::FORBIDDEN {
             response.headers_mut().insert(

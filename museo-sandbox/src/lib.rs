@@ -24,7 +24,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
-use museo_sdk::auth::{JwkSet, KeySet, ServiceAccount, SigningAlgorithm, Verifier, VerifyPolicy, jwk_set};
+use museo_sdk::auth::{
+    JwkSet, KeySet, ServiceAccount, SigningAlgorithm, Verifier, VerifyPolicy, jwk_set,
+};
 use museo_sdk::museo::SCOPE_PRODUCTS_WRITE;
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
@@ -38,7 +40,10 @@ pub const OPENAPI: &str = include_str!("../openapi.json");
 
 /// Opens the database, seeds it, and assembles the shared state for a server
 /// reachable at `local_addr`. Returns the dev account when one is in use.
-pub async fn prepare(config: &SandboxConfig, local_addr: SocketAddr) -> anyhow::Result<(http::AppState, Option<ServiceAccount>)> {
+pub async fn prepare(
+    config: &SandboxConfig,
+    local_addr: SocketAddr,
+) -> anyhow::Result<(http::AppState, Option<ServiceAccount>)> {
     config.validate()?;
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating the data dir {}", config.data_dir.display()))?;
@@ -64,12 +69,24 @@ pub async fn prepare(config: &SandboxConfig, local_addr: SocketAddr) -> anyhow::
     let mut keys = Vec::new();
     let mut owners = HashMap::new();
     for account in &config.service_accounts {
-        let text = std::fs::read_to_string(&account.jwks)
-            .with_context(|| format!("--service-account {}: reading {}", account.id, account.jwks.display()))?;
-        let set: JwkSet = serde_json::from_str(&text)
-            .with_context(|| format!("--service-account {}: {} is not a JWKS", account.id, account.jwks.display()))?;
+        let text = std::fs::read_to_string(&account.jwks).with_context(|| {
+            format!(
+                "--service-account {}: reading {}",
+                account.id,
+                account.jwks.display()
+            )
+        })?;
+        let set: JwkSet = serde_json::from_str(&text).with_context(|| {
+            format!(
+                "--service-account {}: {} is not a JWKS",
+                account.id,
+                account.jwks.display()
+            )
+        })?;
         for key in set.keys {
-            let kid = key.common.key_id.clone().with_context(|| format!("--service-account {}: every key needs a kid", account.id))?;
+            let kid = key.common.key_id.clone().with_context(|| {
+                format!("--service-account {}: every key needs a kid", account.id)
+            })?;
             owners.insert(kid, account.id.clone());
             keys.push(key);
         }
@@ -109,11 +126,17 @@ pub async fn prepare(config: &SandboxConfig, local_addr: SocketAddr) -> anyhow::
 }
 
 /// Serves the API on `listener` until `shutdown` resolves, then drains.
-pub async fn run(config: SandboxConfig, listener: TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+pub async fn run(
+    config: SandboxConfig,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     let (state, _) = prepare(&config, addr).await?;
     tracing::info!(%addr, "Museo API sandbox listening");
-    axum::serve(listener, http::router(state)).with_graceful_shutdown(shutdown).await?;
+    axum::serve(listener, http::router(state))
+        .with_graceful_shutdown(shutdown)
+        .await?;
     Ok(())
 }
 
@@ -147,18 +170,29 @@ impl Drop for RunningSandbox {
 }
 
 /// Starts a sandbox on `127.0.0.1:0` (or the given address) in this process.
-pub async fn spawn(config: SandboxConfig, addr: Option<SocketAddr>) -> anyhow::Result<RunningSandbox> {
-    let listener = TcpListener::bind(addr.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)))).await?;
+pub async fn spawn(
+    config: SandboxConfig,
+    addr: Option<SocketAddr>,
+) -> anyhow::Result<RunningSandbox> {
+    let listener =
+        TcpListener::bind(addr.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)))).await?;
     let local = listener.local_addr()?;
     let (state, dev_account) = prepare(&config, local).await?;
     let url = url::Url::parse(&state.base_url)?;
     let shutdown = CancellationToken::new();
     let token = shutdown.clone();
     let task = tokio::spawn(async move {
-        let serve = axum::serve(listener, http::router(state)).with_graceful_shutdown(token.cancelled_owned());
+        let serve = axum::serve(listener, http::router(state))
+            .with_graceful_shutdown(token.cancelled_owned());
         if let Err(e) = serve.await {
             tracing::error!(error = %e, "sandbox server stopped");
         }
     });
-    Ok(RunningSandbox { url, dev_account, data_dir: config.data_dir, shutdown, task: Some(task) })
+    Ok(RunningSandbox {
+        url,
+        dev_account,
+        data_dir: config.data_dir,
+        shutdown,
+        task: Some(task),
+    })
 }

@@ -49,13 +49,19 @@ async fn main() -> anyhow::Result<()> {
         db: args.db,
         public_url: args.public_url,
         production: args.production,
-        link_secret: std::env::var(env::SANDBOX_LINK_SECRET).ok().map(SecretString::from),
+        link_secret: std::env::var(env::SANDBOX_LINK_SECRET)
+            .ok()
+            .map(SecretString::from),
         service_accounts: args.service_accounts,
         seed_products: args.seed_products,
         admin_audience: args.admin_audience,
     };
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
-    eprintln!("Museo API sandbox on http://{} (data: {})", listener.local_addr()?, config.data_dir.display());
+    eprintln!(
+        "Museo API sandbox on http://{} (data: {})",
+        listener.local_addr()?,
+        config.data_dir.display()
+    );
     museo_sandbox::run(config, listener, shutdown_signal()).await
 }
 
@@ -65,7 +71,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

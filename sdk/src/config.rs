@@ -30,7 +30,10 @@ pub struct ConfigError {
 impl ConfigError {
     /// An error about `key`.
     pub fn new(key: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { key: key.into(), message: message.into() }
+        Self {
+            key: key.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -64,7 +67,11 @@ where
 {
     source
         .var(key)
-        .map(|raw| raw.trim().parse::<T>().map_err(|e| ConfigError::new(key, e.to_string())))
+        .map(|raw| {
+            raw.trim()
+                .parse::<T>()
+                .map_err(|e| ConfigError::new(key, e.to_string()))
+        })
         .transpose()
 }
 
@@ -75,7 +82,10 @@ pub fn env_bool(source: &dyn EnvSource, key: &str) -> Result<Option<bool>, Confi
         .map(|raw| match raw.trim().to_ascii_lowercase().as_str() {
             "1" | "true" | "yes" | "on" => Ok(true),
             "0" | "false" | "no" | "off" => Ok(false),
-            other => Err(ConfigError::new(key, format!("expected true or false, got `{other}`"))),
+            other => Err(ConfigError::new(
+                key,
+                format!("expected true or false, got `{other}`"),
+            )),
         })
         .transpose()
 }
@@ -95,7 +105,7 @@ pub fn parse_toml<T: DeserializeOwned>(text: &str) -> Result<T, ConfigError> {
         let key = e
             .span()
             .and_then(|span| text.get(..span.start))
-            .map(|before| format!("line {}", before.lines().count().max(1)))
+            .map(|before| format!("line {}", before.matches('\n').count() + 1))
             .unwrap_or_else(|| "(file)".to_owned());
         ConfigError::new(key, message)
     })
@@ -158,7 +168,10 @@ impl MuseoConfig {
             None => ("museo.timeout_ms", raw.timeout_ms.unwrap_or(10_000)),
         };
         if !(1..=120_000).contains(&timeout_ms.1) {
-            return Err(ConfigError::new(timeout_ms.0, "must be between 1 and 120000 ms"));
+            return Err(ConfigError::new(
+                timeout_ms.0,
+                "must be between 1 and 120000 ms",
+            ));
         }
         let retries = raw.retries.unwrap_or(2);
         if retries > 10 {
@@ -187,6 +200,23 @@ pub fn parse_http_url(key: &str, raw: &str) -> Result<url::Url, ConfigError> {
     Ok(url)
 }
 
+impl ServiceAccountSource {
+    /// Loads the account's key.
+    pub fn load(&self) -> Result<crate::auth::ServiceAccount, ConfigError> {
+        let loaded = match &self.key {
+            KeySource::File(path) => crate::auth::ServiceAccount::load(self.id.clone(), path),
+            KeySource::Pem(pem) => crate::auth::ServiceAccount::from_pem(self.id.clone(), pem),
+        };
+        loaded.map_err(|e| {
+            let key = match self.key {
+                KeySource::File(_) => env::SERVICE_ACCOUNT_KEY_FILE,
+                KeySource::Pem(_) => env::SERVICE_ACCOUNT_KEY,
+            };
+            ConfigError::new(key, e.to_string())
+        })
+    }
+}
+
 /// Where a service account's private key comes from.
 #[derive(Debug, Clone)]
 pub struct ServiceAccountSource {
@@ -211,7 +241,10 @@ impl ServiceAccountSource {
     /// half of it is.
     pub fn from_env(env: &dyn EnvSource) -> Result<Option<Self>, ConfigError> {
         let id = env.var(env::SERVICE_ACCOUNT_ID);
-        let key = match (env.var(env::SERVICE_ACCOUNT_KEY_FILE), env.var(env::SERVICE_ACCOUNT_KEY)) {
+        let key = match (
+            env.var(env::SERVICE_ACCOUNT_KEY_FILE),
+            env.var(env::SERVICE_ACCOUNT_KEY),
+        ) {
             (Some(path), _) => Some(KeySource::File(PathBuf::from(path))),
             (None, Some(pem)) => Some(KeySource::Pem(SecretString::from(pem))),
             (None, None) => None,
@@ -236,12 +269,18 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
     }
 
     #[test]
     fn env_overrides_file() {
-        let raw = RawMuseoConfig { url: Some("http://file.example".into()), ..Default::default() };
+        let raw = RawMuseoConfig {
+            url: Some("http://file.example".into()),
+            ..Default::default()
+        };
         let cfg = MuseoConfig::resolve(raw, &env(&[(env::MUSEO_API_URL, "https://env.example")]))
             .expect("valid")
             .expect("configured");
@@ -257,17 +296,30 @@ mod tests {
 
     #[test]
     fn errors_name_the_key() {
-        let err = MuseoConfig::resolve(RawMuseoConfig::default(), &env(&[(env::MUSEO_API_URL, "ftp://x")]))
-            .expect_err("ftp refused");
+        let err = MuseoConfig::resolve(
+            RawMuseoConfig::default(),
+            &env(&[(env::MUSEO_API_URL, "ftp://x")]),
+        )
+        .expect_err("ftp refused");
         assert_eq!(err.key, env::MUSEO_API_URL);
         let err = MuseoConfig::resolve(
             RawMuseoConfig::default(),
-            &env(&[(env::MUSEO_API_URL, "http://x"), (env::MUSEO_API_TIMEOUT_MS, "soon")]),
+            &env(&[
+                (env::MUSEO_API_URL, "http://x"),
+                (env::MUSEO_API_TIMEOUT_MS, "soon"),
+            ]),
         )
         .expect_err("not a number");
         assert_eq!(err.key, env::MUSEO_API_TIMEOUT_MS);
-        let raw = RawMuseoConfig { url: Some("http://x".into()), timeout_ms: Some(0), ..Default::default() };
-        assert_eq!(MuseoConfig::resolve(raw, &env(&[])).expect_err("zero").key, "museo.timeout_ms");
+        let raw = RawMuseoConfig {
+            url: Some("http://x".into()),
+            timeout_ms: Some(0),
+            ..Default::default()
+        };
+        assert_eq!(
+            MuseoConfig::resolve(raw, &env(&[])).expect_err("zero").key,
+            "museo.timeout_ms"
+        );
     }
 
     #[test]
@@ -283,8 +335,15 @@ mod tests {
         let err = ServiceAccountSource::from_env(&env(&[(env::SERVICE_ACCOUNT_ID, "svc")]))
             .expect_err("no key");
         assert_eq!(err.key, env::SERVICE_ACCOUNT_KEY_FILE);
-        assert!(ServiceAccountSource::from_env(&env(&[])).expect("ok").is_none());
+        assert!(
+            ServiceAccountSource::from_env(&env(&[]))
+                .expect("ok")
+                .is_none()
+        );
         assert!(env_bool(&env(&[("B", "maybe")]), "B").is_err());
-        assert_eq!(env_bool(&env(&[("B", "YES")]), "B").expect("ok"), Some(true));
+        assert_eq!(
+            env_bool(&env(&[("B", "YES")]), "B").expect("ok"),
+            Some(true)
+        );
     }
 }

@@ -40,9 +40,15 @@ pub fn init(default_filter: &str) {
             .with_writer(std::io::stderr.with_max_level(tracing::Level::TRACE));
         // A second global subscriber (another test in the same process) is not an error.
         let _ = if json {
-            builder.json().flatten_event(true).with_current_span(true).try_init()
+            builder
+                .json()
+                .flatten_event(true)
+                .with_current_span(true)
+                .try_init()
         } else {
-            builder.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).try_init()
+            builder
+                .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+                .try_init()
         };
     });
 }
@@ -59,12 +65,19 @@ impl TraceContext {
     /// A new trace, for a request that arrived without one.
     pub fn new_root() -> Self {
         let trace_id = uuid::Uuid::new_v4().as_u128();
-        Self { trace_id, span_id: new_span_id(), sampled: true }
+        Self {
+            trace_id,
+            span_id: new_span_id(),
+            sampled: true,
+        }
     }
 
     /// The same trace with a new span id, for a call made downstream.
     pub fn child(&self) -> Self {
-        Self { span_id: new_span_id(), ..*self }
+        Self {
+            span_id: new_span_id(),
+            ..*self
+        }
     }
 
     /// Parses a `traceparent` value (`00-<32 hex>-<16 hex>-<2 hex>`). Invalid
@@ -73,8 +86,17 @@ impl TraceContext {
         let mut parts = header.trim().split('-');
         let (version, trace, span, flags) =
             (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-        let hex = |s: &str, len: usize| s.len() == len && s.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
-        if !hex(version, 2) || version == "ff" || !hex(trace, 32) || !hex(span, 16) || !hex(flags, 2) {
+        let hex = |s: &str, len: usize| {
+            s.len() == len
+                && s.bytes()
+                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        };
+        if !hex(version, 2)
+            || version == "ff"
+            || !hex(trace, 32)
+            || !hex(span, 16)
+            || !hex(flags, 2)
+        {
             return None;
         }
         if version == "00" && parts.next().is_some() {
@@ -83,7 +105,11 @@ impl TraceContext {
         let trace_id = u128::from_str_radix(trace, 16).ok().filter(|v| *v != 0)?;
         let span_id = u64::from_str_radix(span, 16).ok().filter(|v| *v != 0)?;
         let sampled = u8::from_str_radix(flags, 16).ok()? & 1 == 1;
-        Some(Self { trace_id, span_id, sampled })
+        Some(Self {
+            trace_id,
+            span_id,
+            sampled,
+        })
     }
 
     /// Reads the context from request headers: `traceparent` first, then an
@@ -97,7 +123,11 @@ impl TraceContext {
             && let Ok(trace_id) = u128::from_str_radix(id, 16)
             && trace_id != 0
         {
-            return Self { trace_id, span_id: new_span_id(), sampled: true };
+            return Self {
+                trace_id,
+                span_id: new_span_id(),
+                sampled: true,
+            };
         }
         Self::new_root()
     }
@@ -122,7 +152,12 @@ impl TraceContext {
 
     /// The `traceparent` header value.
     pub fn traceparent(&self) -> String {
-        format!("00-{:032x}-{:016x}-{:02x}", self.trace_id, self.span_id, u8::from(self.sampled))
+        format!(
+            "00-{:032x}-{:016x}-{:02x}",
+            self.trace_id,
+            self.span_id,
+            u8::from(self.sampled)
+        )
     }
 }
 
@@ -173,7 +208,10 @@ mod tests {
             "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra",
             "garbage",
         ] {
-            assert!(TraceContext::parse(bad).is_none(), "{bad} should be refused");
+            assert!(
+                TraceContext::parse(bad).is_none(),
+                "{bad} should be refused"
+            );
         }
     }
 

@@ -37,9 +37,14 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
     match headers.get(IDEMPOTENCY_KEY) {
         None => Ok(None),
         Some(value) => {
-            let key = value.to_str().map_err(|_| ApiError::bad_request("invalid_header", "Idempotency-Key must be visible ASCII"))?;
+            let key = value.to_str().map_err(|_| {
+                ApiError::bad_request("invalid_header", "Idempotency-Key must be visible ASCII")
+            })?;
             if key.is_empty() || key.len() > 200 {
-                return Err(ApiError::bad_request("invalid_header", "Idempotency-Key must have 1 to 200 characters"));
+                return Err(ApiError::bad_request(
+                    "invalid_header",
+                    "Idempotency-Key must have 1 to 200 characters",
+                ));
             }
             Ok(Some(key.to_owned()))
         }
@@ -70,17 +75,27 @@ where
 }
 
 /// `POST /v1/baskets`.
-pub async fn create(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<(StatusCode, Json<Basket>)> {
+pub async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> ApiResult<(StatusCode, Json<Basket>)> {
     let key = idempotency_key(&headers)?;
     let basket = state
         .db
-        .write(move |tx| once(tx, key.as_deref(), "create_basket", |tx| baskets::get(tx, &baskets::create(tx)?)))
+        .write(move |tx| {
+            once(tx, key.as_deref(), "create_basket", |tx| {
+                baskets::get(tx, &baskets::create(tx)?)
+            })
+        })
         .await?;
     Ok((StatusCode::CREATED, Json(basket)))
 }
 
 /// `GET /v1/baskets/{id}`.
-pub async fn get_basket(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Basket>> {
+pub async fn get_basket(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Basket>> {
     state.db.read(move |c| baskets::get(c, &id)).await.map(Json)
 }
 
@@ -124,7 +139,10 @@ pub async fn set_item(
 }
 
 /// `DELETE /v1/baskets/{id}/items/{product}`.
-pub async fn remove_item(State(state): State<AppState>, ApiPath((id, product)): ApiPath<(String, String)>) -> ApiResult<Json<Basket>> {
+pub async fn remove_item(
+    State(state): State<AppState>,
+    ApiPath((id, product)): ApiPath<(String, String)>,
+) -> ApiResult<Json<Basket>> {
     state
         .db
         .write(move |tx| {
@@ -136,14 +154,27 @@ pub async fn remove_item(State(state): State<AppState>, ApiPath((id, product)): 
 }
 
 /// `POST /v1/baskets/{id}/payment-link`.
-pub async fn payment_link(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> ApiResult<(StatusCode, Json<PaymentLink>)> {
+pub async fn payment_link(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<(StatusCode, Json<PaymentLink>)> {
     let signer = state.signer.clone();
     let base = state.base_url.clone();
-    let link = state.db.write(move |tx| checkout::create_link(tx, &id, &signer, &base)).await?;
+    let link = state
+        .db
+        .write(move |tx| checkout::create_link(tx, &id, &signer, &base))
+        .await?;
     Ok((StatusCode::CREATED, Json(link)))
 }
 
 /// `GET /v1/orders/{id}`.
-pub async fn get_order(State(state): State<AppState>, ApiPath(id): ApiPath<String>) -> ApiResult<Json<Order>> {
-    state.db.read(move |c| checkout::get_order(c, &id)).await.map(|v| Json(v.order))
+pub async fn get_order(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<Json<Order>> {
+    state
+        .db
+        .read(move |c| checkout::get_order(c, &id))
+        .await
+        .map(|v| Json(v.order))
 }

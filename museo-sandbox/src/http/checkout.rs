@@ -71,7 +71,13 @@ fn order_table(view: &OrderView) -> String {
 
 fn error_page(error: &ApiError) -> Response {
     let (status, body) = error.parts();
-    let html = layout("Payment", &format!("<h1>Payment</h1><p class=\"error\">{}</p>", escape(&body.message)));
+    let html = layout(
+        "Payment",
+        &format!(
+            "<h1>Payment</h1><p class=\"error\">{}</p>",
+            escape(&body.message)
+        ),
+    );
     (status, Html(html)).into_response()
 }
 
@@ -81,7 +87,11 @@ pub async fn page(State(state): State<AppState>, ApiPath(token): ApiPath<String>
         Ok(id) => id,
         Err(e) => return error_page(&e),
     };
-    let view = match state.db.read(move |c| checkout::get_order(c, &order_id)).await {
+    let view = match state
+        .db
+        .read(move |c| checkout::get_order(c, &order_id))
+        .await
+    {
         Ok(view) => view,
         Err(e) => return error_page(&e),
     };
@@ -96,7 +106,11 @@ pub async fn page(State(state): State<AppState>, ApiPath(token): ApiPath<String>
             escape(&view.order.total.currency)
         )
     };
-    let body = format!("<h1>Checkout</h1><p class=\"note\">Order {}</p>{}{action}", escape(&view.order.id), order_table(&view));
+    let body = format!(
+        "<h1>Checkout</h1><p class=\"note\">Order {}</p>{}{action}",
+        escape(&view.order.id),
+        order_table(&view)
+    );
     Html(layout("Checkout", &body)).into_response()
 }
 
@@ -121,9 +135,16 @@ pub async fn pay(State(state): State<AppState>, ApiPath(token): ApiPath<String>)
 }
 
 /// `GET /products/{handle}`: a product page, the `url` of every product.
-pub async fn product_page(State(state): State<AppState>, ApiPath(handle): ApiPath<String>) -> Response {
+pub async fn product_page(
+    State(state): State<AppState>,
+    ApiPath(handle): ApiPath<String>,
+) -> Response {
     let base = state.base_url.clone();
-    match state.db.read(move |c| crate::store::catalog::get(c, &handle, false, &base)).await {
+    match state
+        .db
+        .read(move |c| crate::store::catalog::get(c, &handle, false, &base))
+        .await
+    {
         Ok(p) => {
             let attributes: String = p
                 .attributes
@@ -136,7 +157,11 @@ pub async fn product_page(State(state): State<AppState>, ApiPath(handle): ApiPat
                 escape(&p.description.en),
                 escape(&p.price.amount),
                 escape(&p.price.currency),
-                if p.in_stock { format!("{} in stock", p.stock) } else { "out of stock".to_owned() },
+                if p.in_stock {
+                    format!("{} in stock", p.stock)
+                } else {
+                    "out of stock".to_owned()
+                },
                 escape(&p.sku),
                 escape(&p.id)
             );
@@ -150,7 +175,13 @@ pub async fn product_page(State(state): State<AppState>, ApiPath(handle): ApiPat
 pub async fn index_page(state: &AppState) -> String {
     let count = state
         .db
-        .read(|c| Ok(c.query_row("SELECT count(*) FROM products WHERE published = 1", [], |r| r.get::<_, i64>(0))?))
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT count(*) FROM products WHERE published = 1",
+                [],
+                |r| r.get::<_, i64>(0),
+            )?)
+        })
         .await
         .unwrap_or(0);
     layout(

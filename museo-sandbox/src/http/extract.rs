@@ -31,9 +31,10 @@ impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection.status() {
             StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge(0),
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => {
-                ApiError::bad_request("unsupported_media_type", "send the body as JSON with `Content-Type: application/json`")
-            }
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::bad_request(
+                "unsupported_media_type",
+                "send the body as JSON with `Content-Type: application/json`",
+            ),
             _ => ApiError::bad_request("invalid_json", rejection.body_text()),
         }
     }
@@ -55,7 +56,9 @@ impl From<PathRejection> for ApiError {
 /// `X-Request-Id` or new, stored in the request's extensions, recorded on a
 /// span, echoed in the response headers and in every JSON error body.
 pub async fn correlate(mut request: Request, next: Next) -> Response {
-    let ctx = TraceContext::from_headers(|name| request.headers().get(name).and_then(|v| v.to_str().ok()));
+    let ctx = TraceContext::from_headers(|name| {
+        request.headers().get(name).and_then(|v| v.to_str().ok())
+    });
     request.extensions_mut().insert(ctx);
     let span = tracing::info_span!(
         "request",
@@ -101,7 +104,14 @@ pub struct Ctx(pub TraceContext);
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Ctx(parts.extensions.get::<TraceContext>().copied().unwrap_or_else(TraceContext::new_root)))
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Ctx(parts
+            .extensions
+            .get::<TraceContext>()
+            .copied()
+            .unwrap_or_else(TraceContext::new_root)))
     }
 }

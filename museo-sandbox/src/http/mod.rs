@@ -56,11 +56,22 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/baskets", post(baskets::create))
         .route("/v1/baskets/{basket}", get(baskets::get_basket))
         .route("/v1/baskets/{basket}/items", post(baskets::add_item))
-        .route("/v1/baskets/{basket}/items/{product}", axum::routing::put(baskets::set_item).delete(baskets::remove_item))
-        .route("/v1/baskets/{basket}/payment-link", post(baskets::payment_link))
+        .route(
+            "/v1/baskets/{basket}/items/{product}",
+            axum::routing::put(baskets::set_item).delete(baskets::remove_item),
+        )
+        .route(
+            "/v1/baskets/{basket}/payment-link",
+            post(baskets::payment_link),
+        )
         .route("/v1/orders/{order}", get(baskets::get_order))
         .route("/v1/admin/products", post(admin::create).get(admin::list))
-        .route("/v1/admin/products/{reference}", get(admin::get_product).patch(admin::update).delete(admin::delete))
+        .route(
+            "/v1/admin/products/{reference}",
+            get(admin::get_product)
+                .patch(admin::update)
+                .delete(admin::delete),
+        )
         .route("/v1/admin/audit", get(admin::audit))
         .route("/products/{handle}", get(checkout::product_page))
         .route("/checkout/{token}", get(checkout::page))
@@ -73,9 +84,19 @@ pub fn router(state: AppState) -> Router {
 }
 
 async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
-    match state.db.read(|c| Ok(c.query_row("SELECT count(*) FROM products", [], |r| r.get::<_, i64>(0))?)).await {
-        Ok(products) => (StatusCode::OK, axum::Json(serde_json::json!({ "status": "ok", "products": products }))),
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({ "status": "unavailable" }))),
+    match state
+        .db
+        .read(|c| Ok(c.query_row("SELECT count(*) FROM products", [], |r| r.get::<_, i64>(0))?))
+        .await
+    {
+        Ok(products) => (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({ "status": "ok", "products": products })),
+        ),
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(serde_json::json!({ "status": "unavailable" })),
+        ),
     }
 }
 

@@ -11,7 +11,8 @@
 use std::collections::HashSet;
 
 use museo_sdk::types::{
-    ApiErrorBody, BulkItemResult, BulkMode, BulkOutcome, BulkRequest, BulkResponse, ProductInput, ProductPatch,
+    ApiErrorBody, BulkItemResult, BulkMode, BulkOutcome, BulkRequest, BulkResponse, ProductInput,
+    ProductPatch,
 };
 use rusqlite::{Connection, params};
 
@@ -25,10 +26,15 @@ pub const MAX_BULK_ITEMS: usize = 1000;
 /// Records a token id as used; a second use is refused.
 pub fn consume_jti(tx: &Connection, jti: &str, exp: i64) -> ApiResult<()> {
     if jti.is_empty() || jti.len() > 200 {
-        return Err(ApiError::Auth(museo_sdk::auth::AuthError::Malformed("jti must have 1 to 200 characters".into())));
+        return Err(ApiError::Auth(museo_sdk::auth::AuthError::Malformed(
+            "jti must have 1 to 200 characters".into(),
+        )));
     }
-    tx.prepare_cached("DELETE FROM used_jti WHERE exp < ?1")?.execute([now().as_second() - 300])?;
-    let inserted = tx.prepare_cached("INSERT OR IGNORE INTO used_jti (jti, exp) VALUES (?1, ?2)")?.execute(params![jti, exp])?;
+    tx.prepare_cached("DELETE FROM used_jti WHERE exp < ?1")?
+        .execute([now().as_second() - 300])?;
+    let inserted = tx
+        .prepare_cached("INSERT OR IGNORE INTO used_jti (jti, exp) VALUES (?1, ?2)")?
+        .execute(params![jti, exp])?;
     if inserted == 0 {
         return Err(ApiError::Replayed);
     }
@@ -47,7 +53,13 @@ pub struct Actor {
 }
 
 /// Appends an audit entry.
-pub fn audit(tx: &Connection, actor: &Actor, action: &str, target: &str, details: serde_json::Value) -> ApiResult<()> {
+pub fn audit(
+    tx: &Connection,
+    actor: &Actor,
+    action: &str,
+    target: &str,
+    details: serde_json::Value,
+) -> ApiResult<()> {
     tx.prepare_cached(
         "INSERT INTO audit_log (at, actor, on_behalf_of, action, target, details, correlation_id) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -106,37 +118,62 @@ pub fn audit_entries(conn: &Connection, limit: u32) -> ApiResult<Vec<AuditEntry>
 }
 
 /// Applies a bulk request inside the caller's transaction.
-pub fn bulk(tx: &Connection, request: BulkRequest, actor: &Actor, base: &str) -> ApiResult<BulkResponse> {
+pub fn bulk(
+    tx: &Connection,
+    request: BulkRequest,
+    actor: &Actor,
+    base: &str,
+) -> ApiResult<BulkResponse> {
     if request.items.is_empty() {
         return Err(ApiError::field("items", "send at least one item"));
     }
     if request.items.len() > MAX_BULK_ITEMS {
-        return Err(ApiError::field("items", format!("at most {MAX_BULK_ITEMS} items per request; split the batch")));
+        return Err(ApiError::field(
+            "items",
+            format!("at most {MAX_BULK_ITEMS} items per request; split the batch"),
+        ));
     }
     tx.execute_batch("SAVEPOINT bulk")?;
     let mut seen = HashSet::new();
     let mut results = Vec::with_capacity(request.items.len());
     for (index, item) in request.items.into_iter().enumerate() {
-        let sku = item.sku.clone().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        let sku = item
+            .sku
+            .clone()
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty());
         let outcome = match &sku {
             Some(sku) if !seen.insert(sku.to_ascii_uppercase()) => Err(ApiError::conflict(
                 "duplicate_in_request",
                 format!("SKU `{sku}` appears earlier in this request; each SKU once per request"),
             )),
-            None if request.mode == BulkMode::Upsert => {
-                Err(ApiError::field("sku", "upserts match products by SKU, so every item needs one"))
-            }
+            None if request.mode == BulkMode::Upsert => Err(ApiError::field(
+                "sku",
+                "upserts match products by SKU, so every item needs one",
+            )),
             _ => apply_item(tx, item, request.mode, base),
         };
         results.push(match outcome {
-            Ok((outcome, id)) => BulkItemResult { index, sku, outcome, id: Some(id), error: None },
+            Ok((outcome, id)) => BulkItemResult {
+                index,
+                sku,
+                outcome,
+                id: Some(id),
+                error: None,
+            },
             Err(ApiError::Internal(e)) => {
                 tx.execute_batch("ROLLBACK TO bulk; RELEASE bulk")?;
                 return Err(ApiError::Internal(e));
             }
             Err(e) => {
                 let (_, body) = e.parts();
-                BulkItemResult { index, sku, outcome: BulkOutcome::Failed, id: None, error: Some(body) }
+                BulkItemResult {
+                    index,
+                    sku,
+                    outcome: BulkOutcome::Failed,
+                    id: None,
+                    error: Some(body),
+                }
             }
         });
     }
@@ -167,7 +204,12 @@ pub fn bulk(tx: &Connection, request: BulkRequest, actor: &Actor, base: &str) ->
     Ok(response)
 }
 
-fn apply_item(tx: &Connection, item: ProductInput, mode: BulkMode, base: &str) -> ApiResult<(BulkOutcome, String)> {
+fn apply_item(
+    tx: &Connection,
+    item: ProductInput,
+    mode: BulkMode,
+    base: &str,
+) -> ApiResult<(BulkOutcome, String)> {
     let valid = catalog::validate(item.clone())?;
     tx.execute_batch("SAVEPOINT item")?;
     let result = (|| {
@@ -178,7 +220,10 @@ fn apply_item(tx: &Connection, item: ProductInput, mode: BulkMode, base: &str) -
         match (existing, mode) {
             (Some(_), BulkMode::Create) => Err(ApiError::conflict(
                 "sku_taken",
-                format!("SKU `{}` already exists; use mode `upsert` to update it", valid.sku.clone().unwrap_or_default()),
+                format!(
+                    "SKU `{}` already exists; use mode `upsert` to update it",
+                    valid.sku.clone().unwrap_or_default()
+                ),
             )),
             (Some(seq), BulkMode::Upsert) => {
                 let patch = ProductPatch {
@@ -187,21 +232,42 @@ fn apply_item(tx: &Connection, item: ProductInput, mode: BulkMode, base: &str) -
                     title: Some(item.title),
                     description: Some(item.description),
                     price: Some(item.price),
-                    stock: if item.variants.is_empty() { item.stock } else { None },
+                    stock: if item.variants.is_empty() {
+                        item.stock
+                    } else {
+                        None
+                    },
                     category: item.category,
                     tags: Some(item.tags),
                     attributes: Some(item.attributes),
                     images: Some(item.images),
-                    variants: if item.variants.is_empty() { None } else { Some(item.variants) },
+                    variants: if item.variants.is_empty() {
+                        None
+                    } else {
+                        Some(item.variants)
+                    },
                     published: item.published,
                 };
                 let changed = catalog::update(tx, seq, patch, base)?;
-                let id: String = tx.query_row("SELECT id FROM products WHERE seq = ?1", [seq], |r| r.get(0))?;
-                Ok((if changed { BulkOutcome::Updated } else { BulkOutcome::Unchanged }, id))
+                let id: String =
+                    tx.query_row("SELECT id FROM products WHERE seq = ?1", [seq], |r| {
+                        r.get(0)
+                    })?;
+                Ok((
+                    if changed {
+                        BulkOutcome::Updated
+                    } else {
+                        BulkOutcome::Unchanged
+                    },
+                    id,
+                ))
             }
             (None, _) => {
                 let seq = catalog::insert(tx, &valid, None)?;
-                let id: String = tx.query_row("SELECT id FROM products WHERE seq = ?1", [seq], |r| r.get(0))?;
+                let id: String =
+                    tx.query_row("SELECT id FROM products WHERE seq = ?1", [seq], |r| {
+                        r.get(0)
+                    })?;
                 Ok((BulkOutcome::Created, id))
             }
         }

@@ -30,21 +30,32 @@ pub fn create(tx: &Connection) -> ApiResult<String> {
 }
 
 fn not_found(id: &str) -> ApiError {
-    ApiError::NotFound(format!("no basket `{}`; create one first", truncate(id, 80)))
+    ApiError::NotFound(format!(
+        "no basket `{}`; create one first",
+        truncate(id, 80)
+    ))
 }
 
 /// Reads a basket with its lines and total.
 pub fn get(conn: &Connection, id: &str) -> ApiResult<Basket> {
     let head = conn
-        .prepare_cached("SELECT currency, status, created_at, updated_at FROM baskets WHERE id = ?1")?
+        .prepare_cached(
+            "SELECT currency, status, created_at, updated_at FROM baskets WHERE id = ?1",
+        )?
         .query_row([id], |r| {
-            Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+            Ok((
+                r.get::<_, Option<String>>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
         })
         .optional()?;
     let Some((currency, status, created_at, updated_at)) = head else {
         return Err(not_found(id));
     };
-    let currency = Currency::parse(currency.as_deref().unwrap_or("EUR")).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let currency = Currency::parse(currency.as_deref().unwrap_or("EUR"))
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     let mut stmt = conn.prepare_cached(
         "SELECT p.id, p.sku, p.title_en, p.title_es, p.title_fr, i.quantity, p.price_minor, p.stock \
          FROM basket_items i JOIN products p ON p.seq = i.product_seq WHERE i.basket_id = ?1 ORDER BY i.position",
@@ -59,7 +70,11 @@ pub fn get(conn: &Connection, id: &str) -> ApiResult<Basket> {
                 BasketLine {
                     product_id: r.get(0)?,
                     sku: r.get(1)?,
-                    title: Localized { en: r.get(2)?, es: r.get(3)?, fr: r.get(4)? },
+                    title: Localized {
+                        en: r.get(2)?,
+                        es: r.get(3)?,
+                        fr: r.get(4)?,
+                    },
                     quantity,
                     unit_price: Money::from_minor(unit, currency),
                     line_total: Money::from_minor(unit * quantity, currency),
@@ -91,7 +106,9 @@ pub fn get(conn: &Connection, id: &str) -> ApiResult<Basket> {
 fn open_basket(tx: &Connection, id: &str) -> ApiResult<Option<String>> {
     let row = tx
         .prepare_cached("SELECT status, currency FROM baskets WHERE id = ?1")?
-        .query_row([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))
+        .query_row([id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+        })
         .optional()?;
     match row {
         None => Err(not_found(id)),
@@ -107,7 +124,10 @@ fn open_basket(tx: &Connection, id: &str) -> ApiResult<Option<String>> {
 pub fn check_quantity(quantity: i64, allow_zero: bool) -> ApiResult<()> {
     let min = i64::from(!allow_zero);
     if !(min..=MAX_LINE_QUANTITY).contains(&quantity) {
-        return Err(ApiError::field("quantity", format!("quantity must be between {min} and {MAX_LINE_QUANTITY}")));
+        return Err(ApiError::field(
+            "quantity",
+            format!("quantity must be between {min} and {MAX_LINE_QUANTITY}"),
+        ));
     }
     Ok(())
 }
@@ -120,15 +140,25 @@ struct ProductStock {
 }
 
 fn product_for_basket(tx: &Connection, reference: &str) -> ApiResult<ProductStock> {
-    let seq = find_seq(tx, reference, false)?.ok_or_else(|| super::catalog::not_found(reference))?;
-    Ok(tx.prepare_cached("SELECT seq, sku, stock, currency FROM products WHERE seq = ?1")?.query_row([seq], |r| {
-        Ok(ProductStock { seq: r.get(0)?, sku: r.get(1)?, stock: r.get(2)?, currency: r.get(3)? })
-    })?)
+    let seq =
+        find_seq(tx, reference, false)?.ok_or_else(|| super::catalog::not_found(reference))?;
+    Ok(tx
+        .prepare_cached("SELECT seq, sku, stock, currency FROM products WHERE seq = ?1")?
+        .query_row([seq], |r| {
+            Ok(ProductStock {
+                seq: r.get(0)?,
+                sku: r.get(1)?,
+                stock: r.get(2)?,
+                currency: r.get(3)?,
+            })
+        })?)
 }
 
 fn current_quantity(tx: &Connection, basket: &str, seq: i64) -> ApiResult<i64> {
     Ok(tx
-        .prepare_cached("SELECT quantity FROM basket_items WHERE basket_id = ?1 AND product_seq = ?2")?
+        .prepare_cached(
+            "SELECT quantity FROM basket_items WHERE basket_id = ?1 AND product_seq = ?2",
+        )?
         .query_row(params![basket, seq], |r| r.get(0))
         .optional()?
         .unwrap_or(0))
@@ -140,20 +170,32 @@ fn stock_error(product: &ProductStock, wanted: i64) -> ApiError {
     } else {
         ApiError::conflict(
             "insufficient_stock",
-            format!("only {} of {} in stock; the basket would hold {wanted}", product.stock, product.sku),
+            format!(
+                "only {} of {} in stock; the basket would hold {wanted}",
+                product.stock, product.sku
+            ),
         )
     }
 }
 
 /// Sets the quantity of a product's line to `quantity` (0 removes it),
 /// checking stock when it grows. `add` adds to the current quantity instead.
-pub fn set_line(tx: &Connection, basket: &str, reference: &str, quantity: i64, add: bool) -> ApiResult<()> {
+pub fn set_line(
+    tx: &Connection,
+    basket: &str,
+    reference: &str,
+    quantity: i64,
+    add: bool,
+) -> ApiResult<()> {
     let currency = open_basket(tx, basket)?;
     let product = product_for_basket(tx, reference)?;
     let current = current_quantity(tx, basket, product.seq)?;
     let target = if add { current + quantity } else { quantity };
     if target > MAX_LINE_QUANTITY {
-        return Err(ApiError::field("quantity", format!("a basket holds at most {MAX_LINE_QUANTITY} of one product")));
+        return Err(ApiError::field(
+            "quantity",
+            format!("a basket holds at most {MAX_LINE_QUANTITY} of one product"),
+        ));
     }
     if target > current && target > product.stock {
         return Err(stock_error(&product, target));
@@ -163,15 +205,28 @@ pub fn set_line(tx: &Connection, basket: &str, reference: &str, quantity: i64, a
     {
         return Err(ApiError::conflict(
             "currency_mismatch",
-            format!("this basket is in {currency} and {} is priced in {}", product.sku, product.currency),
+            format!(
+                "this basket is in {currency} and {} is priced in {}",
+                product.sku, product.currency
+            ),
         ));
     }
     if target == 0 {
-        tx.execute("DELETE FROM basket_items WHERE basket_id = ?1 AND product_seq = ?2", params![basket, product.seq])?;
+        tx.execute(
+            "DELETE FROM basket_items WHERE basket_id = ?1 AND product_seq = ?2",
+            params![basket, product.seq],
+        )?;
     } else if current == 0 {
-        let lines: i64 = tx.query_row("SELECT count(*) FROM basket_items WHERE basket_id = ?1", [basket], |r| r.get(0))?;
+        let lines: i64 = tx.query_row(
+            "SELECT count(*) FROM basket_items WHERE basket_id = ?1",
+            [basket],
+            |r| r.get(0),
+        )?;
         if lines >= MAX_LINES {
-            return Err(ApiError::conflict("basket_full", format!("a basket holds at most {MAX_LINES} different products")));
+            return Err(ApiError::conflict(
+                "basket_full",
+                format!("a basket holds at most {MAX_LINES} different products"),
+            ));
         }
         tx.execute(
             "INSERT INTO basket_items (basket_id, product_seq, quantity, position) \
@@ -184,8 +239,16 @@ pub fn set_line(tx: &Connection, basket: &str, reference: &str, quantity: i64, a
             params![basket, product.seq, target],
         )?;
     }
-    let remaining: i64 = tx.query_row("SELECT count(*) FROM basket_items WHERE basket_id = ?1", [basket], |r| r.get(0))?;
-    let currency = if remaining == 0 { None } else { Some(product.currency) };
+    let remaining: i64 = tx.query_row(
+        "SELECT count(*) FROM basket_items WHERE basket_id = ?1",
+        [basket],
+        |r| r.get(0),
+    )?;
+    let currency = if remaining == 0 {
+        None
+    } else {
+        Some(product.currency)
+    };
     tx.execute(
         "UPDATE baskets SET currency = ?2, updated_at = ?3 WHERE id = ?1",
         params![basket, currency, now().to_string()],

@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 
 use museo_sdk::types::{
-    Category, Currency, Localized, Money, Product, ProductInput, ProductPatch, Variant, VariantInput,
+    Category, Currency, Localized, Money, Product, ProductInput, ProductPatch, Variant,
+    VariantInput,
 };
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
@@ -40,8 +41,16 @@ pub fn row_to_product(row: &Row<'_>, base: &str) -> rusqlite::Result<Product> {
         sku: row.get(2)?,
         url: format!("{}/products/{handle}", base.trim_end_matches('/')),
         handle,
-        title: Localized { en: row.get(4)?, es: row.get(5)?, fr: row.get(6)? },
-        description: Localized { en: row.get(7)?, es: row.get(8)?, fr: row.get(9)? },
+        title: Localized {
+            en: row.get(4)?,
+            es: row.get(5)?,
+            fr: row.get(6)?,
+        },
+        description: Localized {
+            en: row.get(7)?,
+            es: row.get(8)?,
+            fr: row.get(9)?,
+        },
         price: Money::from_minor(row.get(10)?, currency),
         stock,
         in_stock: stock > 0,
@@ -57,13 +66,19 @@ pub fn row_to_product(row: &Row<'_>, base: &str) -> rusqlite::Result<Product> {
 }
 
 /// Finds a product's `seq` by id, SKU (case-insensitive) or handle.
-pub fn find_seq(conn: &Connection, reference: &str, include_unpublished: bool) -> ApiResult<Option<i64>> {
+pub fn find_seq(
+    conn: &Connection,
+    reference: &str,
+    include_unpublished: bool,
+) -> ApiResult<Option<i64>> {
     let reference = reference.trim();
     let mut stmt = conn.prepare_cached(
         "SELECT seq FROM products WHERE (id = ?1 OR sku = ?1 OR handle = ?1) \
          AND (published = 1 OR ?2) ORDER BY id = ?1 DESC, sku = ?1 DESC LIMIT 1",
     )?;
-    Ok(stmt.query_row(params![reference, include_unpublished], |r| r.get(0)).optional()?)
+    Ok(stmt
+        .query_row(params![reference, include_unpublished], |r| r.get(0))
+        .optional()?)
 }
 
 /// Reads a product by `seq`.
@@ -74,7 +89,12 @@ pub fn by_seq(conn: &Connection, seq: i64, base: &str) -> ApiResult<Product> {
 }
 
 /// Reads a product by id, SKU or handle, or says it does not exist.
-pub fn get(conn: &Connection, reference: &str, include_unpublished: bool, base: &str) -> ApiResult<Product> {
+pub fn get(
+    conn: &Connection,
+    reference: &str,
+    include_unpublished: bool,
+    base: &str,
+) -> ApiResult<Product> {
     match find_seq(conn, reference, include_unpublished)? {
         Some(seq) => by_seq(conn, seq, base),
         None => Err(not_found(reference)),
@@ -108,7 +128,11 @@ pub fn categories(conn: &Connection) -> ApiResult<Vec<Category>> {
     let rows = stmt.query_map([], |r| {
         Ok(Category {
             slug: r.get(0)?,
-            name: Localized { en: r.get(1)?, es: r.get(2)?, fr: r.get(3)? },
+            name: Localized {
+                en: r.get(1)?,
+                es: r.get(2)?,
+                fr: r.get(3)?,
+            },
             product_count: r.get(4)?,
         })
     })?;
@@ -148,16 +172,25 @@ pub struct ValidProduct {
 
 /// Checks a product input and converts it to storage units.
 pub fn validate(input: ProductInput) -> ApiResult<ValidProduct> {
-    let sku = input.sku.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let sku = input
+        .sku
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty());
     if let Some(sku) = &sku {
         validate_sku("sku", sku)?;
     }
-    let handle = input.handle.map(|h| h.trim().to_owned()).filter(|h| !h.is_empty());
+    let handle = input
+        .handle
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty());
     if let Some(handle) = &handle {
         validate_handle(handle)?;
     }
     if input.title.is_empty() {
-        return Err(ApiError::field("title", "a title is required in at least one language (en, es or fr)"));
+        return Err(ApiError::field(
+            "title",
+            "a title is required in at least one language (en, es or fr)",
+        ));
     }
     let title = input.title.filled();
     check_text("title", &title, 200)?;
@@ -166,14 +199,21 @@ pub fn validate(input: ProductInput) -> ApiResult<ValidProduct> {
     let (price_minor, currency) = validate_price("price", &input.price)?;
     let stock = input.stock.unwrap_or(0);
     validate_stock("stock", stock)?;
-    let category = input.category.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
+    let category = input
+        .category
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty());
     let category = category.unwrap_or_else(|| "uncategorised".to_owned());
     validate_slug("category", &category)?;
     let tags = clean_list("tags", input.tags, 50, 60)?;
     let images = clean_list("images", input.images, 20, 500)?;
     let attributes = clean_attributes(input.attributes)?;
     let variants = validate_variants(input.variants, currency)?;
-    let stock = if variants.is_empty() { stock } else { variants.iter().map(|v| v.stock).sum() };
+    let stock = if variants.is_empty() {
+        stock
+    } else {
+        variants.iter().map(|v| v.stock).sum()
+    };
     Ok(ValidProduct {
         sku,
         handle,
@@ -203,14 +243,20 @@ fn validate_variants(inputs: Vec<VariantInput>, currency: Currency) -> ApiResult
             let field = format!("variants[{i}]");
             validate_sku(&format!("{field}.sku"), v.sku.trim())?;
             if !seen.insert(v.sku.trim().to_ascii_uppercase()) {
-                return Err(ApiError::field(&format!("{field}.sku"), "duplicate variant SKU"));
+                return Err(ApiError::field(
+                    &format!("{field}.sku"),
+                    "duplicate variant SKU",
+                ));
             }
             validate_stock(&format!("{field}.stock"), v.stock)?;
             let price = match &v.price {
                 Some(price) => {
                     let (minor, cur) = validate_price(&format!("{field}.price"), price)?;
                     if cur != currency {
-                        return Err(ApiError::field(&format!("{field}.price"), "a variant's currency must be the product's"));
+                        return Err(ApiError::field(
+                            &format!("{field}.price"),
+                            "a variant's currency must be the product's",
+                        ));
                     }
                     Some(Money::from_minor(minor, cur))
                 }
@@ -230,10 +276,19 @@ fn validate_variants(inputs: Vec<VariantInput>, currency: Currency) -> ApiResult
 fn check_text(field: &str, text: &Localized, max: usize) -> ApiResult<()> {
     for (lang, value) in [("en", &text.en), ("es", &text.es), ("fr", &text.fr)] {
         if value.chars().count() > max {
-            return Err(ApiError::field(&format!("{field}.{lang}"), format!("at most {max} characters")));
+            return Err(ApiError::field(
+                &format!("{field}.{lang}"),
+                format!("at most {max} characters"),
+            ));
         }
-        if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-            return Err(ApiError::field(&format!("{field}.{lang}"), "control characters are not allowed"));
+        if value
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+        {
+            return Err(ApiError::field(
+                &format!("{field}.{lang}"),
+                "control characters are not allowed",
+            ));
         }
     }
     Ok(())
@@ -241,12 +296,17 @@ fn check_text(field: &str, text: &Localized, max: usize) -> ApiResult<()> {
 
 /// Validates a money amount for a price: a known currency, > 0, bounded.
 pub fn validate_price(field: &str, price: &Money) -> ApiResult<(i64, Currency)> {
-    let (minor, currency) = price.to_minor().map_err(|e| ApiError::field(field, e.to_string()))?;
+    let (minor, currency) = price
+        .to_minor()
+        .map_err(|e| ApiError::field(field, e.to_string()))?;
     if minor <= 0 {
         return Err(ApiError::field(field, "a price must be greater than zero"));
     }
     if minor > MAX_PRICE_MINOR {
-        return Err(ApiError::field(field, "that price is beyond what the shop accepts"));
+        return Err(ApiError::field(
+            field,
+            "that price is beyond what the shop accepts",
+        ));
     }
     Ok((minor, currency))
 }
@@ -254,7 +314,10 @@ pub fn validate_price(field: &str, price: &Money) -> ApiResult<(i64, Currency)> 
 /// Validates a stock level: 0 ≤ stock ≤ [`MAX_STOCK`].
 pub fn validate_stock(field: &str, stock: i64) -> ApiResult<()> {
     if !(0..=MAX_STOCK).contains(&stock) {
-        return Err(ApiError::field(field, format!("stock must be between 0 and {MAX_STOCK}")));
+        return Err(ApiError::field(
+            field,
+            format!("stock must be between 0 and {MAX_STOCK}"),
+        ));
     }
     Ok(())
 }
@@ -264,8 +327,17 @@ pub fn validate_sku(field: &str, sku: &str) -> ApiResult<()> {
     let ok = !sku.is_empty()
         && sku.len() <= 64
         && sku.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && sku.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if ok { Ok(()) } else { Err(ApiError::field(field, "a SKU has 1 to 64 characters among A-Z, 0-9, '.', '_' and '-'")) }
+        && sku
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::field(
+            field,
+            "a SKU has 1 to 64 characters among A-Z, 0-9, '.', '_' and '-'",
+        ))
+    }
 }
 
 fn validate_handle(handle: &str) -> ApiResult<()> {
@@ -275,19 +347,42 @@ fn validate_handle(handle: &str) -> ApiResult<()> {
 fn validate_slug(field: &str, slug: &str) -> ApiResult<()> {
     let ok = !slug.is_empty()
         && slug.len() <= 100
-        && slug.split('-').all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
-    if ok { Ok(()) } else { Err(ApiError::field(field, "use lowercase letters, digits and single dashes (e.g. `tote-bags`)")) }
+        && slug.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::field(
+            field,
+            "use lowercase letters, digits and single dashes (e.g. `tote-bags`)",
+        ))
+    }
 }
 
-fn clean_list(field: &str, items: Vec<String>, max_items: usize, max_len: usize) -> ApiResult<Vec<String>> {
+fn clean_list(
+    field: &str,
+    items: Vec<String>,
+    max_items: usize,
+    max_len: usize,
+) -> ApiResult<Vec<String>> {
     if items.len() > max_items {
-        return Err(ApiError::field(field, format!("at most {max_items} entries")));
+        return Err(ApiError::field(
+            field,
+            format!("at most {max_items} entries"),
+        ));
     }
     let mut out: Vec<String> = Vec::with_capacity(items.len());
     for item in items {
         let item = item.trim().to_owned();
         if item.chars().count() > max_len {
-            return Err(ApiError::field(field, format!("each entry has at most {max_len} characters")));
+            return Err(ApiError::field(
+                field,
+                format!("each entry has at most {max_len} characters"),
+            ));
         }
         if !item.is_empty() && !out.contains(&item) {
             out.push(item);
@@ -304,7 +399,10 @@ fn clean_attributes(attributes: BTreeMap<String, String>) -> ApiResult<BTreeMap<
     for (key, value) in attributes {
         let key = key.trim().to_lowercase();
         if key.is_empty() || key.len() > 60 || value.chars().count() > 500 {
-            return Err(ApiError::field("attributes", "keys have 1 to 60 characters and values at most 500"));
+            return Err(ApiError::field(
+                "attributes",
+                "keys have 1 to 60 characters and values at most 500",
+            ));
         }
         out.insert(key, value.trim().to_owned());
     }
@@ -324,7 +422,11 @@ pub fn slugify(text: &str) -> String {
     let slug = slug.trim_end_matches('-');
     let slug: String = slug.chars().take(80).collect();
     let slug = slug.trim_end_matches('-').to_owned();
-    if slug.is_empty() { "product".to_owned() } else { slug }
+    if slug.is_empty() {
+        "product".to_owned()
+    } else {
+        slug
+    }
 }
 
 fn fold_accent(c: char) -> impl Iterator<Item = char> {
@@ -359,13 +461,20 @@ fn ensure_category(tx: &Connection, slug: &str) -> ApiResult<()> {
 fn unique_handle(tx: &Connection, base: &str, own_seq: Option<i64>) -> ApiResult<String> {
     let mut stmt = tx.prepare_cached("SELECT seq FROM products WHERE handle = ?1")?;
     for n in 1..1000 {
-        let candidate = if n == 1 { base.to_owned() } else { format!("{base}-{n}") };
+        let candidate = if n == 1 {
+            base.to_owned()
+        } else {
+            format!("{base}-{n}")
+        };
         let holder: Option<i64> = stmt.query_row([&candidate], |r| r.get(0)).optional()?;
         if holder.is_none() || holder == own_seq {
             return Ok(candidate);
         }
     }
-    Ok(format!("{base}-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]))
+    Ok(format!(
+        "{base}-{}",
+        &uuid::Uuid::new_v4().simple().to_string()[..8]
+    ))
 }
 
 /// Inserts a validated product; `id` is given for seeded products (stable ids).
@@ -374,16 +483,36 @@ pub fn insert(tx: &Connection, product: &ValidProduct, id: Option<String>) -> Ap
     let sku = match &product.sku {
         Some(sku) => {
             if find_seq(tx, sku, true)?.is_some() {
-                return Err(ApiError::conflict("sku_taken", format!("a product with SKU `{sku}` already exists; update it instead")));
+                return Err(ApiError::conflict(
+                    "sku_taken",
+                    format!("a product with SKU `{sku}` already exists; update it instead"),
+                ));
             }
             sku.clone()
         }
-        None => format!("{}-{}", slugify(&product.title.en).to_ascii_uppercase().chars().take(40).collect::<String>(), &uuid::Uuid::new_v4().simple().to_string()[..6].to_ascii_uppercase()),
+        None => format!(
+            "{}-{}",
+            slugify(&product.title.en)
+                .to_ascii_uppercase()
+                .chars()
+                .take(40)
+                .collect::<String>(),
+            &uuid::Uuid::new_v4().simple().to_string()[..6].to_ascii_uppercase()
+        ),
     };
     let handle = match &product.handle {
         Some(handle) => {
-            if tx.query_row("SELECT 1 FROM products WHERE handle = ?1", [handle], |_| Ok(())).optional()?.is_some() {
-                return Err(ApiError::conflict("handle_taken", format!("the handle `{handle}` is taken")));
+            if tx
+                .query_row("SELECT 1 FROM products WHERE handle = ?1", [handle], |_| {
+                    Ok(())
+                })
+                .optional()?
+                .is_some()
+            {
+                return Err(ApiError::conflict(
+                    "handle_taken",
+                    format!("the handle `{handle}` is taken"),
+                ));
             }
             handle.clone()
         }
@@ -437,7 +566,10 @@ pub fn update(tx: &Connection, seq: i64, patch: ProductPatch, base: &str) -> Api
         if let Some(other) = find_seq(tx, &sku, true)?
             && other != seq
         {
-            return Err(ApiError::conflict("sku_taken", format!("another product already has SKU `{sku}`")));
+            return Err(ApiError::conflict(
+                "sku_taken",
+                format!("another product already has SKU `{sku}`"),
+            ));
         }
         next.sku = sku;
     }
@@ -445,7 +577,10 @@ pub fn update(tx: &Connection, seq: i64, patch: ProductPatch, base: &str) -> Api
         let handle = handle.trim().to_owned();
         validate_handle(&handle)?;
         if unique_handle(tx, &handle, Some(seq))? != handle {
-            return Err(ApiError::conflict("handle_taken", format!("the handle `{handle}` is taken")));
+            return Err(ApiError::conflict(
+                "handle_taken",
+                format!("the handle `{handle}` is taken"),
+            ));
         }
         next.handle = handle;
     }
@@ -464,7 +599,10 @@ pub fn update(tx: &Connection, seq: i64, patch: ProductPatch, base: &str) -> Api
     if let Some(stock) = patch.stock {
         validate_stock("stock", stock)?;
         if !current.variants.is_empty() && patch.variants.is_none() {
-            return Err(ApiError::field("stock", "this product's stock is the sum of its variants'; change the variants"));
+            return Err(ApiError::field(
+                "stock",
+                "this product's stock is the sum of its variants'; change the variants",
+            ));
         }
         next.stock = stock;
     }
@@ -478,11 +616,14 @@ pub fn update(tx: &Connection, seq: i64, patch: ProductPatch, base: &str) -> Api
         next.tags = clean_list("tags", tags, 50, 60)?;
     }
     if let Some(attributes) = patch.attributes {
-        let (remove, set): (Vec<_>, Vec<_>) = attributes.into_iter().partition(|(_, v)| v.trim().is_empty());
+        let (remove, set): (Vec<_>, Vec<_>) = attributes
+            .into_iter()
+            .partition(|(_, v)| v.trim().is_empty());
         for (key, _) in remove {
             next.attributes.remove(&key.trim().to_lowercase());
         }
-        next.attributes.extend(clean_attributes(set.into_iter().collect())?);
+        next.attributes
+            .extend(clean_attributes(set.into_iter().collect())?);
         if next.attributes.len() > 50 {
             return Err(ApiError::field("attributes", "at most 50 attributes"));
         }
@@ -491,7 +632,10 @@ pub fn update(tx: &Connection, seq: i64, patch: ProductPatch, base: &str) -> Api
         next.images = clean_list("images", images, 20, 500)?;
     }
     if let Some(variants) = patch.variants {
-        let (_, currency) = next.price.to_minor().map_err(|e| ApiError::Internal(e.to_string()))?;
+        let (_, currency) = next
+            .price
+            .to_minor()
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
         next.variants = validate_variants(variants, currency)?;
         if !next.variants.is_empty() {
             next.stock = next.variants.iter().map(|v| v.stock).sum();
@@ -503,7 +647,10 @@ pub fn update(tx: &Connection, seq: i64, patch: ProductPatch, base: &str) -> Api
     if next == current {
         return Ok(false);
     }
-    let (price_minor, currency) = next.price.to_minor().map_err(|e| ApiError::Internal(e.to_string()))?;
+    let (price_minor, currency) = next
+        .price
+        .to_minor()
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     tx.prepare_cached(
         "UPDATE products SET sku = ?2, handle = ?3, title_en = ?4, title_es = ?5, title_fr = ?6, \
          desc_en = ?7, desc_es = ?8, desc_fr = ?9, price_minor = ?10, currency = ?11, stock = ?12, \
@@ -537,7 +684,11 @@ pub fn update(tx: &Connection, seq: i64, patch: ProductPatch, base: &str) -> Api
 }
 
 fn merge_localized(into: &mut Localized, from: Localized) {
-    for (target, value) in [(&mut into.en, from.en), (&mut into.es, from.es), (&mut into.fr, from.fr)] {
+    for (target, value) in [
+        (&mut into.en, from.en),
+        (&mut into.es, from.es),
+        (&mut into.fr, from.fr),
+    ] {
         if !value.trim().is_empty() {
             *target = value.trim().to_owned();
         }
@@ -568,7 +719,8 @@ pub fn index(tx: &Connection, seq: i64) -> ApiResult<()> {
 }
 
 fn unindex(tx: &Connection, seq: i64) -> ApiResult<()> {
-    tx.prepare_cached("DELETE FROM products_fts WHERE rowid = ?1")?.execute([seq])?;
+    tx.prepare_cached("DELETE FROM products_fts WHERE rowid = ?1")?
+        .execute([seq])?;
     Ok(())
 }
 
@@ -594,8 +746,16 @@ pub fn seed_if_empty(conn: &mut Connection, total: usize) -> anyhow::Result<usiz
         let input = ProductInput {
             sku: Some(item.sku.clone()),
             handle: Some(item.handle.clone()),
-            title: Localized { en: item.title.en, es: item.title.es, fr: item.title.fr },
-            description: Localized { en: item.description.en, es: item.description.es, fr: item.description.fr },
+            title: Localized {
+                en: item.title.en,
+                es: item.title.es,
+                fr: item.title.fr,
+            },
+            description: Localized {
+                en: item.description.en,
+                es: item.description.es,
+                fr: item.description.fr,
+            },
             price: Money::from_minor(item.price_minor, currency),
             stock: Some(item.stock),
             category: Some(item.category),
@@ -607,7 +767,11 @@ pub fn seed_if_empty(conn: &mut Connection, total: usize) -> anyhow::Result<usiz
                 .into_iter()
                 .map(|v| VariantInput {
                     sku: v.sku,
-                    title: Localized { en: v.title.en, es: v.title.es, fr: v.title.fr },
+                    title: Localized {
+                        en: v.title.en,
+                        es: v.title.es,
+                        fr: v.title.fr,
+                    },
                     price: v.price_minor.map(|m| Money::from_minor(m, currency)),
                     stock: v.stock,
                     attributes: v.attributes,
@@ -615,7 +779,8 @@ pub fn seed_if_empty(conn: &mut Connection, total: usize) -> anyhow::Result<usiz
                 .collect(),
             published: Some(true),
         };
-        let valid = validate(input).map_err(|e| anyhow::anyhow!("seed product {}: {e}", item.sku))?;
+        let valid =
+            validate(input).map_err(|e| anyhow::anyhow!("seed product {}: {e}", item.sku))?;
         insert(&tx, &valid, Some(stable_id(&item.sku)))
             .map_err(|e| anyhow::anyhow!("seed product {}: {e}", item.sku))?;
         inserted += 1;
@@ -627,8 +792,16 @@ pub fn seed_if_empty(conn: &mut Connection, total: usize) -> anyhow::Result<usiz
 /// The id of a seeded product: derived from its SKU, so it is the same in
 /// every fresh database (docs and tests can name it).
 pub fn stable_id(sku: &str) -> String {
-    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, sku.to_ascii_uppercase().as_bytes());
-    let hex: String = digest.as_ref().iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let digest = aws_lc_rs::digest::digest(
+        &aws_lc_rs::digest::SHA256,
+        sku.to_ascii_uppercase().as_bytes(),
+    );
+    let hex: String = digest
+        .as_ref()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect();
     format!("prd_{hex}")
 }
 
@@ -638,7 +811,10 @@ mod tests {
 
     #[test]
     fn slugs_fold_accents() {
-        assert_eq!(slugify("Jarrón de cerámica — azul!"), "jarron-de-ceramica-azul");
+        assert_eq!(
+            slugify("Jarrón de cerámica — azul!"),
+            "jarron-de-ceramica-azul"
+        );
         assert_eq!(slugify("Nymphéas"), "nympheas");
         assert_eq!(slugify("???"), "product");
     }

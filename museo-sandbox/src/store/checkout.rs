@@ -55,19 +55,26 @@ impl std::fmt::Debug for LinkSigner {
 impl LinkSigner {
     /// A signer for `secret` (≥ 32 bytes, checked by the config).
     pub fn new(secret: &[u8]) -> Self {
-        Self { key: hmac::Key::new(hmac::HMAC_SHA256, secret) }
+        Self {
+            key: hmac::Key::new(hmac::HMAC_SHA256, secret),
+        }
     }
 
     /// The token for an order and expiry.
     pub fn sign(&self, order_id: &str, expires_at: i64) -> String {
         let payload = format!("{order_id}.{expires_at}");
         let tag = hmac::sign(&self.key, payload.as_bytes());
-        format!("{}.{}", URL_SAFE_NO_PAD.encode(payload), URL_SAFE_NO_PAD.encode(tag.as_ref()))
+        format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(payload),
+            URL_SAFE_NO_PAD.encode(tag.as_ref())
+        )
     }
 
     /// The order id of a valid, unexpired token.
     pub fn verify(&self, token: &str, now_secs: i64) -> ApiResult<String> {
-        let invalid = || ApiError::NotFound("this payment link is not valid; ask for a new one".into());
+        let invalid =
+            || ApiError::NotFound("this payment link is not valid; ask for a new one".into());
         let (payload, tag) = token.split_once('.').ok_or_else(invalid)?;
         let payload = URL_SAFE_NO_PAD.decode(payload).map_err(|_| invalid())?;
         let tag = URL_SAFE_NO_PAD.decode(tag).map_err(|_| invalid())?;
@@ -76,38 +83,70 @@ impl LinkSigner {
         let (order_id, expires) = payload.rsplit_once('.').ok_or_else(invalid)?;
         let expires: i64 = expires.parse().map_err(|_| invalid())?;
         if now_secs >= expires {
-            return Err(ApiError::Gone("this payment link has expired; ask for a new one".into()));
+            return Err(ApiError::Gone(
+                "this payment link has expired; ask for a new one".into(),
+            ));
         }
         Ok(order_id.to_owned())
     }
 }
 
 /// Creates (or returns the still-valid) pending order for a basket and its link.
-pub fn create_link(tx: &Connection, basket_id: &str, signer: &LinkSigner, base: &str) -> ApiResult<PaymentLink> {
+pub fn create_link(
+    tx: &Connection,
+    basket_id: &str,
+    signer: &LinkSigner,
+    base: &str,
+) -> ApiResult<PaymentLink> {
     let basket = baskets::get(tx, basket_id)?;
     if basket.status != "open" {
-        return Err(ApiError::conflict("basket_closed", "this basket has already been paid"));
+        return Err(ApiError::conflict(
+            "basket_closed",
+            "this basket has already been paid",
+        ));
     }
     if basket.items.is_empty() {
-        return Err(ApiError::conflict("basket_empty", "the basket is empty; add products before asking for a payment link"));
+        return Err(ApiError::conflict(
+            "basket_empty",
+            "the basket is empty; add products before asking for a payment link",
+        ));
     }
     if let Some(short) = basket.items.iter().find(|l| l.quantity > l.available) {
         return Err(ApiError::conflict(
             "insufficient_stock",
-            format!("only {} of {} left; lower the quantity first", short.available, short.sku),
+            format!(
+                "only {} of {} left; lower the quantity first",
+                short.available, short.sku
+            ),
         ));
     }
-    let (total, currency) = basket.total.to_minor().map_err(|e| ApiError::Internal(e.to_string()))?;
+    let (total, currency) = basket
+        .total
+        .to_minor()
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     let mut lines = Vec::with_capacity(basket.items.len());
     for line in &basket.items {
         let seq = super::catalog::find_seq(tx, &line.product_id, true)?
             .ok_or_else(|| super::catalog::not_found(&line.product_id))?;
-        let (unit_minor, _) = line.unit_price.to_minor().map_err(|e| ApiError::Internal(e.to_string()))?;
-        lines.push(OrderLine { seq, sku: line.sku.clone(), title: line.title.en.clone(), quantity: line.quantity, unit_minor });
+        let (unit_minor, _) = line
+            .unit_price
+            .to_minor()
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        lines.push(OrderLine {
+            seq,
+            sku: line.sku.clone(),
+            title: line.title.en.clone(),
+            quantity: line.quantity,
+            unit_minor,
+        });
     }
-    let lines_json = serde_json::to_string(&lines).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let lines_json =
+        serde_json::to_string(&lines).map_err(|e| ApiError::Internal(e.to_string()))?;
     let fingerprint = {
-        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, format!("{lines_json}|{total}").as_bytes());
+        let digest = aws_lc_rs::digest::digest(
+            &aws_lc_rs::digest::SHA256,
+            format!("{lines_json}|{total}").as_bytes(),
+        );
         URL_SAFE_NO_PAD.encode(digest.as_ref())
     };
     let now_secs = now().as_second();
@@ -116,7 +155,9 @@ pub fn create_link(tx: &Connection, basket_id: &str, signer: &LinkSigner, base: 
             "SELECT id, expires_at FROM orders WHERE basket_id = ?1 AND status = 'pending' \
              AND fingerprint = ?2 AND expires_at > ?3 + 60 ORDER BY created_at DESC LIMIT 1",
         )?
-        .query_row(params![basket_id, fingerprint, now_secs], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+        .query_row(params![basket_id, fingerprint, now_secs], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })
         .optional()?;
     let (order_id, expires) = match existing {
         Some(found) => found,
@@ -128,7 +169,12 @@ pub fn create_link(tx: &Connection, basket_id: &str, signer: &LinkSigner, base: 
                  VALUES (?1, ?2, 'pending', ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![id, basket_id, total, currency.code(), lines_json, fingerprint, expires, now().to_string()],
             )?;
-            record_event(tx, "order.created", &id, serde_json::json!({ "basket_id": basket_id, "total_minor": total }))?;
+            record_event(
+                tx,
+                "order.created",
+                &id,
+                serde_json::json!({ "basket_id": basket_id, "total_minor": total }),
+            )?;
             (id, expires)
         }
     };
@@ -137,7 +183,8 @@ pub fn create_link(tx: &Connection, basket_id: &str, signer: &LinkSigner, base: 
         basket_id: basket_id.to_owned(),
         url: format!("{}/checkout/{token}", base.trim_end_matches('/')),
         order_id,
-        expires_at: jiff::Timestamp::from_second(expires).map_err(|e| ApiError::Internal(e.to_string()))?,
+        expires_at: jiff::Timestamp::from_second(expires)
+            .map_err(|e| ApiError::Internal(e.to_string()))?,
         total: Money::from_minor(total, currency),
     })
 }
@@ -174,10 +221,17 @@ pub fn get_order(conn: &Connection, id: &str) -> ApiResult<OrderView> {
         })
         .optional()?;
     let Some((id, basket_id, status, total, currency, lines, expires, created, paid)) = row else {
-        return Err(ApiError::NotFound(format!("no order `{}`", super::catalog::truncate(id, 80))));
+        return Err(ApiError::NotFound(format!(
+            "no order `{}`",
+            super::catalog::truncate(id, 80)
+        )));
     };
     let currency = Currency::parse(&currency).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let status = if status == "pending" && expires <= now().as_second() { "expired".to_owned() } else { status };
+    let status = if status == "pending" && expires <= now().as_second() {
+        "expired".to_owned()
+    } else {
+        status
+    };
     Ok(OrderView {
         order: Order {
             id,
@@ -197,32 +251,64 @@ pub fn pay(tx: &Connection, order_id: &str) -> ApiResult<OrderView> {
     let view = get_order(tx, order_id)?;
     match view.order.status.as_str() {
         "paid" => return Ok(view),
-        "expired" => return Err(ApiError::Gone("this order has expired; ask for a new payment link".into())),
+        "expired" => {
+            return Err(ApiError::Gone(
+                "this order has expired; ask for a new payment link".into(),
+            ));
+        }
         _ => {}
     }
-    let basket_status: String = tx.query_row("SELECT status FROM baskets WHERE id = ?1", [&view.order.basket_id], |r| r.get(0))?;
+    let basket_status: String = tx.query_row(
+        "SELECT status FROM baskets WHERE id = ?1",
+        [&view.order.basket_id],
+        |r| r.get(0),
+    )?;
     if basket_status != "open" {
-        return Err(ApiError::conflict("basket_closed", "this basket was already paid with another link"));
+        return Err(ApiError::conflict(
+            "basket_closed",
+            "this basket was already paid with another link",
+        ));
     }
-    let mut take = tx.prepare_cached("UPDATE products SET stock = stock - ?2, updated_at = ?3 WHERE seq = ?1 AND stock >= ?2")?;
+    let mut take = tx.prepare_cached(
+        "UPDATE products SET stock = stock - ?2, updated_at = ?3 WHERE seq = ?1 AND stock >= ?2",
+    )?;
     let at = now().to_string();
     for line in &view.lines {
         if take.execute(params![line.seq, line.quantity, at])? != 1 {
             // Returning Err rolls the whole transaction back: no partial order.
             return Err(ApiError::conflict(
                 "insufficient_stock",
-                format!("sorry, {} sold out while you were paying; nothing was charged", line.title),
+                format!(
+                    "sorry, {} sold out while you were paying; nothing was charged",
+                    line.title
+                ),
             ));
         }
     }
-    tx.execute("UPDATE orders SET status = 'paid', paid_at = ?2 WHERE id = ?1", params![order_id, at])?;
-    tx.execute("UPDATE baskets SET status = 'ordered', updated_at = ?2 WHERE id = ?1", params![view.order.basket_id, at])?;
-    record_event(tx, "order.paid", order_id, serde_json::json!({ "basket_id": view.order.basket_id }))?;
+    tx.execute(
+        "UPDATE orders SET status = 'paid', paid_at = ?2 WHERE id = ?1",
+        params![order_id, at],
+    )?;
+    tx.execute(
+        "UPDATE baskets SET status = 'ordered', updated_at = ?2 WHERE id = ?1",
+        params![view.order.basket_id, at],
+    )?;
+    record_event(
+        tx,
+        "order.paid",
+        order_id,
+        serde_json::json!({ "basket_id": view.order.basket_id }),
+    )?;
     get_order(tx, order_id)
 }
 
 /// Appends to the event log.
-pub fn record_event(tx: &Connection, kind: &str, subject: &str, data: serde_json::Value) -> ApiResult<()> {
+pub fn record_event(
+    tx: &Connection,
+    kind: &str,
+    subject: &str,
+    data: serde_json::Value,
+) -> ApiResult<()> {
     tx.execute(
         "INSERT INTO events (kind, subject, data, at) VALUES (?1, ?2, ?3, ?4)",
         params![kind, subject, data.to_string(), now().to_string()],
@@ -239,10 +325,16 @@ mod tests {
         let signer = LinkSigner::new(&[7u8; 32]);
         let token = signer.sign("ord_1", 1000);
         assert_eq!(signer.verify(&token, 999).expect("valid"), "ord_1");
-        assert!(matches!(signer.verify(&token, 1000), Err(ApiError::Gone(_))));
+        assert!(matches!(
+            signer.verify(&token, 1000),
+            Err(ApiError::Gone(_))
+        ));
         let (_, tag) = token.split_once('.').expect("two parts");
         let forged = format!("{}.{tag}", URL_SAFE_NO_PAD.encode("ord_1.99999"));
-        assert!(matches!(signer.verify(&forged, 999), Err(ApiError::NotFound(_))));
+        assert!(matches!(
+            signer.verify(&forged, 999),
+            Err(ApiError::NotFound(_))
+        ));
         let other = LinkSigner::new(&[8u8; 32]);
         assert!(other.verify(&token, 999).is_err());
         assert!(signer.verify("garbage", 0).is_err());

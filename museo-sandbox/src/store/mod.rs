@@ -5,10 +5,10 @@
 //! behind a mutex makes that explicit and keeps `BEGIN IMMEDIATE`
 //! transactions short, while readers proceed in parallel under WAL.
 
+pub mod admin;
 pub mod baskets;
 pub mod catalog;
 pub mod checkout;
-pub mod admin;
 pub mod search;
 
 use std::path::Path;
@@ -36,7 +36,9 @@ struct Inner {
 
 impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Db").field("path", &self.inner.path).finish_non_exhaustive()
+        f.debug_struct("Db")
+            .field("path", &self.inner.path)
+            .finish_non_exhaustive()
     }
 }
 

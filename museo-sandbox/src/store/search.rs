@@ -87,7 +87,12 @@ impl Search {
     }
 
     fn decode_cursor(&self, raw: &str) -> ApiResult<Cursor> {
-        let invalid = || ApiError::field("cursor", "this cursor is invalid or belongs to another search; start again without a cursor");
+        let invalid = || {
+            ApiError::field(
+                "cursor",
+                "this cursor is invalid or belongs to another search; start again without a cursor",
+            )
+        };
         let bytes = URL_SAFE_NO_PAD.decode(raw.trim()).map_err(|_| invalid())?;
         let cursor: Cursor = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
         if cursor.f != self.fingerprint() {
@@ -97,7 +102,12 @@ impl Search {
     }
 
     fn encode_cursor(&self, o: Option<i64>, p: Option<i64>, s: Option<i64>) -> String {
-        let cursor = Cursor { f: self.fingerprint(), o, p, s };
+        let cursor = Cursor {
+            f: self.fingerprint(),
+            o,
+            p,
+            s,
+        };
         URL_SAFE_NO_PAD.encode(serde_json::to_vec(&cursor).unwrap_or_default())
     }
 }
@@ -105,11 +115,21 @@ impl Search {
 /// Turns free text into FTS5 terms; `None` when no searchable word is left.
 pub fn fts_terms(text: &str) -> ApiResult<Option<Vec<String>>> {
     if text.chars().count() > MAX_QUERY_CHARS {
-        return Err(ApiError::field("q", format!("a search has at most {MAX_QUERY_CHARS} characters")));
+        return Err(ApiError::field(
+            "q",
+            format!("a search has at most {MAX_QUERY_CHARS} characters"),
+        ));
     }
     let lowered = text.to_lowercase();
-    let words: Vec<&str> = lowered.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    let content: Vec<&str> = words.iter().copied().filter(|w| !STOP_WORDS.contains(w)).collect();
+    let words: Vec<&str> = lowered
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let content: Vec<&str> = words
+        .iter()
+        .copied()
+        .filter(|w| !STOP_WORDS.contains(w))
+        .collect();
     // A search made only of stop words ("the") still searches for them.
     let chosen = if content.is_empty() { words } else { content };
     let terms: Vec<String> = chosen
@@ -129,14 +149,28 @@ pub fn fts_terms(text: &str) -> ApiResult<Option<Vec<String>>> {
 }
 
 /// Runs a search; `cursor` continues an earlier page.
-pub fn search(conn: &Connection, search: &Search, cursor: Option<&str>, base: &str) -> ApiResult<Page<Product>> {
-    let cursor = cursor.filter(|c| !c.trim().is_empty()).map(|c| search.decode_cursor(c)).transpose()?;
+pub fn search(
+    conn: &Connection,
+    search: &Search,
+    cursor: Option<&str>,
+    base: &str,
+) -> ApiResult<Page<Product>> {
+    let cursor = cursor
+        .filter(|c| !c.trim().is_empty())
+        .map(|c| search.decode_cursor(c))
+        .transpose()?;
     let terms = match &search.text {
         Some(text) => fts_terms(text)?,
         None => None,
     };
     if let Some(terms) = terms {
-        let page = run(conn, search, Some(&terms.join(" AND ")), cursor.as_ref(), base)?;
+        let page = run(
+            conn,
+            search,
+            Some(&terms.join(" AND ")),
+            cursor.as_ref(),
+            base,
+        )?;
         // Nothing with every word: fall back to any word, ranked (first page only,
         // the fallback's cursors carry the same fingerprint and run the OR query).
         if page.items.is_empty() && terms.len() > 1 && cursor.is_none() {
@@ -154,13 +188,27 @@ pub fn search(conn: &Connection, search: &Search, cursor: Option<&str>, base: &s
 }
 
 /// Continues an OR-fallback page (its cursor starts with `or.`).
-pub fn search_with_cursor(conn: &Connection, s: &Search, cursor: Option<&str>, base: &str) -> ApiResult<Page<Product>> {
+pub fn search_with_cursor(
+    conn: &Connection,
+    s: &Search,
+    cursor: Option<&str>,
+    base: &str,
+) -> ApiResult<Page<Product>> {
     match cursor.and_then(|c| c.strip_prefix("or.")) {
         Some(rest) => {
             let cursor = s.decode_cursor(rest)?;
-            let terms = s.text.as_deref().map(fts_terms).transpose()?.flatten().unwrap_or_default();
+            let terms = s
+                .text
+                .as_deref()
+                .map(fts_terms)
+                .transpose()?
+                .flatten()
+                .unwrap_or_default();
             if terms.is_empty() {
-                return Err(ApiError::field("cursor", "this cursor belongs to another search"));
+                return Err(ApiError::field(
+                    "cursor",
+                    "this cursor belongs to another search",
+                ));
             }
             run(conn, s, Some(&terms.join(" OR ")), Some(&cursor), base).map(|mut p| {
                 p.next_cursor = p.next_cursor.map(|c| format!("or.{c}"));
@@ -171,7 +219,13 @@ pub fn search_with_cursor(conn: &Connection, s: &Search, cursor: Option<&str>, b
     }
 }
 
-fn run(conn: &Connection, s: &Search, fts: Option<&str>, cursor: Option<&Cursor>, base: &str) -> ApiResult<Page<Product>> {
+fn run(
+    conn: &Connection,
+    s: &Search,
+    fts: Option<&str>,
+    cursor: Option<&Cursor>,
+    base: &str,
+) -> ApiResult<Page<Product>> {
     let mut sql = String::with_capacity(512);
     let mut args: Vec<Value> = Vec::new();
     let relevance = fts.is_some() && s.sort == SortOrder::Relevance;
@@ -184,7 +238,9 @@ fn run(conn: &Connection, s: &Search, fts: Option<&str>, cursor: Option<&Cursor>
         ));
         args.push(Value::Text(fts.to_owned()));
     } else {
-        sql.push_str(&format!("SELECT {COLUMNS}, 0.0 AS score FROM products p WHERE 1"));
+        sql.push_str(&format!(
+            "SELECT {COLUMNS}, 0.0 AS score FROM products p WHERE 1"
+        ));
     }
     if !s.include_unpublished {
         sql.push_str(" AND p.published = 1");
@@ -271,13 +327,17 @@ mod tests {
 
     #[test]
     fn terms_are_quoted_prefixes_with_plurals_stripped() {
-        let terms = fts_terms("Blue MUGS with Nymphéas").expect("valid").expect("terms");
+        let terms = fts_terms("Blue MUGS with Nymphéas")
+            .expect("valid")
+            .expect("terms");
         assert_eq!(terms, vec!["\"blue\"*", "\"mug\"*", "\"nymphéa\"*"]);
     }
 
     #[test]
     fn hostile_text_cannot_reach_fts_syntax() {
-        let terms = fts_terms("\" OR * NEAR( ); DROP TABLE products --").expect("valid").expect("terms");
+        let terms = fts_terms("\" OR * NEAR( ); DROP TABLE products --")
+            .expect("valid")
+            .expect("terms");
         for term in &terms {
             let inner = term.trim_start_matches('"').trim_end_matches("\"*");
             assert!(inner.chars().all(char::is_alphanumeric), "{term}");

@@ -9,24 +9,60 @@ use crate::common::TestSandbox;
 async fn a_basket_fills_totals_and_empties() {
     let s = TestSandbox::start().await;
     let basket = s.new_basket().await;
-    let (status, b) = s.post(&format!("/v1/baskets/{basket}/items"), json!({ "product_id": "MUG-NYMPH-01", "quantity": 2 })).await;
+    let (status, b) = s
+        .post(
+            &format!("/v1/baskets/{basket}/items"),
+            json!({ "product_id": "MUG-NYMPH-01", "quantity": 2 }),
+        )
+        .await;
     assert_eq!(status, 200, "{b}");
     assert_eq!(b["total"], json!({ "amount": "29.80", "currency": "EUR" }));
     assert_eq!(b["items"][0]["line_total"]["amount"], "29.80");
     assert_eq!(b["items"][0]["unit_price"]["amount"], "14.90");
     // Adding again adds to the line; a second product adds a line.
-    let (_, b) = s.post(&format!("/v1/baskets/{basket}/items"), json!({ "product_id": "MUG-NYMPH-01" })).await;
+    let (_, b) = s
+        .post(
+            &format!("/v1/baskets/{basket}/items"),
+            json!({ "product_id": "MUG-NYMPH-01" }),
+        )
+        .await;
     assert_eq!(b["items"][0]["quantity"], 3);
-    let (_, b) = s.post(&format!("/v1/baskets/{basket}/items"), json!({ "product_id": "PC-NYMPH-01", "quantity": 4 })).await;
+    let (_, b) = s
+        .post(
+            &format!("/v1/baskets/{basket}/items"),
+            json!({ "product_id": "PC-NYMPH-01", "quantity": 4 }),
+        )
+        .await;
     assert_eq!(b["item_count"], 7);
     assert_eq!(b["total"]["amount"], "51.90");
     // Set a quantity, then remove lines.
-    let (_, b) = s.send(Method::PUT, &format!("/v1/baskets/{basket}/items/MUG-NYMPH-01"), Some(json!({ "quantity": 1 })), None).await;
+    let (_, b) = s
+        .send(
+            Method::PUT,
+            &format!("/v1/baskets/{basket}/items/MUG-NYMPH-01"),
+            Some(json!({ "quantity": 1 })),
+            None,
+        )
+        .await;
     assert_eq!(b["total"]["amount"], "22.10");
-    let (status, b) = s.send(Method::DELETE, &format!("/v1/baskets/{basket}/items/PC-NYMPH-01"), None, None).await;
+    let (status, b) = s
+        .send(
+            Method::DELETE,
+            &format!("/v1/baskets/{basket}/items/PC-NYMPH-01"),
+            None,
+            None,
+        )
+        .await;
     assert_eq!(status, 200, "{b}");
     assert_eq!(b["items"].as_array().expect("items").len(), 1);
-    let (_, b) = s.send(Method::PUT, &format!("/v1/baskets/{basket}/items/MUG-NYMPH-01"), Some(json!({ "quantity": 0 })), None).await;
+    let (_, b) = s
+        .send(
+            Method::PUT,
+            &format!("/v1/baskets/{basket}/items/MUG-NYMPH-01"),
+            Some(json!({ "quantity": 0 })),
+            None,
+        )
+        .await;
     assert_eq!(b["total"]["amount"], "0.00");
     let (status, b) = s.get(&format!("/v1/baskets/{basket}")).await;
     assert_eq!(status, 200);
@@ -39,13 +75,31 @@ async fn stock_limits_are_enforced() {
     let basket = s.new_basket().await;
     let path = format!("/v1/baskets/{basket}/items");
     // MUG-GREEK-01 has 3 in stock.
-    let (status, _) = s.post(&path, json!({ "product_id": "MUG-GREEK-01", "quantity": 3 })).await;
+    let (status, _) = s
+        .post(
+            &path,
+            json!({ "product_id": "MUG-GREEK-01", "quantity": 3 }),
+        )
+        .await;
     assert_eq!(status, 200);
-    let (status, body) = s.post(&path, json!({ "product_id": "MUG-GREEK-01", "quantity": 1 })).await;
+    let (status, body) = s
+        .post(
+            &path,
+            json!({ "product_id": "MUG-GREEK-01", "quantity": 1 }),
+        )
+        .await;
     assert_eq!(status, 409, "{body}");
     assert_eq!(body["code"], "insufficient_stock");
-    assert!(body["message"].as_str().expect("message").contains("only 3"), "{body}");
-    let (status, body) = s.post(&path, json!({ "product_id": "MUG-TRAVEL-01" })).await;
+    assert!(
+        body["message"]
+            .as_str()
+            .expect("message")
+            .contains("only 3"),
+        "{body}"
+    );
+    let (status, body) = s
+        .post(&path, json!({ "product_id": "MUG-TRAVEL-01" }))
+        .await;
     assert_eq!((status, body["code"].as_str()), (409, Some("out_of_stock")));
     // Nothing changed by the refusals.
     let (_, b) = s.get(&format!("/v1/baskets/{basket}")).await;
@@ -58,18 +112,33 @@ async fn bad_quantities_and_unknown_ids_are_clear_errors() {
     let basket = s.new_basket().await;
     let path = format!("/v1/baskets/{basket}/items");
     for quantity in [json!(0), json!(-2), json!(1001), json!(i64::MAX)] {
-        let (status, body) = s.post(&path, json!({ "product_id": "MUG-NYMPH-01", "quantity": quantity })).await;
+        let (status, body) = s
+            .post(
+                &path,
+                json!({ "product_id": "MUG-NYMPH-01", "quantity": quantity }),
+            )
+            .await;
         assert_eq!(status, 400, "{quantity}: {body}");
         assert_eq!(body["field"], "quantity");
     }
     for quantity in [json!("two"), json!(1.5), json!(null)] {
-        let (status, body) = s.post(&path, json!({ "product_id": "MUG-NYMPH-01", "quantity": quantity })).await;
+        let (status, body) = s
+            .post(
+                &path,
+                json!({ "product_id": "MUG-NYMPH-01", "quantity": quantity }),
+            )
+            .await;
         assert_eq!(status, 400, "{quantity}: {body}");
         assert_eq!(body["code"], "invalid_json");
     }
     let (status, body) = s.post(&path, json!({ "product_id": "NOPE" })).await;
     assert_eq!((status, body["code"].as_str()), (404, Some("not_found")));
-    let (status, body) = s.post("/v1/baskets/bsk_unknown/items", json!({ "product_id": "MUG-NYMPH-01" })).await;
+    let (status, body) = s
+        .post(
+            "/v1/baskets/bsk_unknown/items",
+            json!({ "product_id": "MUG-NYMPH-01" }),
+        )
+        .await;
     assert_eq!((status, body["code"].as_str()), (404, Some("not_found")));
     let (status, _) = s.get("/v1/baskets/bsk_unknown").await;
     assert_eq!(status, 404);
@@ -80,10 +149,31 @@ async fn bad_quantities_and_unknown_ids_are_clear_errors() {
 #[tokio::test]
 async fn idempotency_keys_return_the_first_answer() {
     let s = TestSandbox::start().await;
-    let create = |key: &'static str| s.http.post(s.url("/v1/baskets")).header("Idempotency-Key", key).json(&json!({})).send();
-    let first: serde_json::Value = create("k-1").await.expect("send").json().await.expect("json");
-    let again: serde_json::Value = create("k-1").await.expect("send").json().await.expect("json");
-    let other: serde_json::Value = create("k-2").await.expect("send").json().await.expect("json");
+    let create = |key: &'static str| {
+        s.http
+            .post(s.url("/v1/baskets"))
+            .header("Idempotency-Key", key)
+            .json(&json!({}))
+            .send()
+    };
+    let first: serde_json::Value = create("k-1")
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let again: serde_json::Value = create("k-1")
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
+    let other: serde_json::Value = create("k-2")
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("json");
     assert_eq!(first["id"], again["id"]);
     assert_ne!(first["id"], other["id"]);
     let basket = first["id"].as_str().expect("id");
@@ -103,53 +193,115 @@ async fn idempotency_keys_return_the_first_answer() {
 async fn payment_link_checkout_page_and_payment() {
     let s = TestSandbox::start().await;
     let basket = s.new_basket().await;
-    s.post(&format!("/v1/baskets/{basket}/items"), json!({ "product_id": "MUG-WAVE-01", "quantity": 2 })).await;
-    let stock_before = s.product("MUG-WAVE-01").await["stock"].as_i64().expect("stock");
-    let (status, link) = s.post(&format!("/v1/baskets/{basket}/payment-link"), json!({})).await;
+    s.post(
+        &format!("/v1/baskets/{basket}/items"),
+        json!({ "product_id": "MUG-WAVE-01", "quantity": 2 }),
+    )
+    .await;
+    let stock_before = s.product("MUG-WAVE-01").await["stock"]
+        .as_i64()
+        .expect("stock");
+    let (status, link) = s
+        .post(&format!("/v1/baskets/{basket}/payment-link"), json!({}))
+        .await;
     assert_eq!(status, 201, "{link}");
     assert_eq!(link["total"]["amount"], "33.80");
-    let (_, again) = s.post(&format!("/v1/baskets/{basket}/payment-link"), json!({})).await;
-    assert_eq!(again["order_id"], link["order_id"], "an unchanged basket keeps its order");
+    let (_, again) = s
+        .post(&format!("/v1/baskets/{basket}/payment-link"), json!({}))
+        .await;
+    assert_eq!(
+        again["order_id"], link["order_id"],
+        "an unchanged basket keeps its order"
+    );
     let url = link["url"].as_str().expect("url");
     let page = s.http.get(url).send().await.expect("page");
     assert_eq!(page.status(), 200);
     let html = page.text().await.expect("html");
-    assert!(html.contains("The Great Wave stoneware mug") && html.contains("33.80"), "{html}");
+    assert!(
+        html.contains("The Great Wave stoneware mug") && html.contains("33.80"),
+        "{html}"
+    );
     assert!(html.contains("<form method=\"post\""));
     // Stock is not taken until payment.
-    assert_eq!(s.product("MUG-WAVE-01").await["stock"].as_i64(), Some(stock_before));
+    assert_eq!(
+        s.product("MUG-WAVE-01").await["stock"].as_i64(),
+        Some(stock_before)
+    );
     let paid = s.http.post(format!("{url}/pay")).send().await.expect("pay");
     assert_eq!(paid.status(), 200);
     assert!(paid.text().await.expect("html").contains("is paid"));
-    assert_eq!(s.product("MUG-WAVE-01").await["stock"].as_i64(), Some(stock_before - 2));
-    let (_, order) = s.get(&format!("/v1/orders/{}", link["order_id"].as_str().expect("order"))).await;
+    assert_eq!(
+        s.product("MUG-WAVE-01").await["stock"].as_i64(),
+        Some(stock_before - 2)
+    );
+    let (_, order) = s
+        .get(&format!(
+            "/v1/orders/{}",
+            link["order_id"].as_str().expect("order")
+        ))
+        .await;
     assert_eq!(order["status"], "paid");
     // Paying twice charges once; the basket is closed.
     let twice = s.http.post(format!("{url}/pay")).send().await.expect("pay");
     assert_eq!(twice.status(), 200);
-    assert_eq!(s.product("MUG-WAVE-01").await["stock"].as_i64(), Some(stock_before - 2));
-    let (status, body) = s.post(&format!("/v1/baskets/{basket}/items"), json!({ "product_id": "MUG-WAVE-01" })).await;
-    assert_eq!((status, body["code"].as_str()), (409, Some("basket_closed")));
-    assert_eq!(s.count("SELECT count(*) FROM events WHERE kind = 'order.paid'"), 1);
+    assert_eq!(
+        s.product("MUG-WAVE-01").await["stock"].as_i64(),
+        Some(stock_before - 2)
+    );
+    let (status, body) = s
+        .post(
+            &format!("/v1/baskets/{basket}/items"),
+            json!({ "product_id": "MUG-WAVE-01" }),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("basket_closed"))
+    );
+    assert_eq!(
+        s.count("SELECT count(*) FROM events WHERE kind = 'order.paid'"),
+        1
+    );
 }
 
 #[tokio::test]
 async fn forged_or_altered_links_are_refused() {
     let s = TestSandbox::start().await;
     let basket = s.new_basket().await;
-    s.post(&format!("/v1/baskets/{basket}/items"), json!({ "product_id": "MUG-WAVE-01" })).await;
-    let (_, link) = s.post(&format!("/v1/baskets/{basket}/payment-link"), json!({})).await;
+    s.post(
+        &format!("/v1/baskets/{basket}/items"),
+        json!({ "product_id": "MUG-WAVE-01" }),
+    )
+    .await;
+    let (_, link) = s
+        .post(&format!("/v1/baskets/{basket}/payment-link"), json!({}))
+        .await;
     let url = link["url"].as_str().expect("url");
     let mut altered = url.to_owned();
     let last = altered.pop().expect("char");
     altered.push(if last == 'A' { 'B' } else { 'A' });
-    let response = s.http.post(format!("{altered}/pay")).send().await.expect("pay");
+    let response = s
+        .http
+        .post(format!("{altered}/pay"))
+        .send()
+        .await
+        .expect("pay");
     assert_eq!(response.status(), 404);
-    let response = s.http.get(s.url("/checkout/not-a-token")).send().await.expect("page");
+    let response = s
+        .http
+        .get(s.url("/checkout/not-a-token"))
+        .send()
+        .await
+        .expect("page");
     assert_eq!(response.status(), 404);
-    assert_eq!(s.count("SELECT count(*) FROM orders WHERE status = 'paid'"), 0);
+    assert_eq!(
+        s.count("SELECT count(*) FROM orders WHERE status = 'paid'"),
+        0
+    );
     let empty = s.new_basket().await;
-    let (status, body) = s.post(&format!("/v1/baskets/{empty}/payment-link"), json!({})).await;
+    let (status, body) = s
+        .post(&format!("/v1/baskets/{empty}/payment-link"), json!({}))
+        .await;
     assert_eq!((status, body["code"].as_str()), (409, Some("basket_empty")));
 }
 
@@ -160,18 +312,37 @@ async fn two_baskets_race_for_the_last_item() {
     let mut links = Vec::new();
     for _ in 0..2 {
         let basket = s.new_basket().await;
-        let (status, body) = s.post(&format!("/v1/baskets/{basket}/items"), json!({ "product_id": "JWL-DRAGONFLY-01" })).await;
+        let (status, body) = s
+            .post(
+                &format!("/v1/baskets/{basket}/items"),
+                json!({ "product_id": "JWL-DRAGONFLY-01" }),
+            )
+            .await;
         assert_eq!(status, 200, "{body}");
-        let (_, link) = s.post(&format!("/v1/baskets/{basket}/payment-link"), json!({})).await;
+        let (_, link) = s
+            .post(&format!("/v1/baskets/{basket}/payment-link"), json!({}))
+            .await;
         links.push(link["url"].as_str().expect("url").to_owned());
     }
     // …but only one payment can take it.
-    let pays = links.iter().map(|url| s.http.post(format!("{url}/pay")).send());
-    let statuses: Vec<u16> = futures::future::join_all(pays).await.into_iter().map(|r| r.expect("pay").status().as_u16()).collect();
+    let pays = links
+        .iter()
+        .map(|url| s.http.post(format!("{url}/pay")).send());
+    let statuses: Vec<u16> = futures::future::join_all(pays)
+        .await
+        .into_iter()
+        .map(|r| r.expect("pay").status().as_u16())
+        .collect();
     let mut sorted = statuses.clone();
     sorted.sort_unstable();
     assert_eq!(sorted, vec![200, 409], "{statuses:?}");
     assert_eq!(s.product("JWL-DRAGONFLY-01").await["stock"], 0);
-    assert_eq!(s.count("SELECT count(*) FROM orders WHERE status = 'paid'"), 1);
-    assert_eq!(s.count("SELECT count(*) FROM baskets WHERE status = 'ordered'"), 1);
+    assert_eq!(
+        s.count("SELECT count(*) FROM orders WHERE status = 'paid'"),
+        1
+    );
+    assert_eq!(
+        s.count("SELECT count(*) FROM baskets WHERE status = 'ordered'"),
+        1
+    );
 }

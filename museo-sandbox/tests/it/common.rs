@@ -24,13 +24,24 @@ impl TestSandbox {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut config = SandboxConfig::dev(dir.path().to_path_buf());
         edit(&mut config);
-        let sandbox = museo_sandbox::spawn(config, None).await.expect("sandbox starts");
+        let sandbox = museo_sandbox::spawn(config, None)
+            .await
+            .expect("sandbox starts");
         let account = sandbox.dev_account.clone().expect("dev account");
-        Self { sandbox, http: reqwest::Client::new(), account, _dir: dir }
+        Self {
+            sandbox,
+            http: reqwest::Client::new(),
+            account,
+            _dir: dir,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.sandbox.url.as_str().trim_end_matches('/'), path)
+        format!(
+            "{}{}",
+            self.sandbox.url.as_str().trim_end_matches('/'),
+            path
+        )
     }
 
     pub fn minter(&self) -> Arc<Minter> {
@@ -39,8 +50,13 @@ impl TestSandbox {
 
     /// A fresh, valid admin token acting for `sub`.
     pub fn admin_token(&self, sub: &str) -> String {
-        let request = TokenRequest::new(sub, museo_sdk::config::DEFAULT_ADMIN_AUDIENCE).with_scopes([SCOPE_PRODUCTS_WRITE]);
-        self.minter().one_time(&request).expect("mint").expose_secret().to_owned()
+        let request = TokenRequest::new(sub, museo_sdk::config::DEFAULT_ADMIN_AUDIENCE)
+            .with_scopes([SCOPE_PRODUCTS_WRITE]);
+        self.minter()
+            .one_time(&request)
+            .expect("mint")
+            .expose_secret()
+            .to_owned()
     }
 
     pub async fn get(&self, path: &str) -> (u16, Value) {
@@ -48,7 +64,13 @@ impl TestSandbox {
         status_json(response).await
     }
 
-    pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>, token: Option<&str>) -> (u16, Value) {
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+        token: Option<&str>,
+    ) -> (u16, Value) {
         let mut request = self.http.request(method, self.url(path));
         if let Some(body) = body {
             request = request.json(&body);
@@ -60,7 +82,8 @@ impl TestSandbox {
     }
 
     pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        self.send(reqwest::Method::POST, path, Some(body), None).await
+        self.send(reqwest::Method::POST, path, Some(body), None)
+            .await
     }
 
     pub async fn new_basket(&self) -> String {
@@ -96,5 +119,10 @@ pub async fn status_json(response: reqwest::Response) -> (u16, Value) {
 
 /// SKUs returned by a search response.
 pub fn skus(page: &Value) -> Vec<String> {
-    page["items"].as_array().expect("items").iter().map(|p| p["sku"].as_str().expect("sku").to_owned()).collect()
+    page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|p| p["sku"].as_str().expect("sku").to_owned())
+        .collect()
 }

@@ -13,16 +13,48 @@ async fn malformed_bodies_are_4xx_json() {
     let basket = s.new_basket().await;
     let path = s.url(&format!("/v1/baskets/{basket}/items"));
     let cases: Vec<(&str, Vec<u8>, u16, &str)> = vec![
-        ("application/json", b"{not json".to_vec(), 400, "invalid_json"),
+        (
+            "application/json",
+            b"{not json".to_vec(),
+            400,
+            "invalid_json",
+        ),
         ("application/json", b"".to_vec(), 400, "invalid_json"),
         ("application/json", b"[1,2,3]".to_vec(), 400, "invalid_json"),
-        ("application/json", br#"{"product_id": 12}"#.to_vec(), 400, "invalid_json"),
-        ("application/json", br#"{"product_id": "MUG-NYMPH-01", "extra": true}"#.to_vec(), 400, "invalid_json"),
-        ("application/json", vec![0xff, 0xfe, 0x00], 400, "invalid_json"),
-        ("text/plain", br#"{"product_id": "MUG-NYMPH-01"}"#.to_vec(), 400, "unsupported_media_type"),
+        (
+            "application/json",
+            br#"{"product_id": 12}"#.to_vec(),
+            400,
+            "invalid_json",
+        ),
+        (
+            "application/json",
+            br#"{"product_id": "MUG-NYMPH-01", "extra": true}"#.to_vec(),
+            400,
+            "invalid_json",
+        ),
+        (
+            "application/json",
+            vec![0xff, 0xfe, 0x00],
+            400,
+            "invalid_json",
+        ),
+        (
+            "text/plain",
+            br#"{"product_id": "MUG-NYMPH-01"}"#.to_vec(),
+            400,
+            "unsupported_media_type",
+        ),
     ];
     for (content_type, body, status, code) in cases {
-        let response = s.http.post(&path).header(CONTENT_TYPE, content_type).body(body.clone()).send().await.expect("send");
+        let response = s
+            .http
+            .post(&path)
+            .header(CONTENT_TYPE, content_type)
+            .body(body.clone())
+            .send()
+            .await
+            .expect("send");
         let (got, value) = status_json(response).await;
         assert_eq!(got, status, "{:?}: {value}", String::from_utf8_lossy(&body));
         assert_eq!(value["code"], code, "{value}");
@@ -60,7 +92,10 @@ async fn bad_query_parameters_name_the_problem() {
     ] {
         let (status, body) = s.get(&format!("/v1/products?{query}")).await;
         assert_eq!(status, 400, "{query}: {body}");
-        assert!(body["field"] == field_or_code || body["code"] == field_or_code, "{query}: {body}");
+        assert!(
+            body["field"] == field_or_code || body["code"] == field_or_code,
+            "{query}: {body}"
+        );
     }
     let (status, body) = s.get(&format!("/v1/products?q={}", "a".repeat(300))).await;
     assert_eq!((status, body["field"].as_str()), (400, Some("q")));
@@ -80,7 +115,9 @@ async fn hostile_text_is_just_text() {
         "title_en:mug",
         "^mug",
     ] {
-        let (status, body) = s.get(&format!("/v1/products?q={}", crate::search::urlencode(q))).await;
+        let (status, body) = s
+            .get(&format!("/v1/products?q={}", crate::search::urlencode(q)))
+            .await;
         assert_eq!(status, 200, "{q:?}: {body}");
     }
     for reference in ["' OR '1'='1", "..%2F..%2Fetc%2Fpasswd", "%00"] {
@@ -88,7 +125,10 @@ async fn hostile_text_is_just_text() {
         assert_eq!(status, 404, "{reference}");
     }
     let (_, health) = s.get("/healthz").await;
-    assert!(health["products"].as_i64().expect("count") >= 150, "the catalog survived: {health}");
+    assert!(
+        health["products"].as_i64().expect("count") >= 150,
+        "the catalog survived: {health}"
+    );
 }
 
 #[tokio::test]
@@ -104,12 +144,32 @@ async fn unknown_routes_and_methods() {
 async fn correlation_ids_are_echoed() {
     let s = TestSandbox::start().await;
     let id = "4bf92f3577b34da6a3ce929d0e0e4736";
-    let response = s.http.get(s.url("/v1/products/NOPE")).header("x-request-id", id).send().await.expect("send");
+    let response = s
+        .http
+        .get(s.url("/v1/products/NOPE"))
+        .header("x-request-id", id)
+        .send()
+        .await
+        .expect("send");
     assert_eq!(response.headers()["x-request-id"], id);
-    assert!(response.headers()["traceparent"].to_str().expect("ascii").contains(id));
+    assert!(
+        response.headers()["traceparent"]
+            .to_str()
+            .expect("ascii")
+            .contains(id)
+    );
     let (_, body) = status_json(response).await;
     assert_eq!(body["correlation_id"], id);
     let tp = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
-    let response = s.http.get(s.url("/healthz")).header("traceparent", tp).send().await.expect("send");
-    assert_eq!(response.headers()["x-request-id"], "0af7651916cd43dd8448eb211c80319c");
+    let response = s
+        .http
+        .get(s.url("/healthz"))
+        .header("traceparent", tp)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(
+        response.headers()["x-request-id"],
+        "0af7651916cd43dd8448eb211c80319c"
+    );
 }

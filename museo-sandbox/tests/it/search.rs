@@ -12,14 +12,25 @@ async fn the_same_product_is_found_in_each_language() {
         assert_eq!(status, 200, "{q}: {page}");
         let found = skus(&page);
         assert!(found.len() >= 10, "{q} found too little: {found:?}");
-        assert!(found.iter().take(10).all(|sku| sku.starts_with("MUG-")), "{q} ranks non-mugs first: {found:?}");
+        assert!(
+            found.iter().take(10).all(|sku| sku.starts_with("MUG-")),
+            "{q} ranks non-mugs first: {found:?}"
+        );
     }
     for q in ["Mug Nymphéas", "nenúfares taza", "water lilies mug"] {
         let (_, page) = s.get(&format!("/v1/products?q={}", urlencode(q))).await;
-        assert_eq!(skus(&page).first().map(String::as_str), Some("MUG-NYMPH-01"), "{q}: {page}");
+        assert_eq!(
+            skus(&page).first().map(String::as_str),
+            Some("MUG-NYMPH-01"),
+            "{q}: {page}"
+        );
     }
     let (_, page) = s.get("/v1/products?q=taza%20nenufares").await;
-    assert_eq!(skus(&page).first().map(String::as_str), Some("MUG-NYMPH-01"), "{page}");
+    assert_eq!(
+        skus(&page).first().map(String::as_str),
+        Some("MUG-NYMPH-01"),
+        "{page}"
+    );
 }
 
 #[tokio::test]
@@ -47,7 +58,10 @@ async fn all_words_first_then_any_word() {
     let s = TestSandbox::start().await;
     let (_, both) = s.get("/v1/products?q=great%20wave%20mug&limit=100").await;
     for sku in skus(&both) {
-        assert!(sku.contains("WAVE") || sku.contains("TRAVEL"), "{sku} does not match every word");
+        assert!(
+            sku.contains("WAVE") || sku.contains("TRAVEL"),
+            "{sku} does not match every word"
+        );
     }
     // No product matches both words: the fallback still answers something.
     let (_, any) = s.get("/v1/products?q=hokusai%20xylophone").await;
@@ -57,36 +71,69 @@ async fn all_words_first_then_any_word() {
 #[tokio::test]
 async fn filters_combine() {
     let s = TestSandbox::start().await;
-    let (status, page) = s.get("/v1/products?category=mugs&price_max=15&in_stock=true&limit=100").await;
+    let (status, page) = s
+        .get("/v1/products?category=mugs&price_max=15&in_stock=true&limit=100")
+        .await;
     assert_eq!(status, 200, "{page}");
     let items = page["items"].as_array().expect("items");
     assert!(!items.is_empty());
     for p in items {
         assert_eq!(p["category"], "mugs");
         assert!(p["in_stock"].as_bool().expect("bool"));
-        let price: f64 = p["price"]["amount"].as_str().expect("amount").parse().expect("decimal");
+        let price: f64 = p["price"]["amount"]
+            .as_str()
+            .expect("amount")
+            .parse()
+            .expect("decimal");
         assert!(price <= 15.0, "{p}");
     }
     // Out-of-stock products appear without the filter and vanish with it.
     let (_, all) = s.get("/v1/products?category=mugs&limit=100").await;
     assert!(skus(&all).contains(&"MUG-TRAVEL-01".to_owned()));
     assert!(!skus(&page).contains(&"MUG-TRAVEL-01".to_owned()));
-    let (_, range) = s.get("/v1/products?price_min=20&price_max=30,5&sort=price_asc&limit=100").await;
-    let prices: Vec<f64> = range["items"].as_array().expect("items").iter().map(|p| p["price"]["amount"].as_str().expect("a").parse().expect("n")).collect();
+    let (_, range) = s
+        .get("/v1/products?price_min=20&price_max=30,5&sort=price_asc&limit=100")
+        .await;
+    let prices: Vec<f64> = range["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|p| {
+            p["price"]["amount"]
+                .as_str()
+                .expect("a")
+                .parse()
+                .expect("n")
+        })
+        .collect();
     assert!(!prices.is_empty());
-    assert!(prices.windows(2).all(|w| w[0] <= w[1]), "not sorted: {prices:?}");
-    assert!(prices.iter().all(|p| (20.0..=30.5).contains(p)), "{prices:?}");
+    assert!(
+        prices.windows(2).all(|w| w[0] <= w[1]),
+        "not sorted: {prices:?}"
+    );
+    assert!(
+        prices.iter().all(|p| (20.0..=30.5).contains(p)),
+        "{prices:?}"
+    );
 }
 
 #[tokio::test]
 async fn pagination_is_stable_and_complete_in_every_order() {
     let s = TestSandbox::start().await;
-    for query in ["sort=price_asc", "sort=price_desc", "sort=newest", "q=nymphéas", "q=the"] {
+    for query in [
+        "sort=price_asc",
+        "sort=price_desc",
+        "sort=newest",
+        "q=nymphéas",
+        "q=the",
+    ] {
         let (_, everything) = s.get(&format!("/v1/products?{query}&limit=100")).await;
         let mut all = skus(&everything);
         let mut cursor = everything["next_cursor"].as_str().map(str::to_owned);
         while let Some(c) = cursor {
-            let (_, page) = s.get(&format!("/v1/products?{query}&limit=100&cursor={c}")).await;
+            let (_, page) = s
+                .get(&format!("/v1/products?{query}&limit=100&cursor={c}"))
+                .await;
             all.extend(skus(&page));
             cursor = page["next_cursor"].as_str().map(str::to_owned);
         }
@@ -107,7 +154,11 @@ async fn pagination_is_stable_and_complete_in_every_order() {
         }
         assert_eq!(paged, all, "{query}: small pages differ from big pages");
         let unique: HashSet<_> = paged.iter().collect();
-        assert_eq!(unique.len(), paged.len(), "{query}: a product appeared twice");
+        assert_eq!(
+            unique.len(),
+            paged.len(),
+            "{query}: a product appeared twice"
+        );
     }
 }
 
@@ -116,7 +167,11 @@ async fn a_cursor_only_continues_its_own_search() {
     let s = TestSandbox::start().await;
     let (_, page) = s.get("/v1/products?sort=price_asc&limit=5").await;
     let cursor = page["next_cursor"].as_str().expect("more pages");
-    let (status, body) = s.get(&format!("/v1/products?sort=price_desc&limit=5&cursor={cursor}")).await;
+    let (status, body) = s
+        .get(&format!(
+            "/v1/products?sort=price_desc&limit=5&cursor={cursor}"
+        ))
+        .await;
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["field"], "cursor");
     let (status, _) = s.get("/v1/products?cursor=bm90LWEtY3Vyc29y").await;
@@ -131,13 +186,24 @@ async fn products_by_id_sku_or_handle() {
     let handle = by_sku["handle"].as_str().expect("handle");
     assert_eq!(s.product(id).await, by_sku);
     assert_eq!(s.product(handle).await, by_sku);
-    assert_eq!(s.product("mug-nymph-01").await, by_sku, "SKUs are case-insensitive");
-    assert_eq!(by_sku["price"], serde_json::json!({ "amount": "14.90", "currency": "EUR" }));
+    assert_eq!(
+        s.product("mug-nymph-01").await,
+        by_sku,
+        "SKUs are case-insensitive"
+    );
+    assert_eq!(
+        by_sku["price"],
+        serde_json::json!({ "amount": "14.90", "currency": "EUR" })
+    );
     assert_eq!(by_sku["title"]["fr"], "Mug Nymphéas");
     let (status, body) = s.get("/v1/products/NO-SUCH-SKU").await;
     assert_eq!(status, 404);
     assert_eq!(body["code"], "not_found");
-    assert_eq!(body["correlation_id"].as_str().map(str::len), Some(32), "{body}");
+    assert_eq!(
+        body["correlation_id"].as_str().map(str::len),
+        Some(32),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -147,7 +213,10 @@ async fn categories_are_localized_and_counted() {
     assert_eq!(status, 200);
     let cats = cats.as_array().expect("array");
     assert!(cats.len() >= 10, "{cats:?}");
-    let mugs = cats.iter().find(|c| c["slug"] == "mugs").expect("mugs category");
+    let mugs = cats
+        .iter()
+        .find(|c| c["slug"] == "mugs")
+        .expect("mugs category");
     assert!(mugs["product_count"].as_i64().expect("count") >= 8);
     assert!(!mugs["name"]["es"].as_str().expect("es").is_empty());
 }

@@ -25,7 +25,9 @@ pub enum MuseoError {
     #[error("cannot authenticate to the Museo admin API: {0}")]
     Auth(#[from] AuthError),
     /// An admin call was attempted without a service account.
-    #[error("admin calls need a service account (set SERVICE_ACCOUNT_ID and SERVICE_ACCOUNT_KEY_FILE)")]
+    #[error(
+        "admin calls need a service account (set SERVICE_ACCOUNT_ID and SERVICE_ACCOUNT_KEY_FILE)"
+    )]
     NoServiceAccount,
     /// A request was refused before it was sent (a bad id, say).
     #[error("invalid request: {0}")]

@@ -54,7 +54,11 @@ impl MuseoClient {
             .user_agent(concat!("museo-sdk/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| MuseoError::Transport(e.to_string()))?;
-        Ok(Self { http, config: Arc::new(config), minter: None })
+        Ok(Self {
+            http,
+            config: Arc::new(config),
+            minter: None,
+        })
     }
 
     /// Gives the client a service account for admin calls.
@@ -78,8 +82,16 @@ impl MuseoClient {
     }
 
     /// `GET /v1/products/{ref}` by id, SKU or handle.
-    pub async fn get_product(&self, reference: &str, ctx: &TraceContext) -> Result<Product, MuseoError> {
-        self.send(Call::get(&format!("v1/products/{}", segment(reference)?)), ctx).await
+    pub async fn get_product(
+        &self,
+        reference: &str,
+        ctx: &TraceContext,
+    ) -> Result<Product, MuseoError> {
+        self.send(
+            Call::get(&format!("v1/products/{}", segment(reference)?)),
+            ctx,
+        )
+        .await
     }
 
     /// `GET /v1/categories`.
@@ -99,8 +111,16 @@ impl MuseoClient {
     }
 
     /// `GET /v1/baskets/{id}`.
-    pub async fn get_basket(&self, basket_id: &str, ctx: &TraceContext) -> Result<Basket, MuseoError> {
-        self.send(Call::get(&format!("v1/baskets/{}", segment(basket_id)?)), ctx).await
+    pub async fn get_basket(
+        &self,
+        basket_id: &str,
+        ctx: &TraceContext,
+    ) -> Result<Basket, MuseoError> {
+        self.send(
+            Call::get(&format!("v1/baskets/{}", segment(basket_id)?)),
+            ctx,
+        )
+        .await
     }
 
     /// `POST /v1/baskets/{id}/items`: adds `quantity` units (to an existing line if any).
@@ -114,7 +134,9 @@ impl MuseoClient {
     ) -> Result<Basket, MuseoError> {
         let path = format!("v1/baskets/{}/items", segment(basket_id)?);
         let body = serde_json::json!({ "product_id": product_id, "quantity": quantity });
-        let call = Call::new(Method::POST, &path).json(&body)?.idempotency_key(idempotency_key);
+        let call = Call::new(Method::POST, &path)
+            .json(&body)?
+            .idempotency_key(idempotency_key);
         self.send(call, ctx).await
     }
 
@@ -126,8 +148,13 @@ impl MuseoClient {
         quantity: i64,
         ctx: &TraceContext,
     ) -> Result<Basket, MuseoError> {
-        let path = format!("v1/baskets/{}/items/{}", segment(basket_id)?, segment(product_id)?);
-        let call = Call::new(Method::PUT, &path).json(&serde_json::json!({ "quantity": quantity }))?;
+        let path = format!(
+            "v1/baskets/{}/items/{}",
+            segment(basket_id)?,
+            segment(product_id)?
+        );
+        let call =
+            Call::new(Method::PUT, &path).json(&serde_json::json!({ "quantity": quantity }))?;
         self.send(call, ctx).await
     }
 
@@ -138,7 +165,11 @@ impl MuseoClient {
         product_id: &str,
         ctx: &TraceContext,
     ) -> Result<Basket, MuseoError> {
-        let path = format!("v1/baskets/{}/items/{}", segment(basket_id)?, segment(product_id)?);
+        let path = format!(
+            "v1/baskets/{}/items/{}",
+            segment(basket_id)?,
+            segment(product_id)?
+        );
         self.send(Call::new(Method::DELETE, &path), ctx).await
     }
 
@@ -157,7 +188,8 @@ impl MuseoClient {
 
     /// `GET /v1/orders/{id}`.
     pub async fn get_order(&self, order_id: &str, ctx: &TraceContext) -> Result<Order, MuseoError> {
-        self.send(Call::get(&format!("v1/orders/{}", segment(order_id)?)), ctx).await
+        self.send(Call::get(&format!("v1/orders/{}", segment(order_id)?)), ctx)
+            .await
     }
 
     /// `POST /v1/admin/products`.
@@ -193,7 +225,8 @@ impl MuseoClient {
         ctx: &TraceContext,
     ) -> Result<Product, MuseoError> {
         let path = format!("v1/admin/products/{}", segment(reference)?);
-        self.send(Call::new(Method::DELETE, &path).admin(on_behalf_of), ctx).await
+        self.send(Call::new(Method::DELETE, &path).admin(on_behalf_of), ctx)
+            .await
     }
 
     /// `GET /v1/admin/products/{ref}`: any product, published or not.
@@ -216,11 +249,19 @@ impl MuseoClient {
     ) -> Result<BulkResponse, MuseoError> {
         let call = Call::new(Method::POST, "v1/admin/products/bulk").json(request)?;
         // An upsert by SKU converges when repeated; a create does not.
-        let call = if request.mode == crate::types::BulkMode::Upsert { call.retry_safe() } else { call };
+        let call = if request.mode == crate::types::BulkMode::Upsert {
+            call.retry_safe()
+        } else {
+            call
+        };
         self.send(call.admin(on_behalf_of), ctx).await
     }
 
-    async fn send<T: DeserializeOwned>(&self, call: Call, ctx: &TraceContext) -> Result<T, MuseoError> {
+    async fn send<T: DeserializeOwned>(
+        &self,
+        call: Call,
+        ctx: &TraceContext,
+    ) -> Result<T, MuseoError> {
         let attempt = || self.attempt::<T>(&call, ctx);
         if !call.retryable() || self.config.retries == 0 {
             return attempt().await;
@@ -239,7 +280,11 @@ impl MuseoClient {
             .await
     }
 
-    async fn attempt<T: DeserializeOwned>(&self, call: &Call, ctx: &TraceContext) -> Result<T, MuseoError> {
+    async fn attempt<T: DeserializeOwned>(
+        &self,
+        call: &Call,
+        ctx: &TraceContext,
+    ) -> Result<T, MuseoError> {
         let url = self
             .config
             .url
@@ -262,15 +307,23 @@ impl MuseoClient {
         }
         if let Some(admin) = &call.admin {
             let minter = self.minter.as_ref().ok_or(MuseoError::NoServiceAccount)?;
-            let subject = admin.clone().unwrap_or_else(|| minter.account_id().to_owned());
+            let subject = admin
+                .clone()
+                .unwrap_or_else(|| minter.account_id().to_owned());
             let token_request = TokenRequest::new(subject, self.config.admin_audience.clone())
                 .with_scopes([SCOPE_PRODUCTS_WRITE]);
             let token = minter.one_time(&token_request)?;
             request = request.bearer_auth(secrecy::ExposeSecret::expose_secret(&token));
         }
-        let response = request.send().await.map_err(|e| MuseoError::Transport(describe(&e)))?;
+        let response = request
+            .send()
+            .await
+            .map_err(|e| MuseoError::Transport(describe(&e)))?;
         let status = response.status();
-        let bytes = response.bytes().await.map_err(|e| MuseoError::Transport(describe(&e)))?;
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| MuseoError::Transport(describe(&e)))?;
         if status.is_success() {
             return serde_json::from_slice(&bytes).map_err(|e| MuseoError::Decode(e.to_string()));
         }
@@ -280,12 +333,19 @@ impl MuseoClient {
 
 fn api_error(status: StatusCode, bytes: &[u8]) -> MuseoError {
     let body = serde_json::from_slice::<ApiErrorBody>(bytes).unwrap_or_else(|_| ApiErrorBody {
-        code: status.canonical_reason().unwrap_or("error").to_ascii_lowercase().replace(' ', "_"),
+        code: status
+            .canonical_reason()
+            .unwrap_or("error")
+            .to_ascii_lowercase()
+            .replace(' ', "_"),
         message: format!("HTTP {status} without a JSON error body"),
         field: None,
         correlation_id: None,
     });
-    MuseoError::Api { status: status.as_u16(), body }
+    MuseoError::Api {
+        status: status.as_u16(),
+        body,
+    }
 }
 
 fn describe(error: &reqwest::Error) -> String {
@@ -303,9 +363,13 @@ fn describe(error: &reqwest::Error) -> String {
 fn segment(raw: &str) -> Result<String, MuseoError> {
     let raw = raw.trim();
     if raw.is_empty() || raw.len() > 200 {
-        return Err(MuseoError::InvalidRequest("an id must have 1 to 200 characters".into()));
+        return Err(MuseoError::InvalidRequest(
+            "an id must have 1 to 200 characters".into(),
+        ));
     }
-    Ok(url::form_urlencoded::byte_serialize(raw.as_bytes()).collect::<String>().replace('+', "%20"))
+    Ok(url::form_urlencoded::byte_serialize(raw.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20"))
 }
 
 /// One API request, described so that each retry can rebuild it.
@@ -354,7 +418,9 @@ impl Call {
     }
 
     fn json(mut self, body: &impl Serialize) -> Result<Self, MuseoError> {
-        self.body = Some(serde_json::to_value(body).map_err(|e| MuseoError::InvalidRequest(e.to_string()))?);
+        self.body = Some(
+            serde_json::to_value(body).map_err(|e| MuseoError::InvalidRequest(e.to_string()))?,
+        );
         Ok(self)
     }
 
@@ -376,6 +442,9 @@ impl Call {
     fn retryable(&self) -> bool {
         self.retry_safe
             || self.idempotency_key.is_some()
-            || matches!(self.method, Method::GET | Method::PUT | Method::DELETE | Method::HEAD)
+            || matches!(
+                self.method,
+                Method::GET | Method::PUT | Method::DELETE | Method::HEAD
+            )
     }
 }

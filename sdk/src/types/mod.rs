@@ -32,7 +32,11 @@ impl Lang {
 
     /// The language of a BCP-47 tag (`fr-CA` → `Fr`); `None` for other languages.
     pub fn from_tag(tag: &str) -> Option<Self> {
-        let primary = tag.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+        let primary = tag
+            .split(['-', '_'])
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         match primary.as_str() {
             "en" => Some(Lang::En),
             "es" => Some(Lang::Es),
@@ -78,7 +82,10 @@ impl Localized {
         if !own.is_empty() {
             return own;
         }
-        [&self.en, &self.es, &self.fr].into_iter().find(|t| !t.is_empty()).map_or("", |t| t)
+        [&self.en, &self.es, &self.fr]
+            .into_iter()
+            .find(|t| !t.is_empty())
+            .map_or("", |t| t)
     }
 
     /// True when every language is empty.
@@ -88,7 +95,10 @@ impl Localized {
 
     /// Fills empty languages from the first non-empty one (en, es, fr order).
     pub fn filled(mut self) -> Self {
-        let first = Lang::ALL.iter().map(|l| self.get(*l).trim().to_owned()).next();
+        let first = Lang::ALL
+            .iter()
+            .map(|l| self.get(*l).trim().to_owned())
+            .next();
         if let Some(first) = first {
             for text in [&mut self.en, &mut self.es, &mut self.fr] {
                 if text.trim().is_empty() {
@@ -485,7 +495,11 @@ mod tests {
 
     #[test]
     fn localized_falls_back_and_fills() {
-        let text = Localized { en: String::new(), es: "Taza".into(), fr: String::new() };
+        let text = Localized {
+            en: String::new(),
+            es: "Taza".into(),
+            fr: String::new(),
+        };
         assert_eq!(text.get(Lang::Fr), "Taza");
         let filled = text.filled();
         assert_eq!(filled.en, "Taza");

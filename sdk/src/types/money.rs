@@ -79,7 +79,10 @@ impl Money {
     /// Builds the wire form from integer minor units (`4990`, EUR → `"49.90"`).
     pub fn from_minor(minor: i64, currency: Currency) -> Self {
         let amount = Decimal::new(minor, currency.exponent());
-        Self { amount: amount.to_string(), currency: currency.code().to_owned() }
+        Self {
+            amount: amount.to_string(),
+            currency: currency.code().to_owned(),
+        }
     }
 
     /// Parses a decimal amount (`"49.9"`, `"49,90"`, `"50"`) in `currency`.
@@ -153,16 +156,38 @@ mod tests {
     fn parses_either_decimal_separator() {
         assert_eq!(Money::parse("49.9", "EUR").expect("valid").amount, "49.90");
         assert_eq!(Money::parse("49,90", "eur").expect("valid").amount, "49.90");
-        assert_eq!(Money::parse(" 50 ", "USD").expect("valid").to_minor().expect("ok").0, 5000);
+        assert_eq!(
+            Money::parse(" 50 ", "USD")
+                .expect("valid")
+                .to_minor()
+                .expect("ok")
+                .0,
+            5000
+        );
     }
 
     #[test]
     fn refuses_what_is_not_money() {
-        assert!(matches!(Money::parse("1.999", "EUR"), Err(MoneyError::TooPrecise { .. })));
-        assert!(matches!(Money::parse("12", "EURO"), Err(MoneyError::UnknownCurrency(_))));
-        assert!(matches!(Money::parse("abc", "EUR"), Err(MoneyError::NotANumber(_))));
-        assert!(matches!(Money::parse("1e3", "EUR"), Err(MoneyError::NotANumber(_))));
-        assert!(matches!(Money::parse("", "EUR"), Err(MoneyError::NotANumber(_))));
+        assert!(matches!(
+            Money::parse("1.999", "EUR"),
+            Err(MoneyError::TooPrecise { .. })
+        ));
+        assert!(matches!(
+            Money::parse("12", "EURO"),
+            Err(MoneyError::UnknownCurrency(_))
+        ));
+        assert!(matches!(
+            Money::parse("abc", "EUR"),
+            Err(MoneyError::NotANumber(_))
+        ));
+        assert!(matches!(
+            Money::parse("1e3", "EUR"),
+            Err(MoneyError::NotANumber(_))
+        ));
+        assert!(matches!(
+            Money::parse("", "EUR"),
+            Err(MoneyError::NotANumber(_))
+        ));
         assert!(matches!(
             Money::parse("99999999999999999999", "EUR"),
             Err(MoneyError::TooLarge(_)) | Err(MoneyError::NotANumber(_))
