@@ -8,3 +8,4 @@ mod common;
 mod malformed;
 // mod openapi;
 mod search;
+mod startup;
