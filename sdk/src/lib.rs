@@ -11,5 +11,6 @@ pub mod auth;
 pub mod config;
 pub mod env;
 pub mod museo;
+pub mod serve;
 pub mod telemetry;
 pub mod types;

@@ -64,7 +64,7 @@ pub async fn correlate(mut request: Request, next: Next) -> Response {
         "request",
         correlation_id = %ctx.correlation_id(),
         method = %request.method(),
-        path = %request.uri().path(),
+        path = %loggable_path(request.uri().path()),
     );
     let mut response = next.run(request).instrument(span).await;
     if let Ok(id) = HeaderValue::from_str(&ctx.correlation_id()) {
@@ -95,6 +95,12 @@ pub async fn correlate(mut request: Request, next: Next) -> Response {
     let mut response = Response::from_parts(parts, body);
     response.headers_mut().remove(header::CONTENT_LENGTH);
     response
+}
+
+/// The path as logs may show it: a payment-link token is a bearer credential,
+/// so checkout paths are logged without it.
+fn loggable_path(path: &str) -> &str {
+    if path.starts_with("/checkout/") { "/checkout/<token>" } else { path }
 }
 
 /// The trace context the middleware stored.

@@ -20,14 +20,18 @@ fn spec() -> Value {
     serde_json::from_str(museo_sandbox::OPENAPI).expect("openapi.json is valid JSON")
 }
 
-/// Every `.route("<path>", <method router>)` of the router source, with the
-/// HTTP methods named in its method router (`get(…)`, `.post(…)`, `axum::routing::put(…)`…).
+/// Every `.route("<path>", <method router>)` of the router source (rustfmt
+/// may put the path on the next line), with the HTTP methods named in its
+/// method router (`get(…)`, `.post(…)`, `axum::routing::put(…)`…).
 fn registered_routes() -> BTreeMap<String, BTreeSet<String>> {
-    const OPEN: &str = ".route(\"";
+    const OPEN: &str = ".route(";
     let mut routes: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut rest = ROUTER_SOURCE;
     while let Some(start) = rest.find(OPEN) {
-        rest = &rest[start + OPEN.len()..];
+        rest = rest[start + OPEN.len()..].trim_start();
+        rest = rest
+            .strip_prefix('"')
+            .expect("a .route( call starts with its path as a string literal");
         let end = rest.find('"').expect("the route path literal is closed");
         let path = rest[..end].to_owned();
         rest = &rest[end + 1..];

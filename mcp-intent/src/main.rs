@@ -1,0 +1,28 @@
+//! `mcp-intent`: serves `analyze_intent` over stdio, or Streamable HTTP at
+//! `/mcp` with `--http 127.0.0.1:PORT`. Logs go to stderr.
+
+use std::sync::Arc;
+
+use clap::Parser;
+use mcp_intent::Analyzer;
+use mcp_intent::server::IntentServer;
+use museo_sdk::serve::ServeArgs;
+
+/// Multilingual intent analysis as an MCP server (stdio by default).
+#[derive(Debug, Parser)]
+#[command(name = "mcp-intent", version, about)]
+struct Args {
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    museo_sdk::telemetry::init("info");
+    let analyzer = Arc::new(Analyzer::default());
+    museo_sdk::serve::run(args.serve, "mcp-intent", move || {
+        IntentServer::new(analyzer.clone())
+    })
+    .await
+}

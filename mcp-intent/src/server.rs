@@ -1,0 +1,101 @@
+//! The MCP face of the analyser: one tool, `analyze_intent` (its name and
+//! contract are fixed in DESIGN.md).
+//!
+//! Input that the analyser refuses (an empty or over-long message, a bad
+//! locale) comes back as a tool result with `isError: true` and a message that
+//! says what to send instead, because the model calling the tool can act on
+//! it. Arguments that do not match the input schema at all (a missing or
+//! non-string `message`) are rejected by rmcp as a JSON-RPC invalid-params
+//! error before the tool runs.
+//!
+//! The result is structured: rmcp derives the tool's `outputSchema` from
+//! [`Analysis`] and sends the value as `structuredContent` plus the same JSON
+//! as a text block, for clients that read only text.
+
+use std::sync::Arc;
+
+use rmcp::handler::server::router::tool::ToolRouter;
+use rmcp::handler::server::wrapper::Parameters;
+use rmcp::{Json, ServerHandler, tool, tool_handler, tool_router};
+
+use crate::{Analysis, AnalyzeRequest, Analyzer};
+
+/// The MCP server of mcp-intent. Cheap to clone: one per HTTP session shares
+/// the same [`Analyzer`].
+#[derive(Debug, Clone)]
+pub struct IntentServer {
+    analyzer: Arc<Analyzer>,
+    tool_router: ToolRouter<Self>,
+}
+
+#[tool_router]
+impl IntentServer {
+    /// A server answering with `analyzer`.
+    pub fn new(analyzer: Arc<Analyzer>) -> Self {
+        Self {
+            analyzer,
+            tool_router: Self::tool_router(),
+        }
+    }
+
+    /// Classifies one shop chat message (English, Spanish or French): which
+    /// of the fixed intents it expresses (product.search, basket.add,
+    /// checkout.pay, admin.product.create, greeting, ...), how confident the
+    /// analysis is, the message's language and the entities it mentions
+    /// (query, product_ref, quantity, price_max, email, ...). Pass recent
+    /// turns in `history` so follow-ups such as "add two of those" resolve.
+    #[tool(
+        name = "analyze_intent",
+        title = "Analyze intent",
+        annotations(
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn analyze_intent(
+        &self,
+        Parameters(request): Parameters<AnalyzeRequest>,
+    ) -> Result<Json<Analysis>, String> {
+        match self.analyzer.analyze(&request).await {
+            Ok(analysis) => {
+                tracing::debug!(intent = %analysis.intent, confidence = analysis.confidence, "analyzed");
+                Ok(Json(analysis))
+            }
+            Err(error) => {
+                tracing::debug!(error = %error, "refused");
+                Err(error.to_string())
+            }
+        }
+    }
+}
+
+#[tool_handler(
+    router = self.tool_router,
+    name = "mcp-intent",
+    instructions = "Call analyze_intent with the exact text a shop customer or \
+        administrator wrote (English, Spanish or French) to learn what they want: \
+        one of 16 fixed intents (product.search, product.details, product.question, \
+        basket.add, basket.view, basket.remove, checkout.pay, admin.product.create, \
+        admin.product.update, admin.product.delete, admin.product.import, notify.send, \
+        greeting, help, goodbye, unknown), a confidence in [0,1], the language, and \
+        entities such as query, product_ref, quantity or price_max. Pass a BCP-47 \
+        `locale` when known and recent `history` turns so short follow-ups resolve. \
+        The tool only reads; it never changes a basket or the catalog."
+)]
+impl ServerHandler for IntentServer {}
+
+/// The Streamable HTTP app (`/mcp` and `/healthz`) serving `analyzer`, with
+/// the default (loopback-only) host checks; `cancel` ends its sessions. Handy
+/// for in-process tests.
+pub fn router(
+    analyzer: Arc<Analyzer>,
+    cancel: tokio_util::sync::CancellationToken,
+) -> axum::Router {
+    museo_sdk::serve::http_router(
+        move || IntentServer::new(analyzer.clone()),
+        &museo_sdk::serve::HttpConfig::default(),
+        cancel,
+    )
+}

@@ -1,0 +1,297 @@
+//! How every MCP server binary serves: stdio by default, Streamable HTTP with `--http`.
+//!
+//! mcp-intent, mcp-storefront, mcp-admin and mcp-notify differ only in their
+//! [`ServerHandler`]; the transports, the DNS-rebinding protection, health
+//! checks and graceful shutdown are the same, so they live here once.
+//!
+//! - **stdio** ([`serve_stdio`]) is what an MCP host such as Claude Desktop
+//!   launches and what the gateway supervises. stdout carries JSON-RPC only;
+//!   logs go to stderr (see [`crate::telemetry`]).
+//! - **Streamable HTTP** ([`http_router`], [`serve_http`]) mounts rmcp's
+//!   `StreamableHttpService` at `/mcp` with stateful sessions
+//!   ([`LocalSessionManager`]), so 2025-11-25 clients (which `initialize` and
+//!   then send `Mcp-Session-Id`) work next to stateless 2026-07-28 ones, which
+//!   rmcp serves without a session whatever this setting is. `GET /healthz`
+//!   answers for load balancers.
+//! - **DNS rebinding**: a web page must not be able to reach a local server
+//!   by pointing its own host name at 127.0.0.1. rmcp checks the `Host`
+//!   header against an allow-list (loopback by default) and, once the list of
+//!   origins is non-empty, the `Origin` header too. We keep both checks on:
+//!   loopback plus whatever `--allowed-host` adds.
+//! - **Shutdown**: SIGTERM or ctrl-c cancels one [`CancellationToken`]; rmcp
+//!   ends its sessions and SSE streams on it, so axum's graceful shutdown can
+//!   finish instead of waiting forever on a long-lived event stream. A bounded
+//!   drain ([`DRAIN_TIMEOUT`]) covers anything that still lingers.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use axum::Router;
+use axum::routing::get;
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
+use rmcp::{ServerHandler, ServiceExt as _};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+/// Host names that are always accepted in `Host`: loopback only.
+pub const LOOPBACK_HOSTS: [&str; 3] = ["localhost", "127.0.0.1", "::1"];
+
+/// How long open HTTP connections may take to close after shutdown starts.
+pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The path the MCP endpoint is served at.
+pub const MCP_PATH: &str = "/mcp";
+
+/// Command-line options shared by every MCP server binary (flatten them into
+/// the binary's own `clap::Parser`).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ServeArgs {
+    /// Serve Streamable HTTP at http://ADDR/mcp (for example 127.0.0.1:3401)
+    /// instead of stdio.
+    #[arg(long, value_name = "ADDR")]
+    pub http: Option<SocketAddr>,
+    /// A host name (optionally host:port) clients may use in the Host header,
+    /// besides loopback. Repeatable. Anything else is refused with 403, which
+    /// protects a local server from DNS-rebinding attacks.
+    #[arg(long = "allowed-host", value_name = "HOST")]
+    pub allowed_hosts: Vec<String>,
+}
+
+/// Settings of the Streamable HTTP endpoint.
+#[derive(Debug, Clone, Default)]
+pub struct HttpConfig {
+    /// Host names (or `host:port`) accepted besides [`LOOPBACK_HOSTS`]; the
+    /// same names, over http and https, are the accepted browser origins.
+    pub allowed_hosts: Vec<String>,
+}
+
+impl From<&ServeArgs> for HttpConfig {
+    fn from(args: &ServeArgs) -> Self {
+        Self {
+            allowed_hosts: args.allowed_hosts.clone(),
+        }
+    }
+}
+
+impl HttpConfig {
+    /// Every host accepted in the `Host` header.
+    pub fn hosts(&self) -> Vec<String> {
+        let mut hosts: Vec<String> = LOOPBACK_HOSTS.iter().map(|h| (*h).to_owned()).collect();
+        for host in &self.allowed_hosts {
+            let host = host.trim();
+            if !host.is_empty() && !hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
+                hosts.push(host.to_owned());
+            }
+        }
+        hosts
+    }
+
+    /// Every origin accepted in the `Origin` header (requests without one,
+    /// i.e. non-browser clients, are not affected).
+    pub fn origins(&self) -> Vec<String> {
+        let mut origins = Vec::new();
+        for host in self.hosts() {
+            // A bare IPv6 address needs brackets inside a URL.
+            let authority = if host.parse::<std::net::Ipv6Addr>().is_ok() {
+                format!("[{host}]")
+            } else {
+                host
+            };
+            // `host:port` matches that port only; a bare host any port.
+            let has_port = axum::http::uri::Authority::try_from(authority.as_str())
+                .is_ok_and(|a| a.port_u16().is_some());
+            for scheme in ["http", "https"] {
+                if has_port {
+                    origins.push(format!("{scheme}://{authority}"));
+                } else {
+                    origins.push(format!("{scheme}://{authority}:*"));
+                }
+            }
+        }
+        origins
+    }
+
+    fn rmcp_config(&self, cancel: CancellationToken) -> StreamableHttpServerConfig {
+        StreamableHttpServerConfig::default()
+            .with_allowed_hosts(self.hosts())
+            .with_allowed_origins(self.origins())
+            .with_cancellation_token(cancel)
+    }
+}
+
+/// Serves one MCP session over stdin/stdout until the client closes stdin or
+/// `shutdown` completes.
+///
+/// Nothing but JSON-RPC may be written to stdout while this runs; log through
+/// `tracing` (which [`crate::telemetry::init`] sends to stderr).
+pub async fn serve_stdio<S>(server: S, shutdown: impl Future<Output = ()>) -> anyhow::Result<()>
+where
+    S: ServerHandler,
+{
+    let cancel = CancellationToken::new();
+    tokio::pin!(shutdown);
+    // `stdio_pipes` reads through the non-blocking pipe driver when the host
+    // gave us pipes (the usual case), so shutdown never waits on a blocking
+    // stdin read; on a terminal it falls back to the blocking handles.
+    let running = tokio::select! {
+        running = server.serve_with_ct(rmcp::transport::stdio_pipes(), cancel.clone()) => {
+            running.context("MCP session over stdio failed to start")?
+        }
+        () = &mut shutdown => return Ok(()),
+    };
+    tokio::select! {
+        reason = running.waiting() => {
+            let reason = reason.context("MCP stdio session task failed")?;
+            tracing::info!(?reason, "stdio session ended");
+        }
+        () = &mut shutdown => {
+            cancel.cancel();
+            tracing::info!("stdio session cancelled by shutdown");
+        }
+    }
+    Ok(())
+}
+
+/// The HTTP app: rmcp's Streamable HTTP service at [`MCP_PATH`] and
+/// `GET /healthz`. `factory` makes one server per MCP session (or per request,
+/// for stateless clients); `cancel` ends every session and stream.
+pub fn http_router<S, F>(factory: F, config: &HttpConfig, cancel: CancellationToken) -> Router
+where
+    S: ServerHandler + Send + 'static,
+    F: Fn() -> S + Send + Sync + 'static,
+{
+    let mcp = StreamableHttpService::new(
+        move || Ok(factory()),
+        Arc::new(LocalSessionManager::default()),
+        config.rmcp_config(cancel),
+    );
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route_service(MCP_PATH, mcp)
+}
+
+async fn healthz() -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({ "status": "ok" }))
+}
+
+/// Serves [`http_router`] on `listener` until `shutdown` completes, then
+/// cancels the MCP sessions and waits up to [`DRAIN_TIMEOUT`] for open
+/// connections to close. Tests bind port 0 and pass their own `shutdown`.
+pub async fn serve_http<S, F>(
+    factory: F,
+    config: &HttpConfig,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()>
+where
+    S: ServerHandler + Send + 'static,
+    F: Fn() -> S + Send + Sync + 'static,
+{
+    let cancel = CancellationToken::new();
+    let router = http_router(factory, config, cancel.clone());
+    let server = axum::serve(listener, router).with_graceful_shutdown({
+        let cancel = cancel.clone();
+        async move {
+            shutdown.await;
+            cancel.cancel();
+        }
+    });
+    let drained = async {
+        cancel.cancelled().await;
+        tokio::time::sleep(DRAIN_TIMEOUT).await;
+    };
+    tokio::select! {
+        result = server => result.context("HTTP server failed")?,
+        () = drained => {
+            tracing::warn!(timeout = ?DRAIN_TIMEOUT, "connections still open after shutdown; closing them");
+        }
+    }
+    Ok(())
+}
+
+/// Runs an MCP server the way its binary was asked to: stdio, or Streamable
+/// HTTP when `args.http` is set. Returns on SIGTERM or ctrl-c (or, on stdio,
+/// when the client closes stdin). `name` appears in the logs.
+pub async fn run<S, F>(args: ServeArgs, name: &str, factory: F) -> anyhow::Result<()>
+where
+    S: ServerHandler + Send + 'static,
+    F: Fn() -> S + Send + Sync + 'static,
+{
+    match args.http {
+        None => {
+            tracing::info!(server = name, "serving MCP over stdio");
+            serve_stdio(factory(), shutdown_signal()).await
+        }
+        Some(addr) => {
+            let listener = TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen on {addr}"))?;
+            let local = listener.local_addr()?;
+            let config = HttpConfig::from(&args);
+            if !local.ip().is_loopback() && args.allowed_hosts.is_empty() {
+                tracing::warn!(
+                    %local,
+                    "listening beyond loopback but only loopback Host headers are accepted; \
+                     add --allowed-host NAME for each name clients use"
+                );
+            }
+            tracing::info!(server = name, url = %format!("http://{local}{MCP_PATH}"), "serving MCP over Streamable HTTP");
+            serve_http(factory, &config, listener, shutdown_signal()).await
+        }
+    }
+}
+
+/// Completes on ctrl-c or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_is_always_allowed_and_extra_hosts_are_added_once() {
+        let config = HttpConfig {
+            allowed_hosts: vec!["mcp.example.com".into(), "LOCALHOST".into(), " ".into()],
+        };
+        assert_eq!(
+            config.hosts(),
+            ["localhost", "127.0.0.1", "::1", "mcp.example.com"]
+        );
+    }
+
+    #[test]
+    fn origins_follow_hosts_with_any_port_unless_one_is_given() {
+        let config = HttpConfig {
+            allowed_hosts: vec!["mcp.example.com:8443".into()],
+        };
+        let origins = config.origins();
+        assert!(origins.contains(&"http://localhost:*".to_owned()));
+        assert!(origins.contains(&"http://[::1]:*".to_owned()));
+        assert!(origins.contains(&"https://mcp.example.com:8443".to_owned()));
+        assert!(!origins.iter().any(|o| o.contains("8443:*")));
+    }
+}
