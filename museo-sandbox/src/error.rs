@@ -43,8 +43,14 @@ pub enum ApiError {
     #[error("this token was already used; mint a new one for each request")]
     Replayed,
     /// The body is larger than this endpoint accepts.
-    #[error("the request body is larger than {0} bytes")]
-    TooLarge(usize),
+    #[error("the request body is too large: 64 KiB at most (8 MiB for bulk requests)")]
+    TooLarge,
+    /// The body is not JSON.
+    #[error("send the body as JSON with `Content-Type: application/json`")]
+    UnsupportedMediaType,
+    /// The path exists but not with this method.
+    #[error("this endpoint does not accept that method; see /openapi.json")]
+    MethodNotAllowed,
     /// Anything else: a bug or a broken database.
     #[error("internal error: {0}")]
     Internal(String),
@@ -90,7 +96,13 @@ impl ApiError {
                 None,
             ),
             Self::Replayed => (StatusCode::UNAUTHORIZED, "token_replayed", None),
-            Self::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", None),
+            Self::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", None),
+            Self::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                None,
+            ),
+            Self::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", None),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", None),
         };
         let message = match self {

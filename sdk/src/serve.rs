@@ -183,7 +183,7 @@ async fn healthz() -> axum::Json<serde_json::Value> {
 /// connections to close. Tests bind port 0 and pass their own `shutdown`.
 pub async fn serve_http<S, F>(
     factory: F,
-    config: &HttpConfig,
+    config: HttpConfig,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()>
@@ -192,7 +192,7 @@ where
     F: Fn() -> S + Send + Sync + 'static,
 {
     let cancel = CancellationToken::new();
-    let router = http_router(factory, config, cancel.clone());
+    let router = http_router(factory, &config, cancel.clone());
     let server = axum::serve(listener, router).with_graceful_shutdown({
         let cancel = cancel.clone();
         async move {
@@ -240,7 +240,7 @@ where
                 );
             }
             tracing::info!(server = name, url = %format!("http://{local}{MCP_PATH}"), "serving MCP over Streamable HTTP");
-            serve_http(factory, &config, listener, shutdown_signal()).await
+            serve_http(factory, config, listener, shutdown_signal()).await
         }
     }
 }

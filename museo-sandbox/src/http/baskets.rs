@@ -65,6 +65,9 @@ where
     if let Some(body) = stored {
         return serde_json::from_str(&body).map_err(|e| ApiError::Internal(e.to_string()));
     }
+    // Keys are kept for a day, like the idempotency windows of payment APIs.
+    tx.prepare_cached("DELETE FROM idempotency WHERE created_at < ?1")?
+        .execute([crate::store::now().as_second() - 24 * 3600])?;
     let value = f(tx)?;
     let body = serde_json::to_string(&value).map_err(|e| ApiError::Internal(e.to_string()))?;
     tx.execute(

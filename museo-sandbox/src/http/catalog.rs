@@ -17,12 +17,13 @@ pub fn to_search(query: &ProductQuery, admin: bool) -> ApiResult<Search> {
         ));
     }
     // Price bounds are in the catalog's currency (EUR in the seeded shop).
-    let eur = Currency::parse("EUR").map_err(|e| ApiError::Internal(e.to_string()))?;
+    let currency = Currency::parse(query.currency.as_deref().unwrap_or("EUR"))
+        .map_err(|e| ApiError::field("currency", e.to_string()))?;
     let bound = |field: &str, raw: &Option<String>| -> ApiResult<Option<i64>> {
         raw.as_deref()
             .map(|v| {
                 let minor =
-                    parse_minor(v, eur).map_err(|e| ApiError::field(field, e.to_string()))?;
+                    parse_minor(v, currency).map_err(|e| ApiError::field(field, e.to_string()))?;
                 if minor < 0 {
                     return Err(ApiError::field(field, "a price bound cannot be negative"));
                 }
@@ -62,6 +63,8 @@ pub fn to_search(query: &ProductQuery, admin: bool) -> ApiResult<Search> {
     Ok(Search {
         text,
         category,
+        price_currency: (price_min.is_some() || price_max.is_some())
+            .then(|| currency.code().to_owned()),
         price_min,
         price_max,
         in_stock: query.in_stock.unwrap_or(false),

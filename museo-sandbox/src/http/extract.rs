@@ -30,11 +30,8 @@ pub struct ApiPath<T>(pub T);
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection.status() {
-            StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge(0),
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::bad_request(
-                "unsupported_media_type",
-                "send the body as JSON with `Content-Type: application/json`",
-            ),
+            StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
             _ => ApiError::bad_request("invalid_json", rejection.body_text()),
         }
     }
@@ -100,7 +97,11 @@ pub async fn correlate(mut request: Request, next: Next) -> Response {
 /// The path as logs may show it: a payment-link token is a bearer credential,
 /// so checkout paths are logged without it.
 fn loggable_path(path: &str) -> &str {
-    if path.starts_with("/checkout/") { "/checkout/<token>" } else { path }
+    if path.starts_with("/checkout/") {
+        "/checkout/<token>"
+    } else {
+        path
+    }
 }
 
 /// The trace context the middleware stored.

@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .merge(bulk)
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn(extract::correlate))
         .with_state(state)
 }
@@ -106,6 +107,10 @@ async fn openapi() -> impl IntoResponse {
 
 async fn index(axum::extract::State(state): axum::extract::State<AppState>) -> Html<String> {
     Html(checkout::index_page(&state).await)
+}
+
+async fn method_not_allowed() -> crate::error::ApiError {
+    crate::error::ApiError::MethodNotAllowed
 }
 
 async fn not_found() -> crate::error::ApiError {

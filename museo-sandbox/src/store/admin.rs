@@ -214,7 +214,7 @@ fn apply_item(
     tx.execute_batch("SAVEPOINT item")?;
     let result = (|| {
         let existing = match &valid.sku {
-            Some(sku) => catalog::find_seq(tx, sku, true)?,
+            Some(sku) => catalog::find_by_sku(tx, sku)?,
             None => None,
         };
         match (existing, mode) {

@@ -57,7 +57,7 @@ pub fn get(conn: &Connection, id: &str) -> ApiResult<Basket> {
     let currency = Currency::parse(currency.as_deref().unwrap_or("EUR"))
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let mut stmt = conn.prepare_cached(
-        "SELECT p.id, p.sku, p.title_en, p.title_es, p.title_fr, i.quantity, p.price_minor, p.stock \
+        "SELECT p.id, p.sku, p.title_en, p.title_es, p.title_fr, i.quantity, p.price_minor, p.stock, p.published \
          FROM basket_items i JOIN products p ON p.seq = i.product_seq WHERE i.basket_id = ?1 ORDER BY i.position",
     )?;
     let mut total: i64 = 0;
@@ -79,6 +79,7 @@ pub fn get(conn: &Connection, id: &str) -> ApiResult<Basket> {
                     unit_price: Money::from_minor(unit, currency),
                     line_total: Money::from_minor(unit * quantity, currency),
                     available: r.get(7)?,
+                    published: r.get(8)?,
                 },
                 unit * quantity,
             ))
@@ -137,19 +138,22 @@ struct ProductStock {
     sku: String,
     stock: i64,
     currency: String,
+    published: bool,
 }
 
 fn product_for_basket(tx: &Connection, reference: &str) -> ApiResult<ProductStock> {
-    let seq =
-        find_seq(tx, reference, false)?.ok_or_else(|| super::catalog::not_found(reference))?;
+    // Drafts and withdrawn products are found too, so a line holding one can
+    // still be lowered or removed; `set_line` refuses to grow such a line.
+    let seq = find_seq(tx, reference, true)?.ok_or_else(|| super::catalog::not_found(reference))?;
     Ok(tx
-        .prepare_cached("SELECT seq, sku, stock, currency FROM products WHERE seq = ?1")?
+        .prepare_cached("SELECT seq, sku, stock, currency, published FROM products WHERE seq = ?1")?
         .query_row([seq], |r| {
             Ok(ProductStock {
                 seq: r.get(0)?,
                 sku: r.get(1)?,
                 stock: r.get(2)?,
                 currency: r.get(3)?,
+                published: r.get(4)?,
             })
         })?)
 }
@@ -196,6 +200,9 @@ pub fn set_line(
             "quantity",
             format!("a basket holds at most {MAX_LINE_QUANTITY} of one product"),
         ));
+    }
+    if target > current && !product.published {
+        return Err(super::catalog::not_found(reference));
     }
     if target > current && target > product.stock {
         return Err(stock_error(&product, target));

@@ -28,8 +28,8 @@ pub const LINK_TTL_SECS: i64 = 30 * 60;
 /// One line of an order, frozen when the link was made.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct OrderLine {
-    /// Product row.
-    pub seq: i64,
+    /// The product's id (ids are never reused, unlike row numbers).
+    pub product_id: String,
     /// SKU.
     pub sku: String,
     /// English title (the checkout page shows all languages' fallback).
@@ -98,57 +98,9 @@ pub fn create_link(
     signer: &LinkSigner,
     base: &str,
 ) -> ApiResult<PaymentLink> {
-    let basket = baskets::get(tx, basket_id)?;
-    if basket.status != "open" {
-        return Err(ApiError::conflict(
-            "basket_closed",
-            "this basket has already been paid",
-        ));
-    }
-    if basket.items.is_empty() {
-        return Err(ApiError::conflict(
-            "basket_empty",
-            "the basket is empty; add products before asking for a payment link",
-        ));
-    }
-    if let Some(short) = basket.items.iter().find(|l| l.quantity > l.available) {
-        return Err(ApiError::conflict(
-            "insufficient_stock",
-            format!(
-                "only {} of {} left; lower the quantity first",
-                short.available, short.sku
-            ),
-        ));
-    }
-    let (total, currency) = basket
-        .total
-        .to_minor()
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let mut lines = Vec::with_capacity(basket.items.len());
-    for line in &basket.items {
-        let seq = super::catalog::find_seq(tx, &line.product_id, true)?
-            .ok_or_else(|| super::catalog::not_found(&line.product_id))?;
-        let (unit_minor, _) = line
-            .unit_price
-            .to_minor()
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
-        lines.push(OrderLine {
-            seq,
-            sku: line.sku.clone(),
-            title: line.title.en.clone(),
-            quantity: line.quantity,
-            unit_minor,
-        });
-    }
+    let (lines, fingerprint, total, currency) = snapshot(tx, basket_id)?;
     let lines_json =
         serde_json::to_string(&lines).map_err(|e| ApiError::Internal(e.to_string()))?;
-    let fingerprint = {
-        let digest = aws_lc_rs::digest::digest(
-            &aws_lc_rs::digest::SHA256,
-            format!("{lines_json}|{total}").as_bytes(),
-        );
-        URL_SAFE_NO_PAD.encode(digest.as_ref())
-    };
     let now_secs = now().as_second();
     let existing = tx
         .prepare_cached(
@@ -187,6 +139,74 @@ pub fn create_link(
             .map_err(|e| ApiError::Internal(e.to_string()))?,
         total: Money::from_minor(total, currency),
     })
+}
+
+/// A basket ready to be paid: its lines, their fingerprint, total and currency.
+/// Refuses closed or empty baskets and lines that cannot be bought now.
+fn snapshot(
+    tx: &Connection,
+    basket_id: &str,
+) -> ApiResult<(Vec<OrderLine>, String, i64, Currency)> {
+    let basket = baskets::get(tx, basket_id)?;
+    if basket.status != "open" {
+        return Err(ApiError::conflict(
+            "basket_closed",
+            "this basket has already been paid",
+        ));
+    }
+    if basket.items.is_empty() {
+        return Err(ApiError::conflict(
+            "basket_empty",
+            "the basket is empty; add products before asking for a payment link",
+        ));
+    }
+    let mut lines = Vec::with_capacity(basket.items.len());
+    for line in &basket.items {
+        if !line.published {
+            return Err(ApiError::conflict(
+                "unavailable",
+                format!(
+                    "{} is no longer sold; remove it from the basket first",
+                    line.sku
+                ),
+            ));
+        }
+        if line.quantity > line.available {
+            return Err(ApiError::conflict(
+                "insufficient_stock",
+                format!(
+                    "only {} of {} left; lower the quantity first",
+                    line.available, line.sku
+                ),
+            ));
+        }
+        let (unit_minor, _) = line
+            .unit_price
+            .to_minor()
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        lines.push(OrderLine {
+            product_id: line.product_id.clone(),
+            sku: line.sku.clone(),
+            title: line.title.en.clone(),
+            quantity: line.quantity,
+            unit_minor,
+        });
+    }
+    let (total, currency) = basket
+        .total
+        .to_minor()
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let encoded = serde_json::to_string(&lines).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let digest = aws_lc_rs::digest::digest(
+        &aws_lc_rs::digest::SHA256,
+        format!("{encoded}|{total}").as_bytes(),
+    );
+    Ok((
+        lines,
+        URL_SAFE_NO_PAD.encode(digest.as_ref()),
+        total,
+        currency,
+    ))
 }
 
 /// An order with its frozen lines, for the checkout page.
@@ -269,12 +289,27 @@ pub fn pay(tx: &Connection, order_id: &str) -> ApiResult<OrderView> {
             "this basket was already paid with another link",
         ));
     }
+    // A link pays the basket as it was when the link was made; if the basket
+    // changed since, this link is stale and a new one must be asked for.
+    let (_, current, _, _) = snapshot(tx, &view.order.basket_id)?;
+    let frozen: String = tx.query_row(
+        "SELECT fingerprint FROM orders WHERE id = ?1",
+        [order_id],
+        |r| r.get(0),
+    )?;
+    if current != frozen {
+        return Err(ApiError::conflict(
+            "basket_changed",
+            "the basket changed after this payment link was made; ask for a new link",
+        ));
+    }
     let mut take = tx.prepare_cached(
-        "UPDATE products SET stock = stock - ?2, updated_at = ?3 WHERE seq = ?1 AND stock >= ?2",
+        "UPDATE products SET stock = stock - ?2, updated_at = ?3 \
+         WHERE id = ?1 AND published = 1 AND stock >= ?2",
     )?;
     let at = now().to_string();
     for line in &view.lines {
-        if take.execute(params![line.seq, line.quantity, at])? != 1 {
+        if take.execute(params![line.product_id, line.quantity, at])? != 1 {
             // Returning Err rolls the whole transaction back: no partial order.
             return Err(ApiError::conflict(
                 "insufficient_stock",

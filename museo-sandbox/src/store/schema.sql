@@ -12,26 +12,29 @@ CREATE TABLE IF NOT EXISTS products (
     id           TEXT NOT NULL UNIQUE,
     sku          TEXT NOT NULL UNIQUE COLLATE NOCASE,
     handle       TEXT NOT NULL UNIQUE,
+    -- Filter columns come before the long texts: SQLite decodes a record up
+    -- to the last column it needs, so filtering never reads descriptions.
+    published    INTEGER NOT NULL,
+    price_minor  INTEGER NOT NULL CHECK (price_minor > 0),
+    currency     TEXT NOT NULL,
+    stock        INTEGER NOT NULL CHECK (stock >= 0),
+    category     TEXT NOT NULL,
     title_en     TEXT NOT NULL,
     title_es     TEXT NOT NULL,
     title_fr     TEXT NOT NULL,
     desc_en      TEXT NOT NULL,
     desc_es      TEXT NOT NULL,
     desc_fr      TEXT NOT NULL,
-    price_minor  INTEGER NOT NULL CHECK (price_minor > 0),
-    currency     TEXT NOT NULL,
-    stock        INTEGER NOT NULL CHECK (stock >= 0),
-    category     TEXT NOT NULL,
     tags         TEXT NOT NULL,  -- JSON array
     attributes   TEXT NOT NULL,  -- JSON object
     images       TEXT NOT NULL,  -- JSON array
-    variants     TEXT NOT NULL,  -- JSON array of sdk::types::Variant (minor-unit prices)
-    published    INTEGER NOT NULL,
+    variants     TEXT NOT NULL,  -- JSON array of sdk::types::Variant
     created_at   TEXT NOT NULL,
     updated_at   TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS products_price ON products (published, price_minor, seq);
 CREATE INDEX IF NOT EXISTS products_category ON products (category, published, price_minor);
+CREATE INDEX IF NOT EXISTS products_category_newest ON products (category, published, seq);
 
 -- Full-text index over every language at once, so "taza", "mug" and "tasse"
 -- all find the same product. unicode61 with remove_diacritics folds case and

@@ -18,7 +18,7 @@ use rusqlite::Connection;
 use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
 
-use super::catalog::{COLUMNS, row_to_product};
+use super::catalog::by_seq;
 use crate::error::{ApiError, ApiResult};
 
 /// Default and maximum page sizes.
@@ -27,6 +27,9 @@ pub const DEFAULT_LIMIT: u32 = 20;
 pub const MAX_LIMIT: u32 = 100;
 const MAX_QUERY_CHARS: usize = 200;
 const MAX_TERMS: usize = 12;
+/// How many matches (newest first, after filters) relevance ranking considers.
+/// Sorting by price or date always considers every match.
+pub const RELEVANCE_WINDOW: usize = 2000;
 
 const STOP_WORDS: &[&str] = &[
     "a", "an", "the", "and", "or", "of", "for", "with", "in", "on", "to", "el", "la", "los", "las",
@@ -41,6 +44,8 @@ pub struct Search {
     pub text: Option<String>,
     /// Category slug.
     pub category: Option<String>,
+    /// Currency of the price bounds (set when a bound is).
+    pub price_currency: Option<String>,
     /// Lowest price, minor units.
     pub price_min: Option<i64>,
     /// Highest price, minor units.
@@ -76,7 +81,7 @@ impl Search {
             "{:?}|{:?}|{:?}|{:?}|{}|{:?}|{}",
             self.text.as_deref().map(str::to_lowercase),
             self.category,
-            self.price_min,
+            (self.price_min, &self.price_currency),
             self.price_max,
             self.in_stock,
             self.sort,
@@ -125,15 +130,10 @@ pub fn fts_terms(text: &str) -> ApiResult<Option<Vec<String>>> {
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    let content: Vec<&str> = words
-        .iter()
-        .copied()
-        .filter(|w| !STOP_WORDS.contains(w))
-        .collect();
-    // A search made only of stop words ("the") still searches for them.
-    let chosen = if content.is_empty() { words } else { content };
-    let terms: Vec<String> = chosen
+    // A search made only of stop words ("the") has no text to match: it browses.
+    let terms: Vec<String> = words
         .into_iter()
+        .filter(|w| !STOP_WORDS.contains(w))
         .take(MAX_TERMS)
         .map(|w| {
             let n = w.chars().count();
@@ -232,15 +232,13 @@ fn run(
     if let Some(fts) = fts {
         // CROSS JOIN keeps the full-text index as the outer loop: without it the
         // planner may walk the price index and probe the FTS table per row.
-        sql.push_str(&format!(
-            "SELECT {COLUMNS}, bm25(products_fts, 10.0, 3.0, 1.0) AS score FROM products_fts \
-             CROSS JOIN products p ON p.seq = products_fts.rowid WHERE products_fts MATCH ?"
-        ));
+        sql.push_str(
+            "SELECT p.seq, p.price_minor, bm25(products_fts, 10.0, 3.0, 1.0) AS score FROM products_fts \
+             CROSS JOIN products p ON p.seq = products_fts.rowid WHERE products_fts MATCH ?",
+        );
         args.push(Value::Text(fts.to_owned()));
     } else {
-        sql.push_str(&format!(
-            "SELECT {COLUMNS}, 0.0 AS score FROM products p WHERE 1"
-        ));
+        sql.push_str("SELECT p.seq, p.price_minor, 0.0 AS score FROM products p WHERE 1");
     }
     if !s.include_unpublished {
         sql.push_str(" AND p.published = 1");
@@ -248,6 +246,10 @@ fn run(
     if let Some(category) = &s.category {
         sql.push_str(" AND p.category = ?");
         args.push(Value::Text(category.clone()));
+    }
+    if let Some(currency) = &s.price_currency {
+        sql.push_str(" AND p.currency = ?");
+        args.push(Value::Text(currency.clone()));
     }
     if let Some(min) = s.price_min {
         sql.push_str(" AND p.price_minor >= ?");
@@ -261,10 +263,18 @@ fn run(
         sql.push_str(" AND p.stock > 0");
     }
     let mut offset = 0;
+    if relevance {
+        // Rank the newest RELEVANCE_WINDOW matches that pass the filters, not
+        // every match: bm25 costs a lookup per document, and a word found in
+        // 10 000 products would otherwise cost tens of milliseconds.
+        sql = format!(
+            "SELECT seq, price_minor, score FROM ({sql} ORDER BY products_fts.rowid DESC LIMIT {RELEVANCE_WINDOW})"
+        );
+    }
     let order = match (relevance, s.sort) {
         (true, _) => {
             offset = cursor.and_then(|c| c.o).unwrap_or(0).max(0);
-            " ORDER BY score, p.seq"
+            " ORDER BY score, seq"
         }
         (false, SortOrder::PriceAsc) => {
             if let Some((p, seq)) = cursor.and_then(|c| c.p.zip(c.s)) {
@@ -295,16 +305,20 @@ fn run(
     args.push(Value::Integer(offset));
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(rusqlite::params_from_iter(args))?;
-    let mut items = Vec::with_capacity(s.limit as usize + 1);
+    // Phase one ranks and pages with narrow rows (seq, price); phase two reads
+    // whole products for the page only.
     let mut seqs = Vec::with_capacity(s.limit as usize + 1);
     let mut prices = Vec::with_capacity(s.limit as usize + 1);
     while let Some(row) = rows.next().map_err(map_fts_error)? {
         seqs.push(row.get::<_, i64>(0)?);
-        prices.push(row.get::<_, i64>(10)?);
-        items.push(row_to_product(row, base)?);
+        prices.push(row.get::<_, i64>(1)?);
     }
-    let more = items.len() > s.limit as usize;
-    items.truncate(s.limit as usize);
+    let more = seqs.len() > s.limit as usize;
+    seqs.truncate(s.limit as usize);
+    let items = seqs
+        .iter()
+        .map(|seq| by_seq(conn, *seq, base))
+        .collect::<ApiResult<Vec<_>>>()?;
     let next_cursor = more.then(|| {
         let last = items.len() - 1;
         if relevance {
@@ -343,6 +357,10 @@ mod tests {
             assert!(inner.chars().all(char::is_alphanumeric), "{term}");
         }
         assert!(fts_terms("!!! ???").expect("valid").is_none());
+        assert!(
+            fts_terms("the of la").expect("valid").is_none(),
+            "stop words alone browse"
+        );
         assert!(fts_terms(&"a".repeat(201)).is_err());
     }
 }

@@ -13,7 +13,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use museo_sandbox::config::AccountRegistration;
-use museo_sdk::auth::{SigningAlgorithm, SigningKey, jwk_set};
+use museo_sdk::auth::{SigningAlgorithm, SigningKey, TokenRequest, jwk_set};
 use museo_sdk::config::DEFAULT_ADMIN_AUDIENCE;
 use museo_sdk::museo::SCOPE_PRODUCTS_WRITE;
 use reqwest::header::{AUTHORIZATION, WWW_AUTHENTICATE};
@@ -27,11 +27,17 @@ const PRODUCTS: &str = "/v1/admin/products";
 const SUBJECT: &str = "admin:alice@example.com";
 
 fn now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).expect("clock after 1970").as_secs()
+    let since = SystemTime::now().duration_since(UNIX_EPOCH);
+    since.expect("clock after 1970").as_secs()
 }
 
 fn product(sku: &str) -> Value {
-    json!({ "sku": sku, "title": { "en": "Attack vase" }, "price": { "amount": "12.50", "currency": "EUR" }, "stock": 3 })
+    let price = json!({ "amount": "12.50", "currency": "EUR" });
+    json!({ "sku": sku, "title": { "en": "Attack vase" }, "price": price, "stock": 3 })
+}
+
+fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
 }
 
 /// Valid claims for the dev account, with `overrides` merged in (a `null`
@@ -54,83 +60,121 @@ fn claims(s: &TestSandbox, overrides: Value) -> Value {
     claims
 }
 
-/// Signs `claims` with `key` (through its PEM, as any outside party would),
+/// Signs `claims` with `key` through its PEM, as any outside party would,
 /// naming `kid` in the header.
 fn sign(key: &SigningKey, kid: &str, claims: &Value) -> String {
     let pem = key.to_pem();
+    let pem = pem.expose_secret().as_bytes();
     let encoding = match key.alg() {
-        SigningAlgorithm::EdDSA => EncodingKey::from_ed_pem(pem.expose_secret().as_bytes()),
-        SigningAlgorithm::ES256 => EncodingKey::from_ec_pem(pem.expose_secret().as_bytes()),
-    }
-    .expect("PEM loads");
+        SigningAlgorithm::EdDSA => EncodingKey::from_ed_pem(pem),
+        SigningAlgorithm::ES256 => EncodingKey::from_ec_pem(pem),
+    };
     let mut header = Header::new(key.alg().jwt_algorithm());
     header.kid = Some(kid.to_owned());
-    jsonwebtoken::encode(&header, claims, &encoding).expect("signs")
+    jsonwebtoken::encode(&header, claims, &encoding.expect("PEM loads")).expect("signs")
+}
+
+/// The dev key signing `overrides` on top of valid claims.
+fn dev_token(s: &TestSandbox, overrides: Value) -> String {
+    sign(&s.account.key, s.account.key.kid(), &claims(s, overrides))
 }
 
 fn b64(value: &Value) -> String {
     URL_SAFE_NO_PAD.encode(value.to_string())
 }
 
-/// POSTs `body` to the admin create endpoint with a raw `Authorization`
-/// header; returns status, WWW-Authenticate and JSON body.
-async fn post_raw(s: &TestSandbox, authorization: Option<&str>, body: &Value) -> (u16, Option<String>, Value) {
-    let mut request = s.http.post(s.url(PRODUCTS)).json(body);
-    if let Some(value) = authorization {
-        request = request.header(AUTHORIZATION, value);
-    }
-    let response = request.send().await.expect("request");
-    let challenge = response.headers().get(WWW_AUTHENTICATE).map(|v| v.to_str().expect("ASCII challenge").to_owned());
-    let (status, json) = status_json(response).await;
-    (status, challenge, json)
+fn decode_payload(token: &str) -> Value {
+    let payload = token.split('.').nth(1).expect("payload part");
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("b64")).expect("json")
 }
 
 /// What the database looks like from the outside, compared before and after.
-fn snapshot(s: &TestSandbox) -> (i64, i64, i64, i64) {
-    (
-        s.count("SELECT count(*) FROM products"),
-        s.count(&format!("SELECT count(*) FROM products WHERE sku = '{ATTACK_SKU}'")),
-        s.count("SELECT count(*) FROM audit_log"),
-        s.count("SELECT count(*) FROM used_jti"),
+fn snapshot(s: &TestSandbox) -> [i64; 4] {
+    [
+        "SELECT count(*) FROM products",
+        "SELECT count(*) FROM products WHERE sku = 'ATTACK-1'",
+        "SELECT count(*) FROM audit_log",
+        "SELECT count(*) FROM used_jti",
+    ]
+    .map(|sql| s.count(sql))
+}
+
+async fn create(s: &TestSandbox, sku: &str, token: &str) -> (u16, Value) {
+    s.send(
+        reqwest::Method::POST,
+        PRODUCTS,
+        Some(product(sku)),
+        Some(token),
     )
+    .await
 }
 
 /// A sandbox in which a valid token has just created a product.
 async fn armed() -> TestSandbox {
     let s = TestSandbox::start().await;
-    armed_check(&s, "VALID-1").await;
+    let (status, body) = create(&s, "VALID-1", &s.admin_token(SUBJECT)).await;
+    assert_eq!(status, 201, "a valid token must work first: {body}");
     s
 }
 
-async fn armed_check(s: &TestSandbox, sku: &str) {
-    let (status, body) = s.send(reqwest::Method::POST, PRODUCTS, Some(product(sku)), Some(&s.admin_token(SUBJECT))).await;
-    assert_eq!(status, 201, "a valid token must work first: {body}");
-    assert_eq!(body["sku"], sku);
-}
-
-/// Sends the attack and asserts the refusal and that nothing was written;
-/// then shows the very same body passes with a valid token.
-async fn assert_refused(s: &TestSandbox, authorization: Option<&str>, status: u16, code: &str) {
+/// Sends the attack (body: a valid new product) with the raw
+/// `Authorization` header; asserts the refusal, its challenge and that
+/// nothing was written. Returns the error code.
+async fn refuse(s: &TestSandbox, authorization: Option<&str>, status: u16) -> String {
     let before = snapshot(s);
-    assert_eq!(before.1, 0, "{ATTACK_SKU} must not exist yet");
-    let (got, challenge, body) = post_raw(s, authorization, &product(ATTACK_SKU)).await;
+    assert_eq!(before[1], 0, "{ATTACK_SKU} must not exist yet");
+    let mut request = s.http.post(s.url(PRODUCTS)).json(&product(ATTACK_SKU));
+    if let Some(value) = authorization {
+        request = request.header(AUTHORIZATION, value);
+    }
+    let response = request.send().await.expect("request");
+    let challenge = response.headers().get(WWW_AUTHENTICATE).cloned();
+    let (got, body) = status_json(response).await;
     assert_eq!(got, status, "{body}");
-    assert_eq!(body["code"], code, "{body}");
-    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    let code = body["code"].as_str().expect("an error code").to_owned();
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
     let challenge = challenge.expect("a WWW-Authenticate challenge");
-    assert!(challenge.starts_with("Bearer realm=\"museo-admin\""), "{challenge}");
+    let challenge = challenge.to_str().expect("ASCII challenge");
+    assert!(
+        challenge.starts_with("Bearer realm=\"museo-admin\""),
+        "{challenge}"
+    );
     if status == 401 {
         assert!(challenge.contains("error=\"invalid_token\""), "{challenge}");
-        assert!(challenge.contains(&format!("error_description=\"{code}\"")), "{challenge}");
+        let description = format!("error_description=\"{code}\"");
+        assert!(challenge.contains(&description), "{challenge}");
     } else {
-        assert!(challenge.contains("error=\"insufficient_scope\""), "{challenge}");
-        assert!(challenge.contains("scope=\"products:write\""), "{challenge}");
+        assert!(
+            challenge.contains("error=\"insufficient_scope\""),
+            "{challenge}"
+        );
+        assert!(
+            challenge.contains("scope=\"products:write\""),
+            "{challenge}"
+        );
     }
-    assert_eq!(snapshot(s), before, "the refused request changed the database");
+    assert_eq!(
+        snapshot(s),
+        before,
+        "the refused request changed the database"
+    );
+    code
+}
 
-    // The body was fine: only the token was at fault.
-    let (ok, _, created) = post_raw(s, Some(&format!("Bearer {}", s.admin_token(SUBJECT))), &product(ATTACK_SKU)).await;
+/// [`refuse`] with an expected code, then the very same body passes with a
+/// valid token: only the token was at fault.
+async fn assert_refused(s: &TestSandbox, authorization: Option<&str>, status: u16, code: &str) {
+    assert_eq!(refuse(s, authorization, status).await, code);
+    let (ok, created) = create(s, ATTACK_SKU, &s.admin_token(SUBJECT)).await;
     assert_eq!(ok, 201, "{created}");
+}
+
+/// A bearer token refused with 401 and `code`.
+async fn token_refused(s: &TestSandbox, token: &str, code: &str) {
+    assert_refused(s, Some(&bearer(token)), 401, code).await;
 }
 
 #[tokio::test]
@@ -142,8 +186,14 @@ async fn no_token_is_401() {
 #[tokio::test]
 async fn basic_auth_is_401() {
     let s = armed().await;
-    let basic = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode("museo-dev:secret"));
-    assert_refused(&s, Some(&basic), 401, "malformed_token").await;
+    let credentials = base64::engine::general_purpose::STANDARD.encode("museo-dev:secret");
+    assert_refused(
+        &s,
+        Some(&format!("Basic {credentials}")),
+        401,
+        "malformed_token",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -158,16 +208,19 @@ async fn alg_none_is_401() {
     let payload = b64(&claims(&s, json!({})));
     for alg in ["none", "None", "NONE"] {
         let header = b64(&json!({ "alg": alg, "typ": "JWT", "kid": s.account.key.kid() }));
-        for token in [format!("{header}.{payload}."), format!("{header}.{payload}")] {
-            let before = snapshot(&s);
-            let (status, _, body) = post_raw(&s, Some(&format!("Bearer {token}")), &product(ATTACK_SKU)).await;
-            assert_eq!(status, 401, "{alg}: {body}");
-            assert!(["unsupported_algorithm", "malformed_token"].contains(&body["code"].as_str().unwrap_or("")), "{body}");
-            assert_eq!(snapshot(&s), before);
+        for token in [
+            format!("{header}.{payload}."),
+            format!("{header}.{payload}"),
+        ] {
+            let code = refuse(&s, Some(&bearer(&token)), 401).await;
+            assert!(
+                ["unsupported_algorithm", "malformed_token"].contains(&code.as_str()),
+                "{code}"
+            );
         }
     }
     let header = b64(&json!({ "alg": "none", "typ": "JWT", "kid": s.account.key.kid() }));
-    assert_refused(&s, Some(&format!("Bearer {header}.{payload}.")), 401, "unsupported_algorithm").await;
+    token_refused(&s, &format!("{header}.{payload}."), "unsupported_algorithm").await;
 }
 
 #[tokio::test]
@@ -176,43 +229,44 @@ async fn hs256_signed_with_the_public_key_is_401() {
     let jwk = serde_json::to_value(s.account.key.public_jwk()).expect("jwk json");
     let x = jwk["x"].as_str().expect("OKP x").to_owned();
     let raw = URL_SAFE_NO_PAD.decode(&x).expect("x is base64url");
-    let jwk_text = jwk.to_string();
     let mut header = Header::new(Algorithm::HS256);
     header.kid = Some(s.account.key.kid().to_owned());
     let claims = claims(&s, json!({}));
+    let hs256 = |secret: &[u8]| {
+        jsonwebtoken::encode(&header, &claims, &EncodingKey::from_secret(secret)).expect("HS256")
+    };
     // Every form in which a verifier might hold the public key.
-    let secrets: [&[u8]; 3] = [&raw, x.as_bytes(), jwk_text.as_bytes()];
-    for secret in secrets {
-        let token = jsonwebtoken::encode(&header, &claims, &EncodingKey::from_secret(secret)).expect("HS256 signs");
-        let before = snapshot(&s);
-        let (status, _, body) = post_raw(&s, Some(&format!("Bearer {token}")), &product(ATTACK_SKU)).await;
-        assert_eq!((status, body["code"].as_str()), (401, Some("unsupported_algorithm")), "{body}");
-        assert_eq!(snapshot(&s), before);
+    for secret in [x.as_bytes(), jwk.to_string().as_bytes()] {
+        let code = refuse(&s, Some(&bearer(&hs256(secret))), 401).await;
+        assert_eq!(code, "unsupported_algorithm");
     }
-    let token = jsonwebtoken::encode(&header, &claims, &EncodingKey::from_secret(&raw)).expect("HS256 signs");
-    assert_refused(&s, Some(&format!("Bearer {token}")), 401, "unsupported_algorithm").await;
+    token_refused(&s, &hs256(&raw), "unsupported_algorithm").await;
 }
 
 #[tokio::test]
 async fn wrong_audience_is_401() {
     let s = armed().await;
-    let key = &s.account.key;
-    for aud in [json!("mcp-admin"), json!(["mcp-admin", "storefront"]), json!("")] {
-        let token = sign(key, key.kid(), &claims(&s, json!({ "aud": aud })));
-        let before = snapshot(&s);
-        let (status, _, body) = post_raw(&s, Some(&format!("Bearer {token}")), &product(ATTACK_SKU)).await;
-        assert_eq!((status, body["code"].as_str()), (401, Some("wrong_audience")), "{aud}: {body}");
-        assert_eq!(snapshot(&s), before);
+    for aud in [json!(["mcp-admin", "storefront"]), json!("")] {
+        let code = refuse(
+            &s,
+            Some(&bearer(&dev_token(&s, json!({ "aud": aud })))),
+            401,
+        )
+        .await;
+        assert_eq!(code, "wrong_audience", "{aud}");
     }
-    let token = sign(key, key.kid(), &claims(&s, json!({ "aud": "mcp-admin" })));
-    assert_refused(&s, Some(&format!("Bearer {token}")), 401, "wrong_audience").await;
+    token_refused(
+        &s,
+        &dev_token(&s, json!({ "aud": "mcp-admin" })),
+        "wrong_audience",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn missing_audience_is_401() {
     let s = armed().await;
-    let token = sign(&s.account.key, s.account.key.kid(), &claims(&s, json!({ "aud": null })));
-    assert_refused(&s, Some(&format!("Bearer {token}")), 401, "wrong_audience").await;
+    token_refused(&s, &dev_token(&s, json!({ "aud": null })), "wrong_audience").await;
 }
 
 #[tokio::test]
@@ -221,71 +275,69 @@ async fn expired_token_is_401() {
     // Signed by hand with the real key and kid: only `exp` is wrong, and by
     // more than the 30 s leeway.
     let t = now();
-    let token = sign(&s.account.key, s.account.key.kid(), &claims(&s, json!({ "iat": t - 200, "nbf": t - 200, "exp": t - 60 })));
-    assert_refused(&s, Some(&format!("Bearer {token}")), 401, "token_expired").await;
+    let token = dev_token(&s, json!({ "iat": t - 200, "nbf": t - 200, "exp": t - 60 }));
+    token_refused(&s, &token, "token_expired").await;
 }
 
 #[tokio::test]
 async fn token_not_yet_valid_is_401() {
     let s = armed().await;
     let t = now();
-    let token = sign(&s.account.key, s.account.key.kid(), &claims(&s, json!({ "nbf": t + 120, "exp": t + 240 })));
-    assert_refused(&s, Some(&format!("Bearer {token}")), 401, "token_not_yet_valid").await;
+    let token = dev_token(&s, json!({ "nbf": t + 120, "exp": t + 240 }));
+    token_refused(&s, &token, "token_not_yet_valid").await;
 }
 
 #[tokio::test]
 async fn issued_in_the_future_is_401() {
     let s = armed().await;
     let t = now();
-    let token = sign(&s.account.key, s.account.key.kid(), &claims(&s, json!({ "iat": t + 120, "nbf": null, "exp": t + 240 })));
-    assert_refused(&s, Some(&format!("Bearer {token}")), 401, "token_not_yet_valid").await;
+    let token = dev_token(&s, json!({ "iat": t + 120, "nbf": null, "exp": t + 240 }));
+    token_refused(&s, &token, "token_not_yet_valid").await;
+}
+
+/// `token` with its payload claims edited, the original signature kept.
+fn tamper(token: &str, edit: impl FnOnce(&mut Value)) -> String {
+    let parts: Vec<&str> = token.split('.').collect();
+    let mut claims = decode_payload(token);
+    edit(&mut claims);
+    format!("{}.{}.{}", parts[0], b64(&claims), parts[2])
 }
 
 #[tokio::test]
 async fn tampered_payload_is_401() {
     let s = armed().await;
-    let valid = s.admin_token(SUBJECT);
-    let mut parts = valid.split('.');
-    let (header, payload, signature) =
-        (parts.next().expect("header"), parts.next().expect("payload"), parts.next().expect("signature"));
-    let mut claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("b64")).expect("claims json");
-    claims["sub"] = json!("admin:root@example.com");
-    let forged_sub = format!("{header}.{}.{signature}", b64(&claims));
-    let before = snapshot(&s);
-    let (status, _, body) = post_raw(&s, Some(&format!("Bearer {forged_sub}")), &product(ATTACK_SKU)).await;
-    assert_eq!((status, body["code"].as_str()), (401, Some("bad_signature")), "{body}");
-    assert_eq!(snapshot(&s), before);
+    let other_sub = tamper(&s.admin_token(SUBJECT), |c| {
+        c["sub"] = json!("admin:root@x.com")
+    });
+    assert_eq!(
+        refuse(&s, Some(&bearer(&other_sub)), 401).await,
+        "bad_signature"
+    );
 
-    // A scope-stripped token with a scope added back is refused the same way.
-    let unscoped = s
-        .minter()
-        .one_time(&museo_sdk::auth::TokenRequest::new(SUBJECT, DEFAULT_ADMIN_AUDIENCE))
-        .expect("mint")
-        .expose_secret()
-        .to_owned();
-    let mut parts = unscoped.split('.');
-    let (header, payload, signature) =
-        (parts.next().expect("header"), parts.next().expect("payload"), parts.next().expect("signature"));
-    let mut claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("b64")).expect("claims json");
-    claims["scope"] = json!(SCOPE_PRODUCTS_WRITE);
-    let forged_scope = format!("{header}.{}.{signature}", b64(&claims));
-    assert_refused(&s, Some(&format!("Bearer {forged_scope}")), 401, "bad_signature").await;
+    // A token minted without the scope, the scope added afterwards.
+    let unscoped = TokenRequest::new(SUBJECT, DEFAULT_ADMIN_AUDIENCE);
+    let unscoped = s.minter().one_time(&unscoped).expect("mint");
+    let scoped = tamper(unscoped.expose_secret(), |c| {
+        c["scope"] = json!(SCOPE_PRODUCTS_WRITE)
+    });
+    token_refused(&s, &scoped, "bad_signature").await;
 }
 
 #[tokio::test]
 async fn unknown_kid_is_401() {
     let s = armed().await;
     let token = sign(&s.account.key, "no-such-key", &claims(&s, json!({})));
-    assert_refused(&s, Some(&format!("Bearer {token}")), 401, "unknown_key").await;
+    token_refused(&s, &token, "unknown_key").await;
 }
 
 #[tokio::test]
 async fn missing_kid_is_401() {
     let s = armed().await;
     let pem = s.account.key.to_pem();
-    let encoding = EncodingKey::from_ed_pem(pem.expose_secret().as_bytes()).expect("PEM loads");
-    let token = jsonwebtoken::encode(&Header::new(Algorithm::EdDSA), &claims(&s, json!({})), &encoding).expect("signs");
-    assert_refused(&s, Some(&format!("Bearer {token}")), 401, "unknown_key").await;
+    let key = EncodingKey::from_ed_pem(pem.expose_secret().as_bytes()).expect("PEM loads");
+    let header = Header::new(Algorithm::EdDSA);
+    let token = jsonwebtoken::encode(&header, &claims(&s, json!({})), &key).expect("signs");
+    token_refused(&s, &token, "unknown_key").await;
 }
 
 #[tokio::test]
@@ -293,7 +345,7 @@ async fn unregistered_key_with_the_dev_kid_is_401() {
     let s = armed().await;
     let rogue = SigningKey::generate(SigningAlgorithm::EdDSA).expect("generate");
     let token = sign(&rogue, s.account.key.kid(), &claims(&s, json!({})));
-    assert_refused(&s, Some(&format!("Bearer {token}")), 401, "bad_signature").await;
+    token_refused(&s, &token, "bad_signature").await;
 }
 
 #[tokio::test]
@@ -301,20 +353,29 @@ async fn es256_key_claiming_the_eddsa_kid_is_401() {
     let s = armed().await;
     let rogue = SigningKey::generate(SigningAlgorithm::ES256).expect("generate");
     let token = sign(&rogue, s.account.key.kid(), &claims(&s, json!({})));
-    assert_refused(&s, Some(&format!("Bearer {token}")), 401, "unsupported_algorithm").await;
+    token_refused(&s, &token, "unsupported_algorithm").await;
 }
 
-/// A sandbox with a second registered account, `partner-b`, whose key is
-/// returned; its tokens work when they say `iss: partner-b`.
+/// A sandbox with a second registered account, `partner-b` (its key is
+/// returned), whose tokens work when they say `iss: partner-b`.
 async fn with_partner() -> (TestSandbox, SigningKey, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
     let key = SigningKey::generate(SigningAlgorithm::ES256).expect("generate");
     let jwks = dir.path().join("partner-b.jwks.json");
-    std::fs::write(&jwks, serde_json::to_string(&jwk_set([&key])).expect("jwks json")).expect("write jwks");
-    let s = TestSandbox::start_with(|c| c.service_accounts.push(AccountRegistration { id: "partner-b".into(), jwks })).await;
-    armed_check(&s, "VALID-1").await;
-    let token = sign(&key, key.kid(), &claims(&s, json!({ "iss": "partner-b", "sub": "admin:bob@example.com" })));
-    let (status, body) = s.send(reqwest::Method::POST, PRODUCTS, Some(product("VALID-B")), Some(&token)).await;
+    let text = serde_json::to_string(&jwk_set([&key])).expect("jwks json");
+    std::fs::write(&jwks, text).expect("write jwks");
+    let registration = AccountRegistration {
+        id: "partner-b".into(),
+        jwks,
+    };
+    let s = TestSandbox::start_with(|c| c.service_accounts.push(registration)).await;
+    let (status, body) = create(&s, "VALID-1", &s.admin_token(SUBJECT)).await;
+    assert_eq!(status, 201, "the dev account still works: {body}");
+    let own = claims(
+        &s,
+        json!({ "iss": "partner-b", "sub": "admin:bob@example.com" }),
+    );
+    let (status, body) = create(&s, "VALID-B", &sign(&key, key.kid(), &own)).await;
     assert_eq!(status, 201, "partner-b signing as itself must work: {body}");
     (s, key, dir)
 }
@@ -322,77 +383,91 @@ async fn with_partner() -> (TestSandbox, SigningKey, tempfile::TempDir) {
 #[tokio::test]
 async fn partner_key_claiming_the_dev_account_is_401() {
     let (s, partner, _dir) = with_partner().await;
-    let token = sign(&partner, partner.kid(), &claims(&s, json!({ "iss": s.account.id })));
-    assert_refused(&s, Some(&format!("Bearer {token}")), 401, "wrong_issuer").await;
+    let token = sign(
+        &partner,
+        partner.kid(),
+        &claims(&s, json!({ "iss": s.account.id })),
+    );
+    token_refused(&s, &token, "wrong_issuer").await;
 }
 
 #[tokio::test]
 async fn dev_key_claiming_the_partner_account_is_401() {
     let (s, _partner, _dir) = with_partner().await;
-    let token = sign(&s.account.key, s.account.key.kid(), &claims(&s, json!({ "iss": "partner-b" })));
-    assert_refused(&s, Some(&format!("Bearer {token}")), 401, "wrong_issuer").await;
-    // The failed attempt did not burn anything the audit log could blame on B.
-    assert_eq!(s.count("SELECT count(*) FROM audit_log WHERE actor = 'partner-b'"), 1);
+    token_refused(
+        &s,
+        &dev_token(&s, json!({ "iss": "partner-b" })),
+        "wrong_issuer",
+    )
+    .await;
+    let by_partner = "SELECT count(*) FROM audit_log WHERE actor = 'partner-b'";
+    assert_eq!(
+        s.count(by_partner),
+        1,
+        "only VALID-B is on partner-b's record"
+    );
 }
 
 #[tokio::test]
 async fn missing_scope_is_403() {
     let s = armed().await;
-    let key = &s.account.key;
-    for scope in [json!(null), json!(""), json!("products:read"), json!("products:write:all orders:write")] {
-        let token = sign(key, key.kid(), &claims(&s, json!({ "scope": scope })));
-        let before = snapshot(&s);
-        let (status, challenge, body) = post_raw(&s, Some(&format!("Bearer {token}")), &product(ATTACK_SKU)).await;
-        assert_eq!((status, body["code"].as_str()), (403, Some("missing_scope")), "{scope}: {body}");
-        assert!(challenge.is_some_and(|c| c.contains("insufficient_scope")));
-        assert_eq!(snapshot(&s), before);
+    let scopes = [
+        json!(null),
+        json!(""),
+        json!("products:write:all orders:write"),
+    ];
+    for scope in scopes {
+        let token = dev_token(&s, json!({ "scope": scope }));
+        assert_eq!(
+            refuse(&s, Some(&bearer(&token)), 403).await,
+            "missing_scope",
+            "{scope}"
+        );
     }
-    let token = sign(key, key.kid(), &claims(&s, json!({ "scope": "products:read" })));
-    assert_refused(&s, Some(&format!("Bearer {token}")), 403, "missing_scope").await;
+    let token = dev_token(&s, json!({ "scope": "products:read" }));
+    assert_refused(&s, Some(&bearer(&token)), 403, "missing_scope").await;
 }
 
 #[tokio::test]
 async fn lifetime_over_five_minutes_is_401() {
     let s = armed().await;
     let t = now();
-    let key = &s.account.key;
+    let lasting = |secs: u64| dev_token(&s, json!({ "iat": t, "nbf": t, "exp": t + secs }));
     // 300 s is the maximum; the verifier allows its 30 s leeway on top.
-    let fine = sign(key, key.kid(), &claims(&s, json!({ "iat": t, "nbf": t, "exp": t + 300 })));
-    let (status, body) = s.send(reqwest::Method::POST, PRODUCTS, Some(product("VALID-300")), Some(&fine)).await;
+    let (status, body) = create(&s, "VALID-300", &lasting(300)).await;
     assert_eq!(status, 201, "a 300 s token is fine: {body}");
-    for lifetime in [331, 3600, 86_400 * 365] {
-        let token = sign(key, key.kid(), &claims(&s, json!({ "iat": t, "nbf": t, "exp": t + lifetime })));
-        let before = snapshot(&s);
-        let (status, _, body) = post_raw(&s, Some(&format!("Bearer {token}")), &product(ATTACK_SKU)).await;
-        assert_eq!((status, body["code"].as_str()), (401, Some("malformed_token")), "{lifetime}: {body}");
-        assert_eq!(snapshot(&s), before);
+    for secs in [331, 86_400 * 365] {
+        let code = refuse(&s, Some(&bearer(&lasting(secs))), 401).await;
+        assert_eq!(code, "malformed_token", "{secs} s");
     }
-    let token = sign(key, key.kid(), &claims(&s, json!({ "iat": t, "nbf": t, "exp": t + 3600 })));
-    assert_refused(&s, Some(&format!("Bearer {token}")), 401, "malformed_token").await;
+    token_refused(&s, &lasting(3600), "malformed_token").await;
 }
 
 #[tokio::test]
 async fn replayed_jti_is_401() {
     let s = armed().await;
     let token = s.admin_token(SUBJECT);
-    let (status, body) = s.send(reqwest::Method::POST, PRODUCTS, Some(product("REPLAY-1")), Some(&token)).await;
+    let (status, body) = create(&s, "REPLAY-1", &token).await;
     assert_eq!(status, 201, "{body}");
     // The same token again, on a request that would otherwise succeed.
-    assert_refused(&s, Some(&format!("Bearer {token}")), 401, "token_replayed").await;
-    assert_eq!(s.count("SELECT count(*) FROM products WHERE sku = 'REPLAY-1'"), 1);
+    token_refused(&s, &token, "token_replayed").await;
+    assert_eq!(
+        s.count("SELECT count(*) FROM products WHERE sku = 'REPLAY-1'"),
+        1
+    );
 
-    // A different token reusing the jti of a used one is a replay too.
-    let jti = {
-        let payload = token.split('.').nth(1).expect("payload");
-        let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("b64")).expect("json");
-        claims["jti"].clone()
-    };
-    let same_jti = sign(&s.account.key, s.account.key.kid(), &claims(&s, json!({ "jti": jti })));
-    let before = snapshot(&s);
-    let (status, _, body) = post_raw(&s, Some(&format!("Bearer {same_jti}")), &product("REPLAY-2")).await;
-    assert_eq!((status, body["code"].as_str()), (401, Some("token_replayed")), "{body}");
-    assert_eq!(snapshot(&s), before);
-    assert_eq!(s.count("SELECT count(*) FROM products WHERE sku = 'REPLAY-2'"), 0);
+    // Another token reusing the jti of a used one is a replay too.
+    let same_jti = dev_token(&s, json!({ "jti": decode_payload(&token)["jti"] }));
+    let (status, body) = create(&s, "REPLAY-2", &same_jti).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("token_replayed")),
+        "{body}"
+    );
+    assert_eq!(
+        s.count("SELECT count(*) FROM products WHERE sku = 'REPLAY-2'"),
+        0
+    );
 }
 
 #[tokio::test]
@@ -401,9 +476,19 @@ async fn an_authenticated_token_is_used_up_even_if_the_body_is_refused() {
     // is read: a token is good for one request, whatever that request holds.
     let s = armed().await;
     let token = s.admin_token(SUBJECT);
-    let (status, body) = s.send(reqwest::Method::POST, PRODUCTS, Some(json!({ "sku": "NO-TITLE" })), Some(&token)).await;
+    let no_title = Some(json!({ "sku": "NO-TITLE" }));
+    let (status, body) = s
+        .send(reqwest::Method::POST, PRODUCTS, no_title, Some(&token))
+        .await;
     assert_eq!(status, 400, "{body}");
-    let (status, body) = s.send(reqwest::Method::POST, PRODUCTS, Some(product("AFTER-400")), Some(&token)).await;
-    assert_eq!((status, body["code"].as_str()), (401, Some("token_replayed")), "{body}");
-    assert_eq!(s.count("SELECT count(*) FROM products WHERE sku = 'AFTER-400'"), 0);
+    let (status, body) = create(&s, "AFTER-400", &token).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("token_replayed")),
+        "{body}"
+    );
+    assert_eq!(
+        s.count("SELECT count(*) FROM products WHERE sku = 'AFTER-400'"),
+        0
+    );
 }

@@ -346,3 +346,90 @@ async fn two_baskets_race_for_the_last_item() {
         1
     );
 }
+
+#[tokio::test]
+async fn a_stale_link_cannot_pay_a_changed_basket() {
+    let s = TestSandbox::start().await;
+    let basket = s.new_basket().await;
+    let items = format!("/v1/baskets/{basket}/items");
+    s.post(&items, json!({ "product_id": "MUG-WAVE-01" })).await;
+    let (_, old) = s
+        .post(&format!("/v1/baskets/{basket}/payment-link"), json!({}))
+        .await;
+    s.post(
+        &items,
+        json!({ "product_id": "MUG-WAVE-01", "quantity": 4 }),
+    )
+    .await;
+    let stale = s
+        .http
+        .post(format!("{}/pay", old["url"].as_str().expect("url")))
+        .send()
+        .await
+        .expect("pay");
+    assert_eq!(stale.status(), 409);
+    assert!(stale.text().await.expect("html").contains("changed"));
+    let (_, new) = s
+        .post(&format!("/v1/baskets/{basket}/payment-link"), json!({}))
+        .await;
+    assert_ne!(new["order_id"], old["order_id"]);
+    assert_eq!(new["total"]["amount"], "84.50");
+    let paid = s
+        .http
+        .post(format!("{}/pay", new["url"].as_str().expect("url")))
+        .send()
+        .await
+        .expect("pay");
+    assert_eq!(paid.status(), 200);
+}
+
+#[tokio::test]
+async fn a_withdrawn_product_can_be_removed_but_not_bought() {
+    let s = TestSandbox::start().await;
+    let basket = s.new_basket().await;
+    s.post(
+        &format!("/v1/baskets/{basket}/items"),
+        json!({ "product_id": "MUG-WAVE-01" }),
+    )
+    .await;
+    let token = s.admin_token("admin:test");
+    let (status, _) = s
+        .send(
+            Method::PATCH,
+            "/v1/admin/products/MUG-WAVE-01",
+            Some(json!({ "published": false })),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, b) = s.get(&format!("/v1/baskets/{basket}")).await;
+    assert_eq!(b["items"][0]["published"], false);
+    let (status, body) = s
+        .post(&format!("/v1/baskets/{basket}/payment-link"), json!({}))
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("unavailable")),
+        "{body}"
+    );
+    let (status, body) = s
+        .post(
+            &format!("/v1/baskets/{basket}/items"),
+            json!({ "product_id": "MUG-WAVE-01" }),
+        )
+        .await;
+    assert_eq!(
+        status, 404,
+        "cannot add more of a withdrawn product: {body}"
+    );
+    let (status, b) = s
+        .send(
+            Method::DELETE,
+            &format!("/v1/baskets/{basket}/items/MUG-WAVE-01"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{b}");
+    assert_eq!(b["items"], json!([]));
+}

@@ -1,11 +1,11 @@
 //! Integration tests of the sandbox: real HTTP on port 0, real SQLite files.
 
-// mod admin;
-// mod auth;
+mod admin;
+mod auth;
 mod baskets;
 mod client;
 mod common;
 mod malformed;
-// mod openapi;
+mod openapi;
 mod search;
 mod startup;

@@ -42,7 +42,7 @@ async fn malformed_bodies_are_4xx_json() {
         (
             "text/plain",
             br#"{"product_id": "MUG-NYMPH-01"}"#.to_vec(),
-            400,
+            415,
             "unsupported_media_type",
         ),
     ];
@@ -138,6 +138,8 @@ async fn unknown_routes_and_methods() {
     assert_eq!((status, body["code"].as_str()), (404, Some("not_found")));
     let (status, _) = s.send(Method::DELETE, "/v1/products", None, None).await;
     assert_eq!(status, 405);
+    let (_, body) = s.send(Method::PATCH, "/v1/baskets", None, None).await;
+    assert_eq!(body["code"], "method_not_allowed", "{body}");
 }
 
 #[tokio::test]

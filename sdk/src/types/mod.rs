@@ -218,6 +218,9 @@ pub struct ProductQuery {
     pub price_min: Option<String>,
     /// Highest price, inclusive, as a decimal string.
     pub price_max: Option<String>,
+    /// Currency of `price_min`/`price_max` (default EUR, the shop's currency);
+    /// with a bound, only products priced in this currency match.
+    pub currency: Option<String>,
     /// Only products with stock.
     pub in_stock: Option<bool>,
     /// Ordering.
@@ -248,6 +251,9 @@ pub struct BasketLine {
     pub line_total: Money,
     /// Units in stock right now (a line may exceed it if stock fell since it was added).
     pub available: i64,
+    /// False when the product was withdrawn after it was added: such a line
+    /// cannot be paid and should be removed.
+    pub published: bool,
 }
 
 /// A shopping basket.

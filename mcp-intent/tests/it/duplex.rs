@@ -1,0 +1,201 @@
+//! The server and an rmcp client in one process over `tokio::io::duplex`:
+//! the whole tool contract, with both ways of starting a session.
+
+use rmcp::ServiceError;
+use rmcp::model::CallToolRequestParams;
+use rmcp::model::ErrorCode;
+use serde_json::json;
+
+use crate::support::{
+    analyze, bounded, check_analysis, check_listing, check_peer, check_tool_error, duplex_client,
+    lifecycles, sample_requests,
+};
+
+#[tokio::test]
+async fn lists_analyze_intent_with_its_contract() -> anyhow::Result<()> {
+    for (name, lifecycle) in lifecycles() {
+        let client = duplex_client(lifecycle).await?;
+        check_peer(&client, name)?;
+        let tools = bounded("list tools", client.list_all_tools()).await??;
+        check_listing(&tools).map_err(|e| e.context(name))?;
+        client.cancel().await?;
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn initialize_carries_instructions_for_the_model() -> anyhow::Result<()> {
+    let (_, lifecycle) = lifecycles().into_iter().next().expect("initialize");
+    let client = duplex_client(lifecycle).await?;
+    let info = client.peer_info().expect("server info");
+    let instructions = info.instructions.as_deref().unwrap_or_default();
+    assert!(instructions.contains("analyze_intent"), "{instructions:?}");
+    client.cancel().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn valid_messages_give_structured_results_that_match_the_schema() -> anyhow::Result<()> {
+    for (name, lifecycle) in lifecycles() {
+        let client = duplex_client(lifecycle).await?;
+        let tools = bounded("list tools", client.list_all_tools()).await??;
+        let schema = tools[0].output_schema.clone().expect("outputSchema");
+        for request in sample_requests() {
+            let result = analyze(&client, request.clone()).await?;
+            check_analysis(&result, Some(&schema))
+                .map_err(|e| e.context(format!("{name}: {request}")))?;
+        }
+        client.cancel().await?;
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn refused_input_is_a_tool_error_the_model_can_read() -> anyhow::Result<()> {
+    let (_, lifecycle) = lifecycles().into_iter().next().expect("initialize");
+    let client = duplex_client(lifecycle).await?;
+
+    let empty = analyze(&client, json!({ "message": "" })).await?;
+    check_tool_error(&empty, "`message` is empty")?;
+    let blank = analyze(&client, json!({ "message": " \n\t " })).await?;
+    check_tool_error(&blank, "`message` is empty")?;
+
+    let long = "a".repeat(5000);
+    let too_long = analyze(&client, json!({ "message": long })).await?;
+    let text = check_tool_error(&too_long, "5000")?;
+    assert!(
+        text.contains(&mcp_intent::MAX_MESSAGE_CHARS.to_string()),
+        "{text}"
+    );
+
+    // The limit counts characters, not bytes.
+    let at_limit = "é".repeat(mcp_intent::MAX_MESSAGE_CHARS);
+    check_analysis(
+        &analyze(&client, json!({ "message": at_limit })).await?,
+        None,
+    )?;
+
+    // A bad locale is either refused with a message naming `locale`, or
+    // ignored; it is never a protocol error.
+    let result = analyze(
+        &client,
+        json!({ "message": "hello", "locale": "not a locale!!" }),
+    )
+    .await?;
+    if result.is_error == Some(true) {
+        check_tool_error(&result, "locale")?;
+    } else {
+        check_analysis(&result, None)?;
+    }
+    client.cancel().await?;
+    Ok(())
+}
+
+/// rmcp 3.11 turns arguments that do not deserialize into a tool result with
+/// `isError: true` (MCP 2025-11-25: input validation errors are tool errors,
+/// so the model can correct itself), not a JSON-RPC -32602.
+#[tokio::test]
+async fn arguments_that_do_not_fit_the_schema_are_tool_errors() -> anyhow::Result<()> {
+    for (name, lifecycle) in lifecycles() {
+        let client = duplex_client(lifecycle).await?;
+        let cases = [
+            (
+                json!({ "message": 42 }),
+                "invalid type: integer `42`, expected a string",
+            ),
+            (json!({}), "missing field `message`"),
+            (json!({ "locale": "en" }), "missing field `message`"),
+            (json!({ "message": null }), "expected a string"),
+            (
+                json!({ "message": "hi", "history": "yesterday" }),
+                "expected a sequence",
+            ),
+            (
+                json!({ "message": "hi", "history": [{ "role": "robot", "text": "x" }] }),
+                "unknown variant `robot`",
+            ),
+        ];
+        for (arguments, needle) in cases {
+            let result = analyze(&client, arguments.clone()).await?;
+            let text = check_tool_error(&result, needle)
+                .map_err(|e| e.context(format!("{name}: {arguments}")))?;
+            assert!(
+                text.starts_with("failed to deserialize parameters"),
+                "{text}"
+            );
+        }
+        client.cancel().await?;
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_unknown_tool_is_a_jsonrpc_invalid_params_error() -> anyhow::Result<()> {
+    let (_, lifecycle) = lifecycles().into_iter().next().expect("initialize");
+    let client = duplex_client(lifecycle).await?;
+    let error = bounded(
+        "call",
+        client.call_tool(CallToolRequestParams::new("analyse_intent")),
+    )
+    .await?
+    .expect_err("unknown tool");
+    let ServiceError::McpError(error) = error else {
+        panic!("expected a JSON-RPC error, got {error:?}");
+    };
+    assert_eq!(error.code, ErrorCode::INVALID_PARAMS);
+    assert_eq!(error.message, "tool not found");
+    client.cancel().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn hostile_text_never_breaks_the_server() -> anyhow::Result<()> {
+    let (_, lifecycle) = lifecycles().into_iter().next().expect("initialize");
+    let client = duplex_client(lifecycle).await?;
+    let many_emoji = "🧣".repeat(10_000);
+    let some_emoji = "🖼️".repeat(900);
+    let hostile = [
+        "\u{0}\u{1}\u{7}\u{8}\u{1b}[31mred\u{1b}[0m\r\n\u{7f}",
+        many_emoji.as_str(),
+        some_emoji.as_str(),
+        r#"{"jsonrpc":"2.0","id":99,"method":"tools/list"}"#,
+        "\"}]}\n{\"jsonrpc\":\"2.0\",\"method\":\"exit\"}",
+        "\u{202e}tpircs\u{202c} <script>alert(1)</script>",
+        "'; DROP TABLE products; --",
+        "\u{feff}\u{200b}\u{fffd}\u{10ffff}",
+        "ⅰⅱⅲ ﬁ ǅ ß İ ﷺ",
+        "   hello   ",
+    ];
+    for message in hostile {
+        let result = analyze(&client, json!({ "message": message, "locale": message })).await?;
+        if result.is_error == Some(true) {
+            check_tool_error(&result, "")?;
+        } else {
+            check_analysis(&result, None)?;
+        }
+    }
+    // Still answering after all of that.
+    check_analysis(
+        &analyze(&client, json!({ "message": "hello" })).await?,
+        None,
+    )?;
+    client.cancel().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn concurrent_calls_on_one_session_all_answer() -> anyhow::Result<()> {
+    let (_, lifecycle) = lifecycles().into_iter().next().expect("initialize");
+    let client = std::sync::Arc::new(duplex_client(lifecycle).await?);
+    let mut calls = tokio::task::JoinSet::new();
+    for i in 0..64 {
+        let client = client.clone();
+        calls.spawn(async move {
+            analyze(&client, json!({ "message": format!("show me mugs {i}") })).await
+        });
+    }
+    while let Some(result) = calls.join_next().await {
+        check_analysis(&result??, None)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,8 @@
+//! mcp-intent's integration tests, one binary (STYLE.md §10): in-process over
+//! a duplex pipe, the real binary over stdio, and Streamable HTTP both
+//! in-process and as the real binary.
+
+mod duplex;
+mod http;
+mod stdio;
+mod support;
