@@ -20,9 +20,6 @@ struct Args {
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     museo_sdk::telemetry::init("info");
-    let analyzer = Arc::new(Analyzer::default());
-    museo_sdk::serve::run(args.serve, "mcp-intent", move || {
-        IntentServer::new(analyzer.clone())
-    })
-    .await
+    let server = IntentServer::new(Arc::new(Analyzer::default()));
+    museo_sdk::serve::run(args.serve, "mcp-intent", move || server.clone()).await
 }

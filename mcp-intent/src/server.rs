@@ -14,14 +14,15 @@
 
 use std::sync::Arc;
 
+use museo_sdk::serve::{portable_input_schema, portable_output_schema};
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::{Json, ServerHandler, tool, tool_handler, tool_router};
 
 use crate::{Analysis, AnalyzeRequest, Analyzer};
 
-/// The MCP server of mcp-intent. Cheap to clone: one per HTTP session shares
-/// the same [`Analyzer`].
+/// The MCP server of mcp-intent. Cheap to clone (the analyser is shared and
+/// the tool list is built once), which is how HTTP gets one per session.
 #[derive(Debug, Clone)]
 pub struct IntentServer {
     analyzer: Arc<Analyzer>,
@@ -38,15 +39,17 @@ impl IntentServer {
         }
     }
 
-    /// Classifies one shop chat message (English, Spanish or French): which
-    /// of the fixed intents it expresses (product.search, basket.add,
-    /// checkout.pay, admin.product.create, greeting, ...), how confident the
-    /// analysis is, the message's language and the entities it mentions
-    /// (query, product_ref, quantity, price_max, email, ...). Pass recent
-    /// turns in `history` so follow-ups such as "add two of those" resolve.
+    /// Classifies one shop chat message written in English, Spanish or French.
+    /// Returns which of the fixed intents it expresses (product.search, basket.add, checkout.pay, admin.product.create, greeting, ...), a confidence in [0, 1], the message's language and the entities it mentions (query, product_ref, quantity, price_max, email, ...).
+    /// Pass recent turns in `history` so follow-ups such as "add two of those" resolve.
+    // Doc lines become the tool description joined by newlines, so each line
+    // above is one sentence. The schemas are rmcp's, spelled portably (see
+    // `museo_sdk::serve::portable_input_schema`).
     #[tool(
         name = "analyze_intent",
         title = "Analyze intent",
+        input_schema = portable_input_schema::<AnalyzeRequest>(),
+        output_schema = portable_output_schema::<Analysis>(),
         annotations(
             read_only_hint = true,
             destructive_hint = false,
@@ -93,8 +96,9 @@ pub fn router(
     analyzer: Arc<Analyzer>,
     cancel: tokio_util::sync::CancellationToken,
 ) -> axum::Router {
+    let server = IntentServer::new(analyzer);
     museo_sdk::serve::http_router(
-        move || IntentServer::new(analyzer.clone()),
+        move || server.clone(),
         &museo_sdk::serve::HttpConfig::default(),
         cancel,
     )

@@ -145,7 +145,13 @@ impl IntoResponse for ApiError {
             tracing::info!(status = status.as_u16(), code = %body.code, "request refused");
         }
         let mut response = (status, axum::Json(body)).into_response();
-        if status == StatusCode::UNAUTHORIZED {
+        if matches!(self, Self::Auth(AuthError::MissingToken)) {
+            // RFC 6750 §3.1: no error code when the request had no credentials.
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"museo-admin\""),
+            );
+        } else if status == StatusCode::UNAUTHORIZED {
             let challenge = format!(
                 "Bearer realm=\"museo-admin\", error=\"invalid_token\", error_description=\"{}\"",
                 self.parts().1.code

@@ -22,6 +22,12 @@
 //!   ends its sessions and SSE streams on it, so axum's graceful shutdown can
 //!   finish instead of waiting forever on a long-lived event stream. A bounded
 //!   drain ([`DRAIN_TIMEOUT`]) covers anything that still lingers.
+//! - **Tool schemas** ([`portable_input_schema`], [`portable_output_schema`]):
+//!   schemars spells an optional field `"type": ["string", "null"]` and a
+//!   `u64` `"format": "uint64"`. Both are legal JSON Schema, but clients that
+//!   map tool schemas onto a single-`type` dialect (Gemini's OpenAPI subset)
+//!   or validate formats strictly (MCP Inspector `--strict`) warn or reject
+//!   the tool, so every server lists the plainer spelling.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -30,7 +36,14 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use axum::Router;
+use axum::extract::Request;
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
 use axum::routing::get;
+use rmcp::handler::server::tool::{schema_for_input, schema_for_output};
+use rmcp::model::JsonObject;
+use rmcp::schemars::JsonSchema;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use rmcp::{ServerHandler, ServiceExt as _};
@@ -172,6 +185,19 @@ where
     Router::new()
         .route("/healthz", get(healthz))
         .route_service(MCP_PATH, mcp)
+        .layer(axum::middleware::from_fn(session_deleted_is_no_content))
+}
+
+/// rmcp answers a session `DELETE` with 202 Accepted; the Python SDK expects
+/// 200 or 204 and logs a warning for anything else. The session is already
+/// gone when rmcp answers, so 204 No Content is the accurate status.
+async fn session_deleted_is_no_content(request: Request, next: Next) -> Response {
+    let is_delete = request.method() == Method::DELETE;
+    let mut response = next.run(request).await;
+    if is_delete && response.status() == StatusCode::ACCEPTED {
+        *response.status_mut() = StatusCode::NO_CONTENT;
+    }
+    response
 }
 
 async fn healthz() -> axum::Json<serde_json::Value> {
@@ -245,6 +271,117 @@ where
     }
 }
 
+/// The input schema of a tool taking `Parameters<T>`, spelled portably: a
+/// property that is not required and typed `[T, "null"]` (or `anyOf` T and
+/// null) is listed as plain `T`, since leaving it out is how a client says
+/// "none"; numeric `format`s (`uint64`, `double`…) are dropped. The server
+/// still accepts `null` for such a field. Use it as
+/// `#[tool(input_schema = portable_input_schema::<T>())]`.
+///
+/// # Panics
+/// When the schema root is not an object, which MCP requires of tool input
+/// (rmcp's own default panics the same way).
+pub fn portable_input_schema<T: JsonSchema + 'static>() -> Arc<JsonObject> {
+    let schema = schema_for_input::<T>()
+        .unwrap_or_else(|e| panic!("input schema of {}: {e}", std::any::type_name::<T>()));
+    let mut schema = serde_json::Value::Object(schema.as_ref().clone());
+    make_portable(&mut schema, true);
+    let serde_json::Value::Object(schema) = schema else {
+        unreachable!("still an object")
+    };
+    Arc::new(schema)
+}
+
+/// The output schema of a tool returning `Json<T>`, with numeric `format`s
+/// dropped. Nullable fields keep their `null`: a result may really carry it.
+/// Use it as `#[tool(output_schema = portable_output_schema::<T>())]`.
+pub fn portable_output_schema<T: JsonSchema + 'static>() -> Arc<JsonObject> {
+    let mut schema = serde_json::Value::Object(schema_for_output::<T>().as_ref().clone());
+    make_portable(&mut schema, false);
+    let serde_json::Value::Object(schema) = schema else {
+        unreachable!("still an object")
+    };
+    Arc::new(schema)
+}
+
+/// Numeric formats schemars adds that say nothing `type` and `minimum` do not.
+const NUMERIC_FORMATS: [&str; 12] = [
+    "int8", "int16", "int32", "int64", "int128", "uint8", "uint16", "uint32", "uint64", "uint128",
+    "float", "double",
+];
+
+fn make_portable(schema: &mut serde_json::Value, drop_optional_null: bool) {
+    use serde_json::Value;
+    match schema {
+        Value::Object(map) => {
+            if map
+                .get("format")
+                .and_then(Value::as_str)
+                .is_some_and(|f| NUMERIC_FORMATS.contains(&f))
+            {
+                map.remove("format");
+            }
+            if drop_optional_null {
+                let required: Vec<String> = map
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .map(|r| {
+                        r.iter()
+                            .filter_map(Value::as_str)
+                            .map(str::to_owned)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if let Some(Value::Object(properties)) = map.get_mut("properties") {
+                    for (name, property) in properties.iter_mut() {
+                        if !required.contains(name) {
+                            drop_null(property);
+                        }
+                    }
+                }
+            }
+            for value in map.values_mut() {
+                make_portable(value, drop_optional_null);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                make_portable(item, drop_optional_null);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `{"type": ["string", "null"]}` → `{"type": "string"}`, and
+/// `{"anyOf": [S, {"type": "null"}]}` → `S` (keeping the outer description).
+fn drop_null(property: &mut serde_json::Value) {
+    use serde_json::Value;
+    let Value::Object(map) = property else { return };
+    if let Some(Value::Array(types)) = map.get_mut("type") {
+        types.retain(|t| t != "null");
+        if types.len() == 1 {
+            let only = types.remove(0);
+            map.insert("type".into(), only);
+        }
+    }
+    let is_null = |v: &Value| v.get("type").and_then(Value::as_str) == Some("null");
+    let nullable_any_of = matches!(
+        map.get("anyOf"),
+        Some(Value::Array(options)) if options.len() == 2 && options.iter().filter(|o| is_null(o)).count() == 1
+    );
+    if nullable_any_of {
+        let Some(Value::Array(options)) = map.remove("anyOf") else {
+            return;
+        };
+        if let Some(Value::Object(inner)) = options.into_iter().find(|o| !is_null(o)) {
+            for (key, value) in inner {
+                map.entry(key).or_insert(value);
+            }
+        }
+    }
+}
+
 /// Completes on ctrl-c or SIGTERM.
 pub async fn shutdown_signal() {
     let ctrl_c = async {
@@ -271,6 +408,55 @@ pub async fn shutdown_signal() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    /// A tool input with the shapes schemars makes awkward.
+    #[derive(rmcp::schemars::JsonSchema, serde::Deserialize)]
+    #[schemars(crate = "rmcp::schemars")]
+    #[allow(dead_code)]
+    struct Input {
+        /// Required text.
+        text: String,
+        /// Optional text.
+        note: Option<String>,
+        /// Optional count.
+        limit: Option<u64>,
+        /// Optional enum.
+        mode: Option<Mode>,
+        /// Required but nullable: stays nullable.
+        #[serde(deserialize_with = "nullable")]
+        #[schemars(required)]
+        cursor: Option<String>,
+    }
+
+    fn nullable<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        serde::Deserialize::deserialize(d)
+    }
+
+    #[derive(rmcp::schemars::JsonSchema, serde::Deserialize)]
+    #[schemars(crate = "rmcp::schemars")]
+    #[allow(dead_code)]
+    enum Mode {
+        Fast,
+        Slow,
+    }
+
+    #[test]
+    fn portable_input_schema_lists_optional_fields_without_null() {
+        let schema = serde_json::Value::Object(portable_input_schema::<Input>().as_ref().clone());
+        let properties = &schema["properties"];
+        assert_eq!(properties["text"]["type"], "string");
+        assert_eq!(properties["note"]["type"], "string");
+        assert_eq!(properties["note"]["description"], "Optional text.");
+        assert_eq!(properties["limit"]["type"], "integer");
+        assert_eq!(properties["limit"].get("format"), None);
+        assert_eq!(properties["limit"]["minimum"], 0);
+        assert_eq!(properties["mode"].get("anyOf"), None, "{schema}");
+        assert_eq!(properties["mode"]["$ref"], "#/$defs/Mode");
+        assert_eq!(properties["mode"]["description"], "Optional enum.");
+        assert_eq!(properties["cursor"]["type"], json!(["string", "null"]));
+        assert!(!schema.to_string().contains("uint64"));
+    }
 
     #[test]
     fn loopback_is_always_allowed_and_extra_hosts_are_added_once() {

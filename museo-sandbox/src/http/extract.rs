@@ -32,9 +32,36 @@ impl From<JsonRejection> for ApiError {
         match rejection.status() {
             StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge,
             StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
-            _ => ApiError::bad_request("invalid_json", rejection.body_text()),
+            _ => ApiError::Invalid {
+                code: "invalid_json",
+                field: json_error_field(&rejection),
+                message: rejection.body_text(),
+            },
         }
     }
+}
+
+/// The field a JSON body error is about: the path where deserialisation
+/// failed (`stock`, `variants[0].sku`, an unknown key) or the missing field.
+fn json_error_field(rejection: &JsonRejection) -> Option<String> {
+    let mut source = std::error::Error::source(rejection);
+    while let Some(error) = source {
+        if let Some(inner) = error.downcast_ref::<serde_path_to_error::Error<serde_json::Error>>() {
+            let path = inner.path().to_string();
+            let message = inner.inner().to_string();
+            let missing = message
+                .strip_prefix("missing field `")
+                .and_then(|rest| rest.split('`').next())
+                .map(str::to_owned);
+            return match (path.as_str(), missing) {
+                (".", missing) => missing,
+                (_, Some(missing)) => Some(format!("{path}.{missing}")),
+                (_, None) => Some(path),
+            };
+        }
+        source = error.source();
+    }
+    None
 }
 
 impl From<QueryRejection> for ApiError {

@@ -611,6 +611,20 @@ pub fn update(tx: &Connection, seq: i64, patch: ProductPatch, base: &str) -> Api
     }
     if let Some(price) = patch.price {
         let (minor, currency) = validate_price("price", &price)?;
+        if currency.code() != current.price.currency {
+            let in_open_basket: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM basket_items i JOIN baskets b ON b.id = i.basket_id \
+                 WHERE i.product_seq = ?1 AND b.status = 'open')",
+                [seq],
+                |r| r.get(0),
+            )?;
+            if in_open_basket {
+                return Err(ApiError::conflict(
+                    "currency_in_use",
+                    "open baskets hold this product in its current currency; change the amount only, or wait",
+                ));
+            }
+        }
         next.price = Money::from_minor(minor, currency);
     }
     if let Some(stock) = patch.stock {
@@ -716,6 +730,12 @@ fn merge_localized(into: &mut Localized, from: Localized) {
 pub fn delete(tx: &Connection, seq: i64) -> ApiResult<()> {
     unindex(tx, seq)?;
     tx.execute("DELETE FROM products WHERE seq = ?1", [seq])?;
+    // Baskets the delete emptied take the currency of their next product.
+    tx.execute(
+        "UPDATE baskets SET currency = NULL WHERE status = 'open' AND currency IS NOT NULL \
+         AND NOT EXISTS (SELECT 1 FROM basket_items i WHERE i.basket_id = baskets.id)",
+        [],
+    )?;
     Ok(())
 }
 

@@ -433,3 +433,46 @@ async fn a_withdrawn_product_can_be_removed_but_not_bought() {
     assert_eq!(status, 200, "{b}");
     assert_eq!(b["items"], json!([]));
 }
+
+#[tokio::test]
+async fn currency_changes_never_misprice_open_baskets() {
+    let s = TestSandbox::start().await;
+    let basket = s.new_basket().await;
+    s.post(
+        &format!("/v1/baskets/{basket}/items"),
+        json!({ "product_id": "MUG-HARE-01" }),
+    )
+    .await;
+    let token = s.admin_token("admin:test");
+    let patch = json!({ "price": { "amount": "2500", "currency": "JPY" } });
+    let (status, body) = s
+        .send(
+            Method::PATCH,
+            "/v1/admin/products/MUG-HARE-01",
+            Some(patch),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("currency_in_use")),
+        "{body}"
+    );
+    // Deleting the only product of a basket frees the basket's currency.
+    let token = s.admin_token("admin:test");
+    let (status, _) = s
+        .send(
+            Method::DELETE,
+            "/v1/admin/products/MUG-HARE-01",
+            None,
+            Some(&token),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        s.count(&format!(
+            "SELECT count(*) FROM baskets WHERE id = '{basket}' AND currency IS NULL"
+        )),
+        1
+    );
+}
