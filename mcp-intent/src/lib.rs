@@ -6,7 +6,9 @@
 //! validated before it may replace the pattern result. The [`server`] module
 //! exposes [`Analyzer`] as the MCP tool `analyze_intent`.
 
+pub mod ai;
 pub mod analyze;
+pub mod patterns;
 pub mod server;
 
 pub use analyze::{Analysis, AnalyzeRequest, INTENTS, Role, Source, Turn};
@@ -31,12 +33,30 @@ pub enum AnalyzeError {
 }
 
 /// The analyser: pattern tier first, AI fallback.
-#[derive(Debug, Default)]
-pub struct Analyzer {}
+#[derive(Debug)]
+pub struct Analyzer {
+    patterns: patterns::PatternTier,
+    ai: std::sync::Arc<dyn ai::AiProvider>,
+}
+
+impl Default for Analyzer {
+    /// Patterns with the `mock` AI provider (no network).
+    fn default() -> Self {
+        Self::new(std::sync::Arc::new(ai::Mock::new()))
+    }
+}
 
 impl Analyzer {
-    /// Analyses one message.
-    pub async fn analyze(&self, request: &AnalyzeRequest) -> Result<Analysis, AnalyzeError> {
+    /// An analyser asking `ai` when the patterns are not confident.
+    pub fn new(ai: std::sync::Arc<dyn ai::AiProvider>) -> Self {
+        Self {
+            patterns: patterns::PatternTier::new(),
+            ai,
+        }
+    }
+
+    /// Checks a request's input before analysis.
+    fn check(request: &AnalyzeRequest) -> Result<(), AnalyzeError> {
         let chars = request.message.chars().count();
         if request.message.trim().is_empty() {
             return Err(AnalyzeError::EmptyMessage);
@@ -44,12 +64,78 @@ impl Analyzer {
         if chars > MAX_MESSAGE_CHARS {
             return Err(AnalyzeError::TooLong(chars));
         }
-        Ok(Analysis {
-            intent: "unknown".into(),
-            confidence: 0.0,
-            language: "en".into(),
-            entities: serde_json::Map::new(),
-            source: Source::Pattern,
-        })
+        if let Some(locale) = &request.locale {
+            let valid = !locale.is_empty()
+                && locale.len() <= 35
+                && locale.split(['-', '_']).all(|p| {
+                    !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric())
+                });
+            if !valid {
+                return Err(AnalyzeError::BadLocale(locale.chars().take(40).collect()));
+            }
+        }
+        Ok(())
+    }
+
+    /// The pattern tier's answer alone (no network), with its candidates.
+    pub fn analyze_patterns(
+        &self,
+        request: &AnalyzeRequest,
+    ) -> Result<patterns::PatternResult, AnalyzeError> {
+        Self::check(request)?;
+        Ok(self.patterns.analyze(request))
+    }
+
+    /// Analyses one message: the pattern tier, then the AI provider when the
+    /// patterns are not confident. Any AI failure (timeout, error, invalid
+    /// answer, refusal) leaves the pattern result standing.
+    pub async fn analyze(&self, request: &AnalyzeRequest) -> Result<Analysis, AnalyzeError> {
+        let found = self.analyze_patterns(request)?;
+        if found.analysis.confidence >= patterns::CONFIDENT {
+            return Ok(found.analysis);
+        }
+        let history = request.history.clone().unwrap_or_default();
+        let start = history.len().saturating_sub(MAX_HISTORY_TURNS);
+        let ask = ai::AiRequest {
+            message: request.message.clone(),
+            locale: request.locale.clone(),
+            history: history[start..].to_vec(),
+            candidates: found
+                .candidates
+                .iter()
+                .map(|(i, s)| ((*i).to_owned(), *s))
+                .collect(),
+        };
+        match self.ai.classify(&ask).await {
+            Ok(answer) => {
+                // Admin needs the patterns' explicit catalog cues: a model may
+                // not turn a shopper's wording into an admin action.
+                let admin_cued = found.candidates.iter().any(|(i, _)| *i == answer.intent);
+                if answer.intent.starts_with("admin.") && !admin_cued {
+                    tracing::info!(provider = self.ai.name(), intent = %answer.intent, "AI proposed an admin intent without admin cues; ignored");
+                    return Ok(found.analysis);
+                }
+                if answer.confidence <= found.analysis.confidence {
+                    return Ok(found.analysis);
+                }
+                let mut entities = found.analysis.entities;
+                if answer.intent != found.analysis.intent {
+                    entities.clear();
+                }
+                entities.extend(answer.entities);
+                Ok(Analysis {
+                    intent: answer.intent,
+                    confidence: answer.confidence,
+                    language: answer.language,
+                    entities,
+                    source: Source::Ai,
+                })
+            }
+            Err(ai::AiError::Declined) => Ok(found.analysis),
+            Err(error) => {
+                tracing::warn!(provider = self.ai.name(), error = %error, "AI tier failed; the pattern result stands");
+                Ok(found.analysis)
+            }
+        }
     }
 }

@@ -38,3 +38,26 @@ pub const SANDBOX_PRODUCTION: &str = "MUSEO_SANDBOX_PRODUCTION";
 
 /// Redis connection URL for shared state (conversations, delivery status).
 pub const REDIS_URL: &str = "REDIS_URL";
+
+/// Which AI provider mcp-intent asks when its pattern tier is unsure: `mock`
+/// (the default: answers only from a scripted file, otherwise declines),
+/// `openai` (any OpenAI-compatible `/chat/completions` server, Ollama and
+/// vLLM included), `anthropic`, or `none`.
+pub const INTENT_AI_PROVIDER: &str = "INTENT_AI_PROVIDER";
+/// Base URL of the AI provider (`https://api.openai.com/v1`,
+/// `http://127.0.0.1:11434/v1`, `https://api.anthropic.com`).
+pub const INTENT_AI_BASE_URL: &str = "INTENT_AI_BASE_URL";
+/// Model name sent to the AI provider; required for `openai` and `anthropic`.
+pub const INTENT_AI_MODEL: &str = "INTENT_AI_MODEL";
+/// The AI provider's API key (required for `anthropic`, optional for local
+/// OpenAI-compatible servers).
+pub const INTENT_AI_API_KEY: &str = "INTENT_AI_API_KEY";
+/// Path of a file holding the AI provider's API key (trimmed).
+/// `INTENT_AI_API_KEY_FILE` wins when both are set.
+pub const INTENT_AI_API_KEY_FILE: &str = "INTENT_AI_API_KEY_FILE";
+/// Per-request timeout toward the AI provider, in milliseconds (100..=30000,
+/// default 2500). There are no retries: on failure the pattern answer stands.
+pub const INTENT_AI_TIMEOUT_MS: &str = "INTENT_AI_TIMEOUT_MS";
+/// JSON file of scripted answers for the `mock` provider:
+/// `{ "<message>": { "intent", "confidence", "language", "entities" } }`.
+pub const INTENT_AI_MOCK_FILE: &str = "INTENT_AI_MOCK_FILE";

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod config;
 pub mod env;
 pub mod museo;
+pub mod parse;
 pub mod serve;
 pub mod telemetry;
 pub mod types;

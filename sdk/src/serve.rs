@@ -247,10 +247,11 @@ where
     S: ServerHandler + Send + 'static,
     F: Fn() -> S + Send + Sync + 'static,
 {
+    let shutdown = shutdown_signal();
     match args.http {
         None => {
             tracing::info!(server = name, "serving MCP over stdio");
-            serve_stdio(factory(), shutdown_signal()).await
+            serve_stdio(factory(), shutdown).await
         }
         Some(addr) => {
             let listener = TcpListener::bind(addr)
@@ -266,7 +267,7 @@ where
                 );
             }
             tracing::info!(server = name, url = %format!("http://{local}{MCP_PATH}"), "serving MCP over Streamable HTTP");
-            serve_http(factory, config, listener, shutdown_signal()).await
+            serve_http(factory, config, listener, shutdown).await
         }
     }
 }
@@ -382,27 +383,44 @@ fn drop_null(property: &mut serde_json::Value) {
     }
 }
 
-/// Completes on ctrl-c or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+/// A future that completes on SIGTERM or ctrl-c (SIGINT).
+///
+/// The handlers are installed when this is *called*, not when the future is
+/// first polled: a host may send SIGTERM right after its first answer, and a
+/// signal that arrives before the handler exists kills the process instead
+/// of shutting it down cleanly. Call it inside the Tokio runtime.
+#[cfg(unix)]
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
+    use tokio::signal::unix::{SignalKind, signal};
+    let term = signal(SignalKind::terminate());
+    let interrupt = signal(SignalKind::interrupt());
+    async move {
+        let next = |signal: std::io::Result<tokio::signal::unix::Signal>| async move {
+            match signal {
+                Ok(mut signal) => {
+                    signal.recv().await;
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "cannot listen for a shutdown signal");
+                    std::future::pending::<()>().await;
+                }
             }
-            Err(_) => std::future::pending::<()>().await,
+        };
+        tokio::select! {
+            () = next(term) => {},
+            () = next(interrupt) => {},
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
+        tracing::info!("shutting down");
     }
-    tracing::info!("shutting down");
+}
+
+/// A future that completes on ctrl-c.
+#[cfg(not(unix))]
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down");
+    }
 }
 
 #[cfg(test)]
@@ -423,14 +441,6 @@ mod tests {
         limit: Option<u64>,
         /// Optional enum.
         mode: Option<Mode>,
-        /// Required but nullable: stays nullable.
-        #[serde(deserialize_with = "nullable")]
-        #[schemars(required)]
-        cursor: Option<String>,
-    }
-
-    fn nullable<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        serde::Deserialize::deserialize(d)
     }
 
     #[derive(rmcp::schemars::JsonSchema, serde::Deserialize)]
@@ -454,8 +464,40 @@ mod tests {
         assert_eq!(properties["mode"].get("anyOf"), None, "{schema}");
         assert_eq!(properties["mode"]["$ref"], "#/$defs/Mode");
         assert_eq!(properties["mode"]["description"], "Optional enum.");
-        assert_eq!(properties["cursor"]["type"], json!(["string", "null"]));
         assert!(!schema.to_string().contains("uint64"));
+    }
+
+    #[test]
+    fn a_required_nullable_field_keeps_its_null() {
+        let mut schema = json!({
+            "type": "object",
+            "required": ["cursor"],
+            "properties": { "cursor": { "type": ["string", "null"] } }
+        });
+        make_portable(&mut schema, true);
+        assert_eq!(
+            schema["properties"]["cursor"]["type"],
+            json!(["string", "null"])
+        );
+    }
+
+    #[test]
+    fn output_schemas_keep_null_but_lose_numeric_formats() {
+        let mut schema = json!({
+            "type": "object",
+            "properties": {
+                "score": { "type": "number", "format": "double" },
+                "next": { "type": ["string", "null"] },
+                "at": { "type": "string", "format": "date-time" }
+            }
+        });
+        make_portable(&mut schema, false);
+        assert_eq!(schema["properties"]["score"], json!({ "type": "number" }));
+        assert_eq!(
+            schema["properties"]["next"]["type"],
+            json!(["string", "null"])
+        );
+        assert_eq!(schema["properties"]["at"]["format"], "date-time");
     }
 
     #[test]

@@ -178,6 +178,43 @@ async fn allowed_hosts_extend_loopback_for_deployments() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Ending a session answers 204 (rmcp says 202; the Python SDK warns on
+/// anything but 200/204), and the session is gone afterwards.
+#[tokio::test]
+async fn deleting_a_session_answers_no_content() -> anyhow::Result<()> {
+    let cancel = CancellationToken::new();
+    let router = mcp_intent::server::router(Arc::new(Analyzer::default()), cancel.clone());
+    let response = bounded(
+        "initialize",
+        router.clone().oneshot(post_initialize("localhost", None)),
+    )
+    .await??;
+    assert_eq!(response.status(), StatusCode::OK);
+    let session = response
+        .headers()
+        .get("mcp-session-id")
+        .expect("a stateful session id")
+        .clone();
+
+    let delete = Request::delete("/mcp")
+        .header("host", "localhost")
+        .header("mcp-session-id", session.clone())
+        .body(Body::empty())?;
+    assert_eq!(status(&router, delete).await?, StatusCode::NO_CONTENT);
+
+    let list = Request::post("/mcp")
+        .header("host", "localhost")
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-session-id", session)
+        .body(Body::from(
+            r#"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#,
+        ))?;
+    assert_eq!(status(&router, list).await?, StatusCode::NOT_FOUND);
+    cancel.cancel();
+    Ok(())
+}
+
 /// The real binary with `--http`: a client session works, a rebinding
 /// attempt is refused, and SIGTERM stops it while a session is still open.
 #[tokio::test]

@@ -2,6 +2,8 @@
 //! a duplex pipe, the real binary over stdio, and Streamable HTTP both
 //! in-process and as the real binary.
 
+mod ai;
+mod analyzer;
 mod duplex;
 mod http;
 mod stdio;

@@ -195,10 +195,14 @@ pub fn check_listing(tools: &[Tool]) -> anyhow::Result<()> {
         output["properties"]["entities"]["type"] == "object",
         "entities is an object"
     );
-    ensure!(
-        !output.to_string().contains("uint64"),
-        "format uint64 upsets strict validators: {output}"
-    );
+    // What strict clients warn about (MCP Inspector --strict, Gemini's
+    // single-type dialect): nullable type arrays and numeric formats.
+    for (what, schema) in [("inputSchema", &input), ("outputSchema", &output)] {
+        let text = schema.to_string();
+        for awkward in [r#""null""#, "uint64", "double", "int32"] {
+            ensure!(!text.contains(awkward), "{what} contains {awkward}: {text}");
+        }
+    }
     Ok(())
 }
 

@@ -1,0 +1,132 @@
+//! What earlier turns tell about the current one: the products last shown,
+//! the product in focus, the last search, and what the assistant just asked.
+
+use museo_sdk::types::Lang;
+use serde_json::{Map, Value};
+
+use crate::analyze::{Role, Turn};
+
+/// A product shown in an earlier turn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown {
+    /// Its SKU (what `product_ref` resolves to).
+    pub sku: String,
+}
+
+/// What the assistant's last message asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offer {
+    /// "Do you want the payment link?"
+    PaymentLink,
+    /// "Shall I add it to your basket?"
+    AddToBasket,
+    /// "Anything else?"
+    AnythingElse,
+}
+
+/// The conversation so far, digested.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// The last list of products shown, in order.
+    pub shown: Vec<Shown>,
+    /// The intent of the last user turn.
+    pub last_intent: Option<String>,
+    /// The entities of the last search.
+    pub last_search: Option<Map<String, Value>>,
+    /// What the assistant just offered.
+    pub offer: Option<Offer>,
+    /// The language the user wrote in before.
+    pub lang: Option<Lang>,
+}
+
+impl Context {
+    /// Digests `history` (oldest first).
+    pub fn from_history(history: &[Turn]) -> Self {
+        let mut ctx = Self::default();
+        for turn in history {
+            match turn.role {
+                Role::Assistant => {
+                    if let Some(products) = turn
+                        .entities
+                        .as_ref()
+                        .and_then(|e| e.get("products"))
+                        .and_then(Value::as_array)
+                    {
+                        let shown: Vec<Shown> = products
+                            .iter()
+                            .filter_map(|p| {
+                                p.get("sku").or_else(|| p.get("id")).and_then(Value::as_str)
+                            })
+                            .map(|sku| Shown {
+                                sku: sku.to_owned(),
+                            })
+                            .collect();
+                        if !shown.is_empty() {
+                            ctx.shown = shown;
+                        }
+                    }
+                    ctx.offer = offer(&turn.text);
+                }
+                Role::User => {
+                    ctx.last_intent.clone_from(&turn.intent);
+                    if turn.intent.as_deref() == Some("product.search") {
+                        ctx.last_search.clone_from(&turn.entities);
+                    }
+                    let folded = museo_sdk::parse::fold(&turn.text);
+                    let words = museo_sdk::parse::words(&folded);
+                    if words.len() > 2 {
+                        ctx.lang = Some(super::language::detect(&words, None, ctx.lang));
+                    }
+                    ctx.offer = None;
+                }
+            }
+        }
+        ctx
+    }
+
+    /// The product an ordinal points at (`-1` = last).
+    pub fn ordinal(&self, index: i32) -> Option<&str> {
+        let i = if index < 0 {
+            self.shown.len().checked_sub(1)?
+        } else {
+            index as usize
+        };
+        self.shown.get(i).map(|s| s.sku.as_str())
+    }
+
+    /// The product "it"/"those" points at: the only one shown, or the first.
+    pub fn focus(&self) -> Option<&str> {
+        self.shown.first().map(|s| s.sku.as_str())
+    }
+}
+
+fn offer(text: &str) -> Option<Offer> {
+    let t = museo_sdk::parse::fold(text);
+    let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
+    if has(&[
+        "payment link",
+        "enlace de pago",
+        "lien de paiement",
+        "pay now",
+        "pagar ahora",
+        "payer maintenant",
+    ]) {
+        Some(Offer::PaymentLink)
+    } else if has(&[
+        "add it",
+        "to your basket",
+        "a tu cesta",
+        "a tu carrito",
+        "au panier",
+        "a votre panier",
+        "anadirlo",
+        "l ajouter",
+    ]) && text.contains('?')
+    {
+        Some(Offer::AddToBasket)
+    } else if has(&["anything else", "algo mas", "autre chose"]) {
+        Some(Offer::AnythingElse)
+    } else {
+        None
+    }
+}

@@ -1,0 +1,840 @@
+//! The pattern tier: rules over normalised words, in three languages.
+//!
+//! Every rule that fires proposes an intent with a base confidence; the best
+//! proposal wins and its confidence is lowered when another intent came
+//! close (the ambiguity gap, as in Rasa's fallback policy), so a low or
+//! contested answer can go to the AI tier. Admin intents need explicit
+//! catalog cues and are vetoed by any sign the message is about the
+//! shopper's own basket or account: a shopper's loose wording must never
+//! become an admin action.
+
+mod entities;
+mod history;
+mod language;
+mod learned;
+mod lexicon;
+mod spell;
+mod text;
+
+use museo_sdk::types::Lang;
+use serde_json::{Map, Value};
+
+use self::entities as ent;
+use self::history::{Context, Offer};
+use self::lexicon::*;
+use self::text::Text;
+use crate::analyze::{Analysis, AnalyzeRequest, Source};
+
+pub use self::language::detect as detect_language;
+
+/// Confidence at or above which the pattern result is final.
+pub const CONFIDENT: f64 = 0.75;
+
+/// The rule-based analyser; built once, shared by every request.
+#[derive(Debug)]
+pub struct PatternTier {
+    speller: spell::Speller,
+    learned: learned::Learned,
+}
+
+impl Default for PatternTier {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A pattern-tier answer with the runners-up.
+#[derive(Debug, Clone)]
+pub struct PatternResult {
+    /// The answer.
+    pub analysis: Analysis,
+    /// Every proposed intent with its score, best first.
+    pub candidates: Vec<(&'static str, f64)>,
+}
+
+/// Extra vocabulary for spelling correction: shop nouns the rules mention.
+const NOUNS: &[&str] = &[
+    "search",
+    "products",
+    "catalog",
+    "catalogue",
+    "product",
+    "producto",
+    "produit",
+    "prodotto",
+    "carrito",
+    "panier",
+    "basket",
+    "checkout",
+    "email",
+    "remove",
+    "delete",
+    "create",
+    "hello",
+    "does",
+    "funciona",
+    "marche",
+    "catalogo",
+    "busca",
+    "quita",
+    "supprime",
+    "elimina",
+    "enlace",
+    "want",
+    "passer",
+    "commande",
+    "receipt",
+];
+
+struct Proposal {
+    intent: &'static str,
+    score: f64,
+}
+
+impl PatternTier {
+    /// Builds the tier (the speller's index).
+    pub fn new() -> Self {
+        let targets: [&[&str]; 20] = [
+            BASKET,
+            ADD,
+            REMOVE,
+            VIEW,
+            PAY,
+            SEARCH,
+            DETAILS,
+            QUESTION,
+            CATALOG_NOUN,
+            CREATE,
+            UPDATE,
+            DELETE,
+            IMPORT,
+            NOTIFY,
+            GREETING,
+            GOODBYE,
+            HELP,
+            YES,
+            NO,
+            NOUNS,
+        ];
+        // Words that are right as they are but must never be a correction's
+        // target: ordinary words of each language, off-topic cues, shop nouns.
+        let known: [&[&str]; 6] = [
+            language::EN,
+            language::ES,
+            language::FR,
+            FILLER,
+            OFF_TOPIC,
+            SHOP_NOUNS,
+        ];
+        let speller = spell::Speller::new(
+            targets.iter().flat_map(|l| l.iter().copied()),
+            known
+                .iter()
+                .flat_map(|l| l.iter().map(|w| w.trim_end_matches('*'))),
+        );
+        let learned = learned::Learned::train(|message| Text::new(message, &speller));
+        Self { speller, learned }
+    }
+
+    /// Analyses a message with its history.
+    pub fn analyze(&self, request: &AnalyzeRequest) -> PatternResult {
+        let history = request.history.as_deref().unwrap_or_default();
+        let start = history.len().saturating_sub(crate::MAX_HISTORY_TURNS);
+        let ctx = Context::from_history(&history[start..]);
+        let text = Text::new(&request.message, &self.speller);
+        let norms = text.norms();
+        let hint = request.locale.as_deref().and_then(Lang::from_tag);
+        let lang = language::detect(&norms, hint, ctx.lang);
+        let mut entities = Map::new();
+        let mut proposals = self.propose(request, &text, &ctx, lang, &mut entities);
+        let best_rule = proposals.iter().map(|p| p.score).fold(0.0, f64::max);
+        if best_rule < CONFIDENT {
+            // No confident rule: ask the learned model, never for admin.
+            if let Some((intent, p)) = self
+                .learned
+                .predict(&text)
+                .into_iter()
+                .find(|(i, _)| !i.starts_with("admin."))
+            {
+                let score = 0.45 + 0.35 * p;
+                if score > best_rule {
+                    proposals.push(Proposal { intent, score });
+                }
+            }
+        }
+        let mut candidates: Vec<(&'static str, f64)> = Vec::new();
+        for p in proposals {
+            match candidates.iter_mut().find(|(i, _)| *i == p.intent) {
+                Some((_, s)) => *s = s.max(p.score),
+                None => candidates.push((p.intent, p.score)),
+            }
+        }
+        candidates.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let (intent, top) = candidates.first().copied().unwrap_or(("unknown", 0.35));
+        let second = candidates.get(1).map_or(0.0, |c| c.1);
+        // Two intents within 0.1 of each other: nobody should act on this alone.
+        let confidence = if top - second < 0.1 {
+            top.min(0.6)
+        } else {
+            top
+        };
+        let entities = finish_entities(intent, entities, &text, &ctx, request, lang);
+        PatternResult {
+            analysis: Analysis {
+                intent: intent.to_owned(),
+                confidence: (confidence * 100.0).round() / 100.0,
+                language: lang.code().to_owned(),
+                entities,
+                source: Source::Pattern,
+            },
+            candidates,
+        }
+    }
+
+    fn propose(
+        &self,
+        request: &AnalyzeRequest,
+        t: &Text,
+        ctx: &Context,
+        lang: Lang,
+        e: &mut Map<String, Value>,
+    ) -> Vec<Proposal> {
+        let mut out = Vec::new();
+        let mut say = |intent: &'static str, score: f64| out.push(Proposal { intent, score });
+        let raw = request.message.as_str();
+        let norms = t.norms();
+        let n = norms.len();
+        let letters = norms
+            .iter()
+            .filter(|w| w.chars().any(char::is_alphabetic))
+            .count();
+
+        if t.is_empty() || letters == 0 && !norms.iter().any(|w| w.contains('+')) {
+            say("unknown", 0.9);
+            return out;
+        }
+        if t.has(INJECTION) {
+            say("unknown", 0.95);
+            return out;
+        }
+
+        let sku = ent::sku(raw);
+        let file = ent::file(t);
+        let email = ent::email(t);
+        let phone = ent::phone(raw, request.locale.as_deref(), lang);
+        let basket = t.has(BASKET);
+        let catalog = t.has(CATALOG_NOUN);
+        let prices = ent::prices(&norms);
+        let has_price = prices.exact.is_some() || prices.min.is_some() || prices.max.is_some();
+        let question = raw.contains('?') || raw.contains('¿');
+        let ordinal = ORDINALS
+            .iter()
+            .find(|(w, _)| norms.contains(w))
+            .map(|(_, i)| *i);
+        let pronoun = t.has(PRONOUNS);
+        let shopper_context = basket
+            || t.has(&[
+                "my order",
+                "mi pedido",
+                "ma commande",
+                "account",
+                "cuenta",
+                "compte",
+                "wishlist",
+                "lista de deseos",
+                "liste de souhaits",
+            ]);
+        for (key, value) in [
+            ("sku", &sku),
+            ("file", &file),
+            ("email", &email),
+            ("phone", &phone),
+        ] {
+            if let Some(v) = value {
+                e.insert(key.into(), v.clone().into());
+            }
+        }
+
+        // Admin: explicit catalog work, never about the shopper's own things.
+        if !shopper_context {
+            if t.has(IMPORT)
+                && (file.is_some() || (catalog && t.has(&["import", "importa*", "importe*"])))
+            {
+                say(
+                    "admin.product.import",
+                    if file.is_some() { 0.95 } else { 0.8 },
+                );
+            } else if file.is_some()
+                && t.has(&[
+                    "stock",
+                    "catalog",
+                    "catalogue",
+                    "catalogo",
+                    "inventario",
+                    "inventaire",
+                ])
+            {
+                say("admin.product.import", 0.9);
+            }
+            let create_cue =
+                t.has(CREATE) || t.has(&["ajouter au catalogue", "add to the catalog"]);
+            let creates_product = catalog || t.has(&["listing", "called", "llamado", "appele"]);
+            if create_cue && creates_product && !t.has(&["pedido", "commande", "order"]) {
+                let fields = has_price
+                    || sku.is_some()
+                    || ent::stock(t).is_some()
+                    || ent::title(raw).is_some();
+                say("admin.product.create", if fields { 0.95 } else { 0.7 });
+            } else if t.has(&[
+                "nuevo articulo",
+                "nuevo producto",
+                "new product",
+                "new listing",
+                "nouveau produit",
+                "dar de alta",
+                "ajouter au catalogue",
+            ]) {
+                say("admin.product.create", 0.9);
+            }
+            let delete_cue = t.has(DELETE)
+                && !t.has(&["from my", "de mi", "de mon", "du panier", "del carrito"]);
+            if delete_cue
+                && (catalog || sku.is_some())
+                && !t.has(&["all products", "todos los productos", "tous les produits"])
+            {
+                say(
+                    "admin.product.delete",
+                    if sku.is_some() { 0.95 } else { 0.85 },
+                );
+            } else if delete_cue && t.has(&["for good", "discontinue"]) {
+                say("admin.product.delete", 0.85);
+            }
+            let update_cue = t.has(UPDATE);
+            let names_field = t.has(&[
+                "price",
+                "precio",
+                "prix",
+                "stock",
+                "title",
+                "titulo",
+                "titre",
+                "name",
+                "nombre",
+                "nom",
+                "out of stock",
+                "agotado",
+                "epuise",
+                "costs",
+                "rename",
+                "renomme",
+                "renombra",
+            ]);
+            let target = sku.is_some()
+                || catalog
+                || t.has(&["its", "son", "su", "le", "la"]) && ctx.focus().is_some();
+            let field_phrase = t.has(&[
+                "change the price",
+                "set the price",
+                "update the price",
+                "pon el precio",
+                "cambia el precio",
+                "actualiza el precio",
+                "change le prix",
+                "modifie le prix",
+                "mets le prix",
+            ]);
+            if update_cue && names_field && target && !t.has(&["stock from", "a partir de"]) {
+                say(
+                    "admin.product.update",
+                    if sku.is_some() { 0.95 } else { 0.85 },
+                );
+            } else if field_phrase && has_price {
+                say("admin.product.update", 0.9);
+            } else if t.has(&[
+                "now costs",
+                "bajale el precio",
+                "baisse son prix",
+                "baisse le prix",
+            ]) {
+                say("admin.product.update", 0.85);
+            }
+        }
+
+        // Notifications: somewhere to send it.
+        if (email.is_some() || phone.is_some())
+            && (t.has(NOTIFY) || t.has(&["whatsapp me", "text me"]))
+        {
+            say("notify.send", 0.95);
+        } else if email.is_some() || phone.is_some() {
+            say("notify.send", 0.7);
+        }
+
+        // Basket.
+        let remove_verb = t.has(REMOVE);
+        let add_verb = t.has(ADD);
+        if remove_verb
+            && (basket
+                || pronoun && ctx.last_intent.as_deref() == Some("basket.add")
+                || t.has(&[
+                    "take one off",
+                    "dont want",
+                    "don t want",
+                    "ne veux plus",
+                    "no quiero",
+                ]))
+        {
+            say("basket.remove", 0.9);
+        } else if remove_verb
+            && t.has(&["tote bag", "mug", "scarf", "umbrella", "postcard"])
+            && !catalog
+            && sku.is_none()
+        {
+            say("basket.remove", 0.75);
+        } else if remove_verb
+            && !catalog
+            && sku.is_none()
+            && (pronoun || ctx.last_intent.as_deref() == Some("basket.add"))
+            && n <= 4
+        {
+            say("basket.remove", 0.8);
+        } else if t.has(&["take one off", "quita uno", "enleve un"]) {
+            say("basket.remove", 0.85);
+        }
+        if basket
+            && t.has(&[
+                "delete",
+                "empty",
+                "clear",
+                "vacia*",
+                "vide",
+                "vider",
+                "efface*",
+                "supprime*",
+                "borrar",
+                "borra",
+            ])
+        {
+            say("basket.remove", 0.9);
+        }
+        let about_price = t.has(&[
+            "pon el precio",
+            "price of",
+            "precio de",
+            "prix de",
+            "le prix",
+        ]);
+        if add_verb
+            && !about_price
+            && !t.has(&[
+                "add products",
+                "anaden productos",
+                "ajoute des produits",
+                "add a product",
+                "anade un producto",
+            ])
+        {
+            let strong = basket
+                || ordinal.is_some()
+                || pronoun
+                || norms.iter().any(|w| w.parse::<u32>().is_ok())
+                || t.has(&[
+                    "buy",
+                    "comprar",
+                    "acheter",
+                    "ill take",
+                    "i ll take",
+                    "je prends",
+                    "me llevo",
+                ]);
+            say("basket.add", if strong { 0.9 } else { 0.8 });
+        }
+        if ctx.offer == Some(Offer::AddToBasket) && t.has(YES) {
+            say("basket.add", 0.9);
+        }
+        if t.has(&[
+            "one more",
+            "otra mas",
+            "otro mas",
+            "encore un",
+            "encore une",
+            "pon otra",
+            "another",
+        ]) && !ctx.shown.is_empty()
+        {
+            say("basket.add", 0.9);
+        }
+        if basket && !add_verb && !remove_verb {
+            let view = t.has(VIEW) || n <= 3 || question;
+            say("basket.view", if view { 0.9 } else { 0.7 });
+        }
+
+        // Checkout.
+        if t.has(PAY) {
+            say(
+                "checkout.pay",
+                if t.has(&["send", "manda*", "envoie*", "envia*"])
+                    && (email.is_some() || phone.is_some())
+                {
+                    0.6
+                } else {
+                    0.9
+                },
+            );
+        }
+        if ctx.offer == Some(Offer::PaymentLink)
+            && (t.has(YES) || t.has(&["go ahead", "send it", "mandalo", "envoie le"]))
+        {
+            say("checkout.pay", 0.95);
+        }
+
+        // Products.
+        let detail_cue = t.has(DETAILS);
+        if let Some(index) = ordinal
+            && ctx.ordinal(index).is_some()
+        {
+            let base = if add_verb || question || t.has(QUESTION) {
+                0.5
+            } else {
+                0.9
+            };
+            say("product.details", base);
+        }
+        if detail_cue && !basket {
+            say(
+                "product.details",
+                if sku.is_some()
+                    || t.has(&[
+                        "tell me more",
+                        "more about",
+                        "details",
+                        "detalles",
+                        "plus d infos",
+                        "describe",
+                    ])
+                {
+                    0.9
+                } else {
+                    0.8
+                },
+            );
+        }
+        if question && t.has(QUESTION) && !basket {
+            say("product.question", 0.88);
+        } else if t.has(QUESTION)
+            && !basket
+            && (pronoun || sku.is_some() || t.has(&["is the", "does the", "el", "la", "le"]))
+            && n >= 3
+        {
+            say("product.question", 0.75);
+        }
+        let refinement = ctx.last_search.is_some()
+            && (t.has(&[
+                "and in",
+                "y en",
+                "et en",
+                "cheaper",
+                "mas barato",
+                "moins cher",
+                "anything",
+                "algo",
+            ]) || has_price && n <= 6);
+        if refinement {
+            say("product.search", 0.9);
+        }
+        let product_words = norms.iter().any(|w| {
+            museo_sdk::parse::category(w).is_some() || museo_sdk::parse::colour(w).is_some()
+        });
+        let admin_price = t.has(CREATE) || t.has(UPDATE) && t.has(&["price", "precio", "prix"]);
+        if t.has(SEARCH) || prices.cheap || has_price && !admin_price {
+            say(
+                "product.search",
+                if product_words || prices.cheap || has_price {
+                    0.85
+                } else {
+                    0.6
+                },
+            );
+        } else if product_words && !basket && !question {
+            say("product.search", 0.8);
+        } else if t.has(SHOP_NOUNS) && !basket && !question {
+            // A bare noun phrase ("puzzles pour enfants", "coussins verts").
+            say("product.search", 0.75);
+        } else if !basket && n <= 4 && !question {
+            // Words we do not know: gibberish or something off-topic.
+            say("unknown", 0.55);
+        }
+
+        // Conversation.
+        if t.has(GREETING) && n <= 5 && !t.has(&["help", "aide", "ayuda"]) {
+            say("greeting", if n <= 3 { 0.95 } else { 0.85 });
+        }
+        if t.has(GOODBYE) && n <= 7 {
+            let polite_no = ctx.offer == Some(Offer::AnythingElse)
+                || t.has(NO)
+                || t.has(&[
+                    "that s all",
+                    "thats all",
+                    "c est tout",
+                    "eso es todo",
+                    "nada mas",
+                    "bye",
+                    "adios",
+                    "au revoir",
+                    "see you",
+                    "hasta luego",
+                    "bonne journee",
+                ]);
+            say("goodbye", if polite_no || n <= 2 { 0.95 } else { 0.8 });
+        }
+        if t.has(HELP) && !t.has(&["help me find", "ayudame a encontrar"]) {
+            say(
+                "help",
+                if t.has(&["add products", "anaden productos", "ajoute des produits"]) {
+                    0.97
+                } else {
+                    0.92
+                },
+            );
+        }
+        if t.has(OFF_TOPIC)
+            || norms
+                .iter()
+                .any(|w| w.contains('+') && w.chars().all(|c| c.is_ascii_digit() || c == '+'))
+        {
+            say("unknown", 0.93);
+        }
+        if t.has(YES) && n <= 2 && ctx.offer.is_none() {
+            say("unknown", 0.7);
+        }
+        let _ = &mut say;
+        out
+    }
+}
+
+/// Fills the entities each intent's consumers need.
+fn finish_entities(
+    intent: &str,
+    mut e: Map<String, Value>,
+    t: &Text,
+    ctx: &Context,
+    request: &AnalyzeRequest,
+    _lang: Lang,
+) -> Map<String, Value> {
+    let norms = t.norms();
+    let raw = request.message.as_str();
+    let prices = ent::prices(&norms);
+    let ordinal = ORDINALS
+        .iter()
+        .find(|(w, _)| norms.contains(w))
+        .and_then(|(_, i)| ctx.ordinal(*i));
+    let referenced = ordinal.or_else(|| {
+        (t.has(PRONOUNS)
+            || t.has(&[
+                "one more",
+                "otra mas",
+                "encore un",
+                "take one off",
+                "its",
+                "son",
+                "su",
+            ])
+            || t.len() <= 3)
+            .then(|| ctx.focus())
+            .flatten()
+    });
+    let keep =
+        |e: &mut Map<String, Value>, keys: &[&str]| e.retain(|k, _| keys.contains(&k.as_str()));
+    match intent {
+        "product.search" => {
+            let mut query = ent::residue(t, SEARCH, &prices.used);
+            ent::colour_and_category(&norms, &mut e);
+            if let Some(c) = e.get("color").and_then(Value::as_str).map(str::to_owned) {
+                // The colour is its own entity; keep it out of the query text.
+                query = query.map(|q| {
+                    q.split(' ')
+                        .filter(|w| {
+                            museo_sdk::parse::colour(&museo_sdk::parse::fold(w)) != Some(c.as_str())
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                });
+            }
+            if let Some(previous) = &ctx.last_search
+                && (t.len() <= 6)
+                && (prices.max.is_some()
+                    || prices.min.is_some()
+                    || e.contains_key("color")
+                    || prices.cheap)
+            {
+                for key in ["query", "category"] {
+                    if let Some(v) = previous.get(key) {
+                        e.entry(key.to_owned()).or_insert_with(|| v.clone());
+                    }
+                }
+                query = None;
+            }
+            if let Some(q) = query.filter(|q| !q.is_empty()) {
+                e.insert("query".into(), q.into());
+            }
+            insert_prices(&mut e, &prices, false);
+            keep(
+                &mut e,
+                &[
+                    "query",
+                    "color",
+                    "category",
+                    "price_min",
+                    "price_max",
+                    "currency",
+                    "sku",
+                ],
+            );
+        }
+        "product.details" | "product.question" => {
+            set_ref(
+                &mut e,
+                t,
+                referenced,
+                if intent == "product.details" {
+                    DETAILS
+                } else {
+                    QUESTION
+                },
+            );
+            keep(&mut e, &["product_ref", "sku"]);
+        }
+        "basket.add" | "basket.remove" => {
+            let used: Vec<usize> = prices.used.clone();
+            let quantity = if t.has(&["couple", "pair"]) {
+                Some(2)
+            } else {
+                ent::first_quantity(
+                    &norms,
+                    &used,
+                    intent == "basket.add" && !t.has(&["one more", "otra mas"]),
+                )
+                .map(|(n, _)| n)
+            };
+            match (intent, quantity) {
+                ("basket.add", q) => {
+                    e.insert("quantity".into(), q.unwrap_or(1).into());
+                }
+                (_, Some(q)) => {
+                    e.insert("quantity".into(), q.into());
+                }
+                _ => {}
+            }
+            let cues: Vec<&str> = [ADD, REMOVE, BASKET].concat();
+            let whole_basket = t.has(&[
+                "empty",
+                "vide",
+                "vider",
+                "vacia*",
+                "efface tout",
+                "supprimer mon panier",
+                "borrar mi cesta",
+                "my basket",
+                "my cart",
+            ]) && intent == "basket.remove"
+                && !t.has(&["from my"]);
+            if !whole_basket {
+                set_ref(&mut e, t, referenced, &cues);
+            }
+            keep(&mut e, &["product_ref", "sku", "quantity"]);
+        }
+        "admin.product.create" => {
+            if let Some(title) = ent::title(raw) {
+                e.insert("title".into(), title.into());
+            }
+            insert_prices(&mut e, &prices, true);
+            if let Some(stock) = ent::stock(t) {
+                e.insert("stock".into(), stock.into());
+            }
+            if let Some(c) = ent::named_category(t) {
+                e.insert("category".into(), c.into());
+            }
+            keep(
+                &mut e,
+                &["title", "price", "currency", "stock", "sku", "category"],
+            );
+        }
+        "admin.product.update" => {
+            set_ref(&mut e, t, referenced, UPDATE);
+            insert_prices(&mut e, &prices, true);
+            if let Some(stock) = ent::stock(t) {
+                e.insert("stock".into(), stock.into());
+            }
+            if t.has(&["rename", "renomme", "renombra", "titulo", "titre", "title"])
+                && let Some(title) = ent::title(raw)
+            {
+                e.insert("title".into(), title.into());
+            }
+            if e.contains_key("price")
+                && !e.contains_key("product_ref")
+                && let Some(f) = ctx.focus()
+            {
+                e.insert("product_ref".into(), f.into());
+            }
+            keep(
+                &mut e,
+                &["product_ref", "sku", "price", "currency", "stock", "title"],
+            );
+        }
+        "admin.product.delete" => {
+            set_ref(&mut e, t, referenced, DELETE);
+            keep(&mut e, &["product_ref", "sku"]);
+        }
+        "admin.product.import" => keep(&mut e, &["file"]),
+        "notify.send" => keep(&mut e, &["email", "phone"]),
+        _ => e.clear(),
+    }
+    e
+}
+
+fn insert_prices(e: &mut Map<String, Value>, prices: &museo_sdk::parse::PriceBounds, exact: bool) {
+    if exact {
+        let price = prices.exact.or(prices.max);
+        if let Some(p) = price {
+            e.insert("price".into(), ent::number(p));
+        }
+    } else {
+        if let Some(min) = prices.min {
+            e.insert("price_min".into(), ent::number(min));
+        }
+        if let Some(max) = prices.max {
+            e.insert("price_max".into(), ent::number(max));
+        }
+    }
+    if let Some(c) = prices.currency {
+        e.insert("currency".into(), c.into());
+    }
+}
+
+fn set_ref(e: &mut Map<String, Value>, t: &Text, referenced: Option<&str>, cues: &[&str]) {
+    if let Some(sku) = e.get("sku").cloned() {
+        e.insert("product_ref".into(), sku);
+        return;
+    }
+    let own = ent::residue(
+        t,
+        &[cues, DETAILS, QUESTION, BASKET, PRONOUNS, CATALOG_NOUN, YES].concat(),
+        &[],
+    )
+    .filter(|r| r.chars().count() >= 3 && !r.chars().all(|c| c.is_ascii_digit() || c == ' '));
+    match (own, referenced) {
+        (Some(own), _) if own.split(' ').count() >= 1 && !is_only_numbers(&own) => {
+            e.insert("product_ref".into(), own.into());
+        }
+        (_, Some(r)) => {
+            e.insert("product_ref".into(), r.into());
+        }
+        _ => {}
+    }
+}
+
+fn is_only_numbers(text: &str) -> bool {
+    text.split(' ').all(|w| {
+        museo_sdk::parse::number_word(museo_sdk::parse::fold(w).trim()).is_some()
+            || w.parse::<u32>().is_ok()
+    })
+}

@@ -1,0 +1,133 @@
+//! A message as the rules see it: aligned raw and folded words, with
+//! spelling corrected against the rules' own vocabulary.
+
+use museo_sdk::parse::fold;
+
+use super::spell::Speller;
+
+/// One word of the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    /// As written, lowercased (accents kept: used in entities).
+    pub raw: String,
+    /// Folded and spelling-corrected (used for matching).
+    pub norm: String,
+}
+
+/// A tokenised message.
+#[derive(Debug, Clone)]
+pub struct Text {
+    /// The words, in order.
+    pub words: Vec<Word>,
+    /// `norm` of every word joined by single spaces, padded with a space at
+    /// both ends so phrase matching can use word boundaries.
+    pub padded: String,
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '@' | '+' | '€' | '$' | '£' | '%' | '_')
+}
+
+/// Pronouns French and Spanish attach with a dash ("montre-moi", "puis-je",
+/// "ajoute-le"): split off so "montre moi" matches.
+const CLITICS: &[&str] = &[
+    "moi", "toi", "le", "la", "les", "lui", "nous", "vous", "je", "tu", "il", "elle", "on", "ce",
+    "ci", "là", "y", "en", "leur", "nos",
+];
+
+/// Splits lowercased text into words: letters, digits and `@ + € $ £ % _`,
+/// with `-`, `.` and `,` kept inside a word ("t-shirt", "49,90", "a.b@c.es").
+pub fn split(text: &str) -> Vec<String> {
+    let lower = text.to_lowercase();
+    let chars: Vec<char> = lower.chars().collect();
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let inner = matches!(c, '-' | '.' | ',')
+            && !current.is_empty()
+            && chars.get(i + 1).is_some_and(|n| is_word_char(*n))
+            && (c != ',' || current.ends_with(|p: char| p.is_ascii_digit()));
+        if is_word_char(c) || inner {
+            current.push(c);
+        } else if !current.is_empty() {
+            out.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out.into_iter()
+        .flat_map(|word| match word.rsplit_once('-') {
+            Some((head, tail)) if CLITICS.contains(&tail) && !head.is_empty() => {
+                let mut parts: Vec<String> = Vec::new();
+                match head.rsplit_once('-') {
+                    // "dis-le-moi", "va-t-il": peel a second clitic.
+                    Some((h, t)) if CLITICS.contains(&t) || t == "t" => {
+                        parts.push(h.to_owned());
+                        parts.push(t.to_owned());
+                    }
+                    _ => parts.push(head.to_owned()),
+                }
+                parts.push(tail.to_owned());
+                parts
+            }
+            _ => vec![word],
+        })
+        .collect()
+}
+
+impl Text {
+    /// Tokenises `message`, correcting spelling with `speller`.
+    pub fn new(message: &str, speller: &Speller) -> Self {
+        let words: Vec<Word> = split(message)
+            .into_iter()
+            .map(|raw| {
+                let folded = fold(&raw).trim().to_owned();
+                let norm = speller.correct(&folded);
+                Word { raw, norm }
+            })
+            .collect();
+        let mut padded = String::with_capacity(message.len() + 2);
+        padded.push(' ');
+        for w in &words {
+            padded.push_str(&w.norm);
+            padded.push(' ');
+        }
+        Self { words, padded }
+    }
+
+    /// The normalised words.
+    pub fn norms(&self) -> Vec<&str> {
+        self.words.iter().map(|w| w.norm.as_str()).collect()
+    }
+
+    /// True when any phrase occurs on word boundaries. A phrase ending in `*`
+    /// matches any word starting with it ("supprim*").
+    pub fn has(&self, phrases: &[&str]) -> bool {
+        phrases.iter().any(|p| self.has_one(p))
+    }
+
+    /// True when `phrase` occurs (see [`Text::has`]).
+    pub fn has_one(&self, phrase: &str) -> bool {
+        match phrase.strip_suffix('*') {
+            Some(prefix) => {
+                let needle = format!(" {prefix}");
+                self.padded.match_indices(&needle).next().is_some()
+            }
+            None => {
+                let needle = format!(" {phrase} ");
+                self.padded.contains(&needle)
+            }
+        }
+    }
+
+    /// Number of words.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// True when there is no word at all.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+}
