@@ -68,9 +68,12 @@ pub fn phone(raw_message: &str, locale: Option<&str>, lang: Lang) -> Option<Stri
             let candidate: String = chars[start..j].iter().collect();
             let candidate = candidate.trim_end_matches([' ', '.', '-']).to_owned();
             let digits = candidate.chars().filter(char::is_ascii_digit).count();
+            // Parseable is enough: reserved test ranges (UK 07700 900xxx) are
+            // not "valid" numbers, yet people use them and providers reject
+            // them with a clear error later.
             if (8..=15).contains(&digits)
                 && let Ok(number) = phonenumber::parse(region, &candidate)
-                && phonenumber::is_valid(&number)
+                && (phonenumber::is_valid(&number) || candidate.starts_with('+') || digits >= 10)
             {
                 return Some(number.format().mode(phonenumber::Mode::E164).to_string());
             }

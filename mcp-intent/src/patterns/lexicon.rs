@@ -59,6 +59,7 @@ pub const ADD: &[&str] = &[
     "un autre",
     "crea un pedido",
     "cree une commande",
+    "anad*", "ad to", "create an order", "place an order", "order me", "i d like to buy", "i want to buy", "quisiera comprar", "quiero llevar", "agregar", "agregame", "je voudrais acheter", "je vais prendre", "rajoute*",
 ];
 /// Taking out of the basket.
 pub const REMOVE: &[&str] = &[
@@ -88,6 +89,7 @@ pub const REMOVE: &[&str] = &[
     "ne veux plus",
     "veux plus",
     "no quiero",
+    "erase", "clear out", "remove everything", "get rid of", "borra todo", "vacia el", "quita todo", "enleve tout", "retire tout",
 ];
 /// Looking at the basket.
 pub const VIEW: &[&str] = &[
@@ -111,6 +113,7 @@ pub const VIEW: &[&str] = &[
     "j ai quoi",
     "voir",
     "total",
+    "how much have i spent", "whats my total", "what s my total", "my total", "cuanto llevo", "llevo gastado", "mi total", "combien j ai depense", "mon total", "recap", "resumen",
 ];
 /// Paying.
 pub const PAY: &[&str] = &[
@@ -130,6 +133,7 @@ pub const PAY: &[&str] = &[
     "passer commande",
     "valider mon panier",
     "regler",
+    "finish the order", "how much do i owe", "complete my purchase", "complete the purchase", "place my order", "place the order", "proceed to", "terminar la compra", "completar la compra", "finaliser", "finaliser la commande", "regler", "payer maintenant", "buy now",
 ];
 /// Searching the catalog.
 pub const SEARCH: &[&str] = &[
@@ -163,6 +167,7 @@ pub const SEARCH: &[&str] = &[
     "y en rojo",
     "and in",
     "et en",
+    "stuff", "things", "cosas", "trucs", "what do you have", "que tienen", "qu avez vous", "browse", "gifts", "ideas",
 ];
 /// Details of one product.
 pub const DETAILS: &[&str] = &[
@@ -193,6 +198,7 @@ pub const DETAILS: &[&str] = &[
     "plus d infos",
     "infos",
     "fais voir",
+    "ficha", "fiche", "product page", "page produit", "shwo me", "what about the", "y el", "et le", "muestrame el", "muestrame la", "muestreme", "ensename", "montre moi", "affiche le", "affiche la",
 ];
 /// Facts about a product.
 pub const QUESTION: &[&str] = &[
@@ -245,6 +251,7 @@ pub const QUESTION: &[&str] = &[
     "es automatico",
     "se puede",
     "come framed",
+    "how many", "how long", "how much does it weigh", "pieces", "pages", "capacity", "battery", "warranty", "care", "origin", "made in", "handmade", "windproof", "dryer", "washing machine", "oven", "cuantas", "cuantos", "piezas", "paginas", "tiene el", "tiene la", "viene con", "marco", "pesa", "garantia", "hecho a mano", "se lava", "combien de pieces", "combien de temps", "combien de pages", "encadre*", "lave vaisselle", "passe au", "garde", "pese", "poids", "fait main", "lave", "four", "what is it", "what s it", "qu est ce que c est",
 ];
 /// Nouns that make a request about the catalog rather than the basket.
 pub const CATALOG_NOUN: &[&str] = &[
@@ -288,6 +295,7 @@ pub const CREATE: &[&str] = &[
     "nouveau produit",
     "ajouter au catalogue",
     "ajoute au catalogue",
+    "nouvel article", "nouvel", "nouvelle", "nueva", "produit au catalogue", "producto al catalogo", "product to the catalog", "product to the catalogue", "to the catalog", "to the catalogue", "al catalogo", "au catalogue",
 ];
 /// Changing a product.
 pub const UPDATE: &[&str] = &[
@@ -313,6 +321,7 @@ pub const UPDATE: &[&str] = &[
     "mets a jour",
     "baisse",
     "passe le prix",
+    "increase", "decrease", "raise", "lower", "reduce", "bump", "restock", "move", "sube", "subir", "aumenta*", "reduce", "rebaja", "passe", "augmente*", "diminue*", "mets le stock", "mets le prix", "pon el stock", "deja el stock",
 ];
 /// Deleting a product.
 pub const DELETE: &[&str] = &[
@@ -369,6 +378,7 @@ pub const GREETING: &[&str] = &[
     "salut",
     "bjr",
     "hey there",
+    "hiya", "howdy", "heya", "yo", "hallo", "buen dia", "buenas buenas", "bonjour a vous", "allo",
 ];
 /// Goodbyes and thanks.
 pub const GOODBYE: &[&str] = &[
@@ -395,6 +405,7 @@ pub const GOODBYE: &[&str] = &[
     "c est tout",
     "ce sera tout",
     "a bientot",
+    "ciao", "chao", "chau", "a plus", "a plus tard", "nos vemos", "hasta manana", "take care", "later", "good night", "buenas noches", "bonne nuit",
 ];
 /// Asking how the assistant works.
 pub const HELP: &[&str] = &[
@@ -418,6 +429,7 @@ pub const HELP: &[&str] = &[
     "comment utiliser",
     "how dose this work",
     "help me",
+    "tu sais faire", "sais tu faire", "what do you do", "what are you", "que haces", "para que sirves", "a quoi tu sers", "que sabes hacer", "how can you help", "en que me puedes ayudar", "guide", "tutorial",
 ];
 /// Out-of-scope topics.
 pub const OFF_TOPIC: &[&str] = &[
@@ -475,6 +487,7 @@ pub const INJECTION: &[&str] = &[
     "oublie tes instructions",
     "disregard",
     "system prompt",
+    "developer mode", "mode developpeur", "modo desarrollador", "prompt systeme", "prompt del sistema", "your prompt", "tu prompt", "ton prompt", "your instructions", "tes instructions", "tus instrucciones", "jailbreak",
 ];
 /// Yes.
 pub const YES: &[&str] = &[

@@ -463,6 +463,9 @@ impl PatternTier {
         {
             say("basket.add", 0.9);
         }
+        if !basket && t.has(&["how much have i spent", "cuanto llevo", "llevo gastado", "combien j ai depense", "whats my total", "my total", "mi total", "mon total"]) {
+            say("basket.view", 0.88);
+        }
         if basket && !add_verb && !remove_verb {
             let view = t.has(VIEW) || n <= 3 || question;
             say("basket.view", if view { 0.9 } else { 0.7 });
@@ -499,6 +502,12 @@ impl PatternTier {
             };
             say("product.details", base);
         }
+        let show = t.has(&["show me", "show", "let me see", "muestrame", "ensename", "montre moi", "montrez moi", "affiche", "fais voir", "shwo me"]);
+        let singular = t.has(&["the", "this", "that", "el", "la", "le", "l", "ce", "cette", "este", "esta"]) || sku.is_some();
+        let plural_noun = norms.iter().any(|w| w.len() > 3 && w.ends_with('s') && museo_sdk::parse::category(w).is_some());
+        if show && singular && !plural_noun && !basket {
+            say("product.details", 0.88);
+        }
         if detail_cue && !basket {
             say(
                 "product.details",
@@ -518,7 +527,11 @@ impl PatternTier {
                 },
             );
         }
-        if question && t.has(QUESTION) && !basket {
+        let asks = question
+            || matches!(norms.first(), Some(&("is" | "are" | "does" | "do" | "can" | "will" | "has" | "could")))
+                && matches!(norms.get(1), Some(&("the" | "it" | "this" | "that" | "these" | "your")))
+            || t.has(&["est ce que", "combien de", "cuantas", "cuantos", "de que", "que tan"]);
+        if asks && (t.has(QUESTION) || pronoun && ctx.focus().is_some()) && !basket && !t.has(PAY) {
             say("product.question", 0.88);
         } else if t.has(QUESTION)
             && !basket
@@ -556,7 +569,7 @@ impl PatternTier {
             );
         } else if product_words && !basket && !question {
             say("product.search", 0.8);
-        } else if t.has(SHOP_NOUNS) && !basket && !question {
+        } else if t.has(SHOP_NOUNS) && !basket && !(question && t.has(QUESTION)) {
             // A bare noun phrase ("puzzles pour enfants", "coussins verts").
             say("product.search", 0.75);
         } else if !basket && n <= 4 && !question {
@@ -609,6 +622,11 @@ impl PatternTier {
         let _ = &mut say;
         out
     }
+}
+
+#[allow(dead_code)]
+fn add_verb_any(t: &Text) -> bool {
+    t.has(ADD) || t.has(&["add", "anade*", "agrega*", "ajoute*", "ajouter"])
 }
 
 /// Fills the entities each intent's consumers need.
