@@ -275,7 +275,8 @@ run_server_checks() {
   check "$server conformance (baseline ${baseline})" timeout 600 node "$CONFORMANCE" "${conformance_args[@]}"
   # What passed, for the log; the baseline file says why the rest may fail.
   local conformance_log="$WORK/check-$((passed + failed - 1)).log"
-  grep -h -E '^✓ ' "$conformance_log" | sed 's/^/    /' || true
+  grep -h -E '^✓ ' "$conformance_log" |
+    sed -E 's/^✓ ([^:]*): ([0-9]+) passed.*/     pass \1 (\2 checks)/' || true
   log "     ($(grep -c -E '^✗ ' "$conformance_log" || true) scenarios failed as baselined in $baseline)"
 
   # SIGTERM must stop the HTTP server cleanly and promptly.

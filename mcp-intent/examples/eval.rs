@@ -50,7 +50,11 @@ async fn main() -> anyhow::Result<()> {
     // the rules' author has not seen.
     let holdout = split == "holdout";
     let verbose = verbose && !holdout;
-    let data = if holdout { include_str!("../data/holdout.jsonl") } else { include_str!("../data/intents.jsonl") };
+    let data = if holdout {
+        include_str!("../data/holdout.jsonl")
+    } else {
+        include_str!("../data/intents.jsonl")
+    };
     let items: Vec<Item> = data
         .lines()
         .filter(|l| !l.trim().is_empty())

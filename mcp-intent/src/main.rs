@@ -20,6 +20,7 @@ struct Args {
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     museo_sdk::telemetry::init("info");
-    let server = IntentServer::new(Arc::new(Analyzer::default()));
+    let ai = mcp_intent::ai::from_env(&museo_sdk::config::ProcessEnv)?;
+    let server = IntentServer::new(Arc::new(Analyzer::new(ai)));
     museo_sdk::serve::run(args.serve, "mcp-intent", move || server.clone()).await
 }

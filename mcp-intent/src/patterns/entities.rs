@@ -248,7 +248,8 @@ pub fn title(raw_message: &str) -> Option<String> {
         }
     }
     let lower = raw_message.to_lowercase();
-    let markers = [
+    // Named markers first ("title:", "called"), then any colon or dash.
+    let named = [
         "title:",
         "titulo:",
         "título:",
@@ -261,13 +262,14 @@ pub fn title(raw_message: &str) -> Option<String> {
         "appelée ",
         "nommé ",
         "named ",
-        ":",
-        " - ",
     ];
-    let start = markers
-        .iter()
-        .filter_map(|m| lower.find(m).map(|p| p + m.len()))
-        .min()?;
+    let find = |markers: &[&str]| {
+        markers
+            .iter()
+            .filter_map(|m| lower.find(m).map(|p| p + m.len()))
+            .min()
+    };
+    let start = find(&named).or_else(|| find(&[":", " - "]))?;
     let rest = raw_message
         .get(start..)?
         .trim_start_matches([' ', ':', '-'])

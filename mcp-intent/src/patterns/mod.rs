@@ -463,7 +463,18 @@ impl PatternTier {
         {
             say("basket.add", 0.9);
         }
-        if !basket && t.has(&["how much have i spent", "cuanto llevo", "llevo gastado", "combien j ai depense", "whats my total", "my total", "mi total", "mon total"]) {
+        if !basket
+            && t.has(&[
+                "how much have i spent",
+                "cuanto llevo",
+                "llevo gastado",
+                "combien j ai depense",
+                "whats my total",
+                "my total",
+                "mi total",
+                "mon total",
+            ])
+        {
             say("basket.view", 0.88);
         }
         if basket && !add_verb && !remove_verb {
@@ -502,9 +513,24 @@ impl PatternTier {
             };
             say("product.details", base);
         }
-        let show = t.has(&["show me", "show", "let me see", "muestrame", "ensename", "montre moi", "montrez moi", "affiche", "fais voir", "shwo me"]);
-        let singular = t.has(&["the", "this", "that", "el", "la", "le", "l", "ce", "cette", "este", "esta"]) || sku.is_some();
-        let plural_noun = norms.iter().any(|w| w.len() > 3 && w.ends_with('s') && museo_sdk::parse::category(w).is_some());
+        let show = t.has(&[
+            "show me",
+            "show",
+            "let me see",
+            "muestrame",
+            "ensename",
+            "montre moi",
+            "montrez moi",
+            "affiche",
+            "fais voir",
+            "shwo me",
+        ]);
+        let singular = t.has(&[
+            "the", "this", "that", "el", "la", "le", "l", "ce", "cette", "este", "esta",
+        ]) || sku.is_some();
+        let plural_noun = norms
+            .iter()
+            .any(|w| w.len() > 3 && w.ends_with('s') && museo_sdk::parse::category(w).is_some());
         if show && singular && !plural_noun && !basket {
             say("product.details", 0.88);
         }
@@ -528,9 +554,21 @@ impl PatternTier {
             );
         }
         let asks = question
-            || matches!(norms.first(), Some(&("is" | "are" | "does" | "do" | "can" | "will" | "has" | "could")))
-                && matches!(norms.get(1), Some(&("the" | "it" | "this" | "that" | "these" | "your")))
-            || t.has(&["est ce que", "combien de", "cuantas", "cuantos", "de que", "que tan"]);
+            || matches!(
+                norms.first(),
+                Some(&("is" | "are" | "does" | "do" | "can" | "will" | "has" | "could"))
+            ) && matches!(
+                norms.get(1),
+                Some(&("the" | "it" | "this" | "that" | "these" | "your"))
+            )
+            || t.has(&[
+                "est ce que",
+                "combien de",
+                "cuantas",
+                "cuantos",
+                "de que",
+                "que tan",
+            ]);
         if asks && (t.has(QUESTION) || pronoun && ctx.focus().is_some()) && !basket && !t.has(PAY) {
             say("product.question", 0.88);
         } else if t.has(QUESTION)
