@@ -21,6 +21,7 @@ const DATA: &str = include_str!("../../data/intents.jsonl");
 struct Example {
     message: String,
     intent: String,
+    split: String,
     #[serde(default)]
     history: Option<serde_json::Value>,
 }
@@ -49,8 +50,9 @@ impl Learned {
             let Ok(example) = serde_json::from_str::<Example>(line) else {
                 continue;
             };
-            // Follow-ups depend on the conversation, not on their words.
-            if example.history.is_some() {
+            // Follow-ups depend on the conversation, not on their words; the
+            // test split stays out so it keeps measuring something.
+            if example.history.is_some() || example.split != "dev" {
                 continue;
             }
             let Some(class) = INTENTS.iter().position(|i| *i == example.intent) else {

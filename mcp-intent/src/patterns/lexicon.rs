@@ -178,6 +178,7 @@ pub const PAY: &[&str] = &[
     "regler",
     "payer maintenant",
     "buy now",
+    "how do i pay", "where do i pay", "take my money", "ready to order", "i m done", "im done", "como pago", "donde pago", "a pagar", "proceder al pago", "ir a pagar", "comment je paie", "comment payer", "a la caisse", "pret a commander", "je paie", "paie", "pagarlo", "pago ya", "check me out",
 ];
 /// Searching the catalog.
 pub const SEARCH: &[&str] = &[
@@ -221,6 +222,7 @@ pub const SEARCH: &[&str] = &[
     "browse",
     "gifts",
     "ideas",
+    "got any", "looking", "show me some", "recommend*", "suggest*", "gift for", "regalo para", "cadeau pour", "recomienda*", "conseill*", "propose*", "tenes", "tienen", "hay", "il y a", "y a t il", "vendez vous", "do you sell", "venden",
 ];
 /// Details of one product.
 pub const DETAILS: &[&str] = &[
@@ -416,6 +418,7 @@ pub const CREATE: &[&str] = &[
     "to the catalogue",
     "al catalogo",
     "au catalogue",
+ "mettre en vente", "add to the shop", "add to the store", "anade a la tienda", "agrega a la tienda", "ajoute a la boutique", "publish a new", "sell a new", "vender un nuevo", "vendre un nouveau", "alta de producto", "alta",
 ];
 /// Changing a product.
 pub const UPDATE: &[&str] = &[
@@ -461,6 +464,7 @@ pub const UPDATE: &[&str] = &[
     "mets le prix",
     "pon el stock",
     "deja el stock",
+    "fixe*", "fija*", "ajusta*", "ajuste*", "corrige*", "should cost",
 ];
 /// Deleting a product.
 pub const DELETE: &[&str] = &[
@@ -473,6 +477,7 @@ pub const DELETE: &[&str] = &[
     "supprime*",
     "efface*",
     "retire*",
+    "stop selling", "no longer sell", "deja de vender", "dejar de vender", "arrete de vendre", "ne plus vendre", "take down", "unlist", "despublica*", "depublie*", "retira*",
 ];
 /// Importing a file.
 pub const IMPORT: &[&str] = &[
@@ -526,6 +531,7 @@ pub const GREETING: &[&str] = &[
     "buenas buenas",
     "bonjour a vous",
     "allo",
+    "hi there", "hello there", "hey hey", "good day", "buen dia", "hola hola", "salut salut", "re bonjour", "wesh",
 ];
 /// Goodbyes and thanks.
 pub const GOODBYE: &[&str] = &[
@@ -564,6 +570,7 @@ pub const GOODBYE: &[&str] = &[
     "good night",
     "buenas noches",
     "bonne nuit",
+    "cya", "ttyl", "gotta go", "i m off", "im off", "bye bye", "me voy", "hasta la proxima", "a la prochaine", "je file", "je me sauve", "merci bcp", "thx", "ty", "ciao ciao", "hasta otra",
 ];
 /// Asking how the assistant works.
 pub const HELP: &[&str] = &[
@@ -599,6 +606,7 @@ pub const HELP: &[&str] = &[
     "en que me puedes ayudar",
     "guide",
     "tutorial",
+    "options", "i m lost", "im lost", "me ayudas", "ayudame", "estoy perdid*", "je suis perdu*", "m aider", "aidez moi", "fonctionne", "how does it work", "what is this", "how to use", "que es esto", "c est quoi",
 ];
 /// Out-of-scope topics.
 pub const OFF_TOPIC: &[&str] = &[
@@ -905,4 +913,17 @@ pub const SHOP_NOUNS: &[&str] = &[
     "kiss",
     "beso",
     "baiser",
+];
+
+/// A shopper stating what they want ("I'd like", "quiero", "je voudrais").
+pub const WANT: &[&str] = &[
+    "i d like", "id like", "i would like", "i want", "i need", "can i get", "could i get",
+    "can i have", "could i have", "gimme", "give me", "get me", "quiero", "quisiera", "necesito",
+    "dame", "me das", "me pones", "ponme", "me gustaria", "je voudrais", "je veux", "il me faut",
+    "donne moi", "j aimerais", "je prendrais", "mettez moi",
+];
+/// Shop and catalog places a product is taken out of.
+pub const SHOP_PLACE: &[&str] = &[
+    "catalog", "catalogue", "catalogo", "shop", "store", "site", "website", "tienda", "web",
+    "boutique", "sitio", "listing", "listings",
 ];

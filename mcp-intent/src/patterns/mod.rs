@@ -306,7 +306,9 @@ impl PatternTier {
                     "admin.product.delete",
                     if sku.is_some() { 0.95 } else { 0.85 },
                 );
-            } else if delete_cue && t.has(&["for good", "discontinue"]) {
+            } else if delete_cue && t.has(SHOP_PLACE) && sku.is_some() {
+                say("admin.product.delete", 0.88);
+            } else if delete_cue && t.has(&["for good", "discontinue", "stop selling", "no longer sell", "deja de vender", "arrete de vendre"]) {
                 say("admin.product.delete", 0.85);
             }
             let update_cue = t.has(UPDATE);
@@ -343,6 +345,12 @@ impl PatternTier {
                 "modifie le prix",
                 "mets le prix",
             ]);
+            let sets_value = sku.is_some()
+                && (has_price || ent::stock(t).is_some() || t.has(&["zero", "cero", "zéro", "0"]))
+                && t.has(&["to", "a", "en", "at", "=", "set", "put", "make", "now", "ahora", "maintenant"]);
+            if sets_value && t.has(UPDATE) && !t.has(ADD) {
+                say("admin.product.update", 0.92);
+            }
             if update_cue && names_field && target && !t.has(&["stock from", "a partir de"]) {
                 say(
                     "admin.product.update",
@@ -447,6 +455,10 @@ impl PatternTier {
                     "me llevo",
                 ]);
             say("basket.add", if strong { 0.9 } else { 0.8 });
+        }
+        let explicit_quantity = ent::first_quantity(&norms, &prices.used, false).is_some();
+        if t.has(WANT) && !basket && !has_price && !question && (explicit_quantity || t.has(&["of the", "de la", "del", "de los", "des", "du"]) && t.has(SHOP_NOUNS)) {
+            say("basket.add", if explicit_quantity { 0.86 } else { 0.78 });
         }
         if ctx.offer == Some(Offer::AddToBasket) && t.has(YES) {
             say("basket.add", 0.9);
