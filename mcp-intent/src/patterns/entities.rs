@@ -198,7 +198,9 @@ pub fn residue(text: &Text, cues: &[&str], used: &[usize]) -> Option<String> {
         }
     }
     let norms = text.norms();
-    for cue in cues {
+    // Most cues do not occur: a cheap substring check skips them before
+    // any positional work.
+    for cue in cues.iter().filter(|cue| text.has_one(cue)) {
         let parts: Vec<&str> = cue.trim_end_matches('*').split(' ').collect();
         let prefix = cue.ends_with('*');
         for i in 0..norms.len() {

@@ -133,6 +133,9 @@ impl PatternTier {
                 .flat_map(|l| l.iter().map(|w| w.trim_end_matches('*'))),
         );
         let learned = learned::Learned::train(|message| Text::new(message, &speller));
+        // Load the phone-number metadata now rather than on a user's first
+        // message that holds a number (it takes tens of milliseconds).
+        let _ = ent::phone("+34 612 345 678", None, Lang::Es);
         Self { speller, learned }
     }
 
@@ -308,7 +311,16 @@ impl PatternTier {
                 );
             } else if delete_cue && t.has(SHOP_PLACE) && sku.is_some() {
                 say("admin.product.delete", 0.88);
-            } else if delete_cue && t.has(&["for good", "discontinue", "stop selling", "no longer sell", "deja de vender", "arrete de vendre"]) {
+            } else if delete_cue
+                && t.has(&[
+                    "for good",
+                    "discontinue",
+                    "stop selling",
+                    "no longer sell",
+                    "deja de vender",
+                    "arrete de vendre",
+                ])
+            {
                 say("admin.product.delete", 0.85);
             }
             let update_cue = t.has(UPDATE);
@@ -347,7 +359,19 @@ impl PatternTier {
             ]);
             let sets_value = sku.is_some()
                 && (has_price || ent::stock(t).is_some() || t.has(&["zero", "cero", "zéro", "0"]))
-                && t.has(&["to", "a", "en", "at", "=", "set", "put", "make", "now", "ahora", "maintenant"]);
+                && t.has(&[
+                    "to",
+                    "a",
+                    "en",
+                    "at",
+                    "=",
+                    "set",
+                    "put",
+                    "make",
+                    "now",
+                    "ahora",
+                    "maintenant",
+                ]);
             if sets_value && t.has(UPDATE) && !t.has(ADD) {
                 say("admin.product.update", 0.92);
             }
@@ -457,7 +481,13 @@ impl PatternTier {
             say("basket.add", if strong { 0.9 } else { 0.8 });
         }
         let explicit_quantity = ent::first_quantity(&norms, &prices.used, false).is_some();
-        if t.has(WANT) && !basket && !has_price && !question && (explicit_quantity || t.has(&["of the", "de la", "del", "de los", "des", "du"]) && t.has(SHOP_NOUNS)) {
+        if t.has(WANT)
+            && !basket
+            && !has_price
+            && !question
+            && (explicit_quantity
+                || t.has(&["of the", "de la", "del", "de los", "des", "du"]) && t.has(SHOP_NOUNS))
+        {
             say("basket.add", if explicit_quantity { 0.86 } else { 0.78 });
         }
         if ctx.offer == Some(Offer::AddToBasket) && t.has(YES) {

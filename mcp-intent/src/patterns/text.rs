@@ -22,6 +22,8 @@ pub struct Text {
     /// `norm` of every word joined by single spaces, padded with a space at
     /// both ends so phrase matching can use word boundaries.
     pub padded: String,
+    /// Byte offsets in `padded` where a word starts.
+    starts: Vec<usize>,
 }
 
 fn is_word_char(c: char) -> bool {
@@ -93,7 +95,21 @@ impl Text {
             padded.push_str(&w.norm);
             padded.push(' ');
         }
-        Self { words, padded }
+        // Word starts, including those inside a norm that holds a space or a
+        // dash ("t shirt", "lave-vaisselle").
+        let starts = padded
+            .bytes()
+            .enumerate()
+            .filter(|(i, b)| {
+                *i > 0 && *b != b' ' && matches!(padded.as_bytes()[i - 1], b' ' | b'-')
+            })
+            .map(|(i, _)| i)
+            .collect();
+        Self {
+            words,
+            padded,
+            starts,
+        }
     }
 
     /// The normalised words.
@@ -107,18 +123,25 @@ impl Text {
         phrases.iter().any(|p| self.has_one(p))
     }
 
-    /// True when `phrase` occurs (see [`Text::has`]).
+    /// True when `phrase` occurs (see [`Text::has`]). No allocation: this
+    /// runs hundreds of times per message.
     pub fn has_one(&self, phrase: &str) -> bool {
-        match phrase.strip_suffix('*') {
-            Some(prefix) => {
-                let needle = format!(" {prefix}");
-                self.padded.match_indices(&needle).next().is_some()
-            }
-            None => {
-                let needle = format!(" {phrase} ");
-                self.padded.contains(&needle)
-            }
-        }
+        let (needle, prefix) = match phrase.strip_suffix('*') {
+            Some(p) => (p, true),
+            None => (phrase, false),
+        };
+        let bytes = self.padded.as_bytes();
+        let Some(&first) = needle.as_bytes().first() else {
+            return false;
+        };
+        // Phrases start at a word: compare at each word start only (building
+        // a substring searcher per phrase costs more than the whole scan),
+        // and only where the first byte already matches.
+        self.starts.iter().any(|&i| {
+            bytes[i] == first
+                && bytes[i..].starts_with(needle.as_bytes())
+                && (prefix || bytes.get(i + needle.len()) == Some(&b' '))
+        })
     }
 
     /// Number of words.
