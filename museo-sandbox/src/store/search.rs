@@ -29,7 +29,7 @@ const MAX_QUERY_CHARS: usize = 200;
 const MAX_TERMS: usize = 12;
 /// How many matches (newest first, after filters) relevance ranking considers.
 /// Sorting by price or date always considers every match.
-pub const RELEVANCE_WINDOW: usize = 2000;
+pub const RELEVANCE_WINDOW: usize = 1000;
 
 const STOP_WORDS: &[&str] = &[
     "a", "an", "the", "and", "or", "of", "for", "with", "in", "on", "to", "el", "la", "los", "las",
@@ -131,18 +131,29 @@ pub fn fts_terms(text: &str) -> ApiResult<Option<Vec<String>>> {
         .filter(|w| !w.is_empty())
         .collect();
     // A search made only of stop words ("the") has no text to match: it browses.
-    let terms: Vec<String> = words
+    let kept: Vec<&str> = words
         .into_iter()
         .filter(|w| !STOP_WORDS.contains(w))
         .take(MAX_TERMS)
-        .map(|w| {
+        .collect();
+    let last = kept.len().saturating_sub(1);
+    // Whole words are exact terms (cheap: one doclist each); a plural also
+    // tries its singular. Only the last word is a prefix, for a word still
+    // being typed ("nymph" → Nymphéas): prefix terms merge the doclists of
+    // every matching token, which is what made frequent words slow.
+    let terms: Vec<String> = kept
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
             let n = w.chars().count();
-            let stem = if n > 3 && (w.ends_with('s') || w.ends_with('x')) {
-                &w[..w.len() - 1]
-            } else {
-                w
-            };
-            format!("\"{stem}\"*")
+            let singular =
+                (n > 3 && (w.ends_with('s') || w.ends_with('x'))).then(|| &w[..w.len() - 1]);
+            match (i == last, singular) {
+                (true, Some(stem)) => format!("\"{stem}\"*"),
+                (true, None) => format!("\"{w}\"*"),
+                (false, Some(stem)) => format!("(\"{w}\" OR \"{stem}\")"),
+                (false, None) => format!("\"{w}\""),
+            }
         })
         .collect();
     Ok(if terms.is_empty() { None } else { Some(terms) })
@@ -241,7 +252,17 @@ fn run(
         sql.push_str("SELECT p.seq, p.price_minor, 0.0 AS score FROM products p WHERE 1");
     }
     if !s.include_unpublished {
-        sql.push_str(" AND p.published = 1");
+        // For "newest first" over the whole catalog, `+` keeps the planner
+        // off the (published, price) index, which would otherwise win for
+        // `published = 1` and then sort every product by date.
+        let newest = fts.is_none()
+            && s.category.is_none()
+            && matches!(s.sort, SortOrder::Relevance | SortOrder::Newest);
+        sql.push_str(if newest {
+            " AND +p.published = 1"
+        } else {
+            " AND p.published = 1"
+        });
     }
     if let Some(category) = &s.category {
         sql.push_str(" AND p.category = ?");
@@ -344,7 +365,10 @@ mod tests {
         let terms = fts_terms("Blue MUGS with Nymphéas")
             .expect("valid")
             .expect("terms");
-        assert_eq!(terms, vec!["\"blue\"*", "\"mug\"*", "\"nymphéa\"*"]);
+        assert_eq!(
+            terms,
+            vec!["\"blue\"", "(\"mugs\" OR \"mug\")", "\"nymphéa\"*"]
+        );
     }
 
     #[test]
@@ -353,8 +377,13 @@ mod tests {
             .expect("valid")
             .expect("terms");
         for term in &terms {
-            let inner = term.trim_start_matches('"').trim_end_matches("\"*");
-            assert!(inner.chars().all(char::is_alphanumeric), "{term}");
+            // Only quoted words, OR and parentheses: no user text as syntax.
+            let stripped = term.replace(" OR ", " ").replace(['(', ')', '*'], "");
+            for word in stripped.split(' ') {
+                let inner = word.trim_matches('"');
+                assert!(inner.chars().all(char::is_alphanumeric), "{term}");
+                assert_eq!(word.len(), inner.len() + 2, "{term}");
+            }
         }
         assert!(fts_terms("!!! ???").expect("valid").is_none());
         assert!(
