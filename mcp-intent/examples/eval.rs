@@ -73,6 +73,7 @@ async fn main() -> anyhow::Result<()> {
     let mut entity = (0, 0);
     let mut lang_ok = 0;
     let mut times = Vec::with_capacity(items.len());
+    let mut learned_ok = 0;
     for item in &items {
         let request = AnalyzeRequest {
             message: item.message.clone(),
@@ -83,6 +84,12 @@ async fn main() -> anyhow::Result<()> {
         let result = analyzer.analyze(&request).await?;
         times.push(started.elapsed());
         let ok = result.intent == item.intent;
+        learned_ok += u32::from(
+            analyzer
+                .patterns()
+                .learned_only(&item.message)
+                .is_some_and(|(i, _)| i == item.intent),
+        );
         total.1 += 1;
         total.0 += u32::from(ok);
         let l = by_lang.entry(item.lang.as_str()).or_default();
@@ -164,6 +171,10 @@ async fn main() -> anyhow::Result<()> {
         "shopper messages classified as admin.*: {} {:?}",
         shopper_as_admin.len(),
         shopper_as_admin
+    );
+    println!(
+        "learned model alone (no rules, no history): {:.1}%",
+        pct((learned_ok, total.1))
     );
     println!("language accuracy: {:.1}%", pct((lang_ok, total.1)));
     println!(

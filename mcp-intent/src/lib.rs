@@ -77,6 +77,11 @@ impl Analyzer {
         Ok(())
     }
 
+    /// The pattern tier itself (diagnostics and benchmarks).
+    pub fn patterns(&self) -> &patterns::PatternTier {
+        &self.patterns
+    }
+
     /// The pattern tier's answer alone (no network), with its candidates.
     pub fn analyze_patterns(
         &self,

@@ -29,6 +29,8 @@ pub use self::language::detect as detect_language;
 
 /// Confidence at or above which the pattern result is final.
 pub const CONFIDENT: f64 = 0.75;
+/// How much the learned model's probability adds to a rule's score.
+const LEARNED_WEIGHT: f64 = 0.5;
 
 /// The rule-based analyser; built once, shared by every request.
 #[derive(Debug)]
@@ -139,6 +141,15 @@ impl PatternTier {
         Self { speller, learned }
     }
 
+    /// The learned model's best intent for a message on its own (diagnostics:
+    /// the eval reports how the model alone would do).
+    pub fn learned_only(&self, message: &str) -> Option<(&'static str, f64)> {
+        self.learned
+            .predict(&Text::new(message, &self.speller))
+            .into_iter()
+            .next()
+    }
+
     /// Analyses a message with its history.
     pub fn analyze(&self, request: &AnalyzeRequest) -> PatternResult {
         let history = request.history.as_deref().unwrap_or_default();
@@ -149,27 +160,34 @@ impl PatternTier {
         let hint = request.locale.as_deref().and_then(Lang::from_tag);
         let lang = language::detect(&norms, hint, ctx.lang);
         let mut entities = Map::new();
-        let mut proposals = self.propose(request, &text, &ctx, lang, &mut entities);
-        let best_rule = proposals.iter().map(|p| p.score).fold(0.0, f64::max);
-        if best_rule < CONFIDENT {
-            // No confident rule: ask the learned model, never for admin.
-            if let Some((intent, p)) = self
-                .learned
-                .predict(&text)
-                .into_iter()
-                .find(|(i, _)| !i.starts_with("admin."))
-            {
-                let score = 0.45 + 0.35 * p;
-                if score > best_rule {
-                    proposals.push(Proposal { intent, score });
-                }
-            }
-        }
+        let proposals = self.propose(request, &text, &ctx, lang, &mut entities);
         let mut candidates: Vec<(&'static str, f64)> = Vec::new();
         for p in proposals {
             match candidates.iter_mut().find(|(i, _)| *i == p.intent) {
                 Some((_, s)) => *s = s.max(p.score),
                 None => candidates.push((p.intent, p.score)),
+            }
+        }
+        // The learned model votes on every intent the message's own words
+        // support, except admin intents (precision for admin beats recall),
+        // and follow-ups that lean on history keep the rules' say.
+        let follow_up = !ctx.shown.is_empty() || ctx.offer.is_some() || ctx.last_search.is_some();
+        let weight = if follow_up {
+            LEARNED_WEIGHT / 2.0
+        } else {
+            LEARNED_WEIGHT
+        };
+        for (intent, p) in self.learned.predict(&text) {
+            // Admin decisions belong to the rules alone.
+            if p < 0.05 || intent.starts_with("admin.") {
+                continue;
+            }
+            match candidates.iter_mut().find(|(i, _)| *i == intent) {
+                Some((_, s)) => *s += weight * p,
+                None if !intent.starts_with("admin.") => {
+                    candidates.push((intent, 0.3 + weight * p))
+                }
+                None => {}
             }
         }
         candidates.sort_by(|a, b| b.1.total_cmp(&a.1));
