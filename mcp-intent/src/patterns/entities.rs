@@ -220,15 +220,40 @@ pub fn residue(text: &Text, cues: &[&str], used: &[usize]) -> Option<String> {
             }
         }
     }
-    let kept: Vec<&str> = text
+    // Numbers and ordinals are quantities and references, not names.
+    for (i, w) in text.words.iter().enumerate() {
+        let n = w.norm.as_str();
+        if n.parse::<f64>().is_ok()
+            || museo_sdk::parse::number_word(n).is_some()
+                && !matches!(n, "a" | "an" | "un" | "une" | "una" | "uno")
+            || super::lexicon::ORDINALS.iter().any(|(o, _)| *o == n)
+            || matches!(
+                n,
+                "couple" | "one" | "ones" | "anymore" | "more" | "mas" | "plus"
+            )
+        {
+            drop[i] = true;
+        }
+    }
+    // Fillers go only at the ends: inside a name they belong to it
+    // ("taza de la gran ola", "Las Meninas").
+    let kept: Vec<(usize, &super::text::Word)> = text
         .words
         .iter()
         .enumerate()
-        .filter(|(i, w)| !drop[*i] && !FILLER.contains(&w.norm.as_str()))
-        .map(|(_, w)| w.raw.as_str())
+        .filter(|(i, _)| !drop[*i])
         .collect();
-    // Trim fillers that only make sense between words.
-    let joined = kept.join(" ");
+    let is_filler = |w: &super::text::Word| FILLER.contains(&w.norm.as_str());
+    let start = kept.iter().position(|(_, w)| !is_filler(w));
+    let end = kept.iter().rposition(|(_, w)| !is_filler(w));
+    let (Some(start), Some(end)) = (start, end) else {
+        return None;
+    };
+    let joined = kept[start..=end]
+        .iter()
+        .map(|(_, w)| w.raw.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
     let trimmed = joined.trim();
     (!trimmed.is_empty()).then(|| trimmed.to_owned())
 }

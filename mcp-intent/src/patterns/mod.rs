@@ -193,6 +193,8 @@ impl PatternTier {
         candidates.sort_by(|a, b| b.1.total_cmp(&a.1));
         let (intent, top) = candidates.first().copied().unwrap_or(("unknown", 0.35));
         let second = candidates.get(1).map_or(0.0, |c| c.1);
+        // Rule scores plus the learned vote can pass 1; a confidence cannot.
+        let top = top.min(0.99);
         // Two intents within 0.1 of each other: nobody should act on this alone.
         let confidence = if top - second < 0.1 {
             top.min(0.6)
@@ -931,20 +933,27 @@ fn set_ref(e: &mut Map<String, Value>, t: &Text, referenced: Option<&str>, cues:
         e.insert("product_ref".into(), sku);
         return;
     }
+    // An ordinal ("the second one") or a pronoun with little else ("is it
+    // microwave safe?") points at a product shown before.
+    let ordinal = ORDINALS.iter().any(|(w, _)| t.norms().contains(w));
     let own = ent::residue(
         t,
         &[cues, DETAILS, QUESTION, BASKET, PRONOUNS, CATALOG_NOUN, YES].concat(),
         &[],
     )
-    .filter(|r| r.chars().count() >= 3 && !r.chars().all(|c| c.is_ascii_digit() || c == ' '));
+    .filter(|r| r.chars().count() >= 3 && !is_only_numbers(r));
+    let pronoun_only = t.has(PRONOUNS) && own.as_ref().is_none_or(|o| o.split(' ').count() <= 1);
     match (own, referenced) {
-        (Some(own), _) if own.split(' ').count() >= 1 && !is_only_numbers(&own) => {
-            e.insert("product_ref".into(), own.into());
-        }
-        (_, Some(r)) => {
+        (_, Some(r)) if ordinal || pronoun_only => {
             e.insert("product_ref".into(), r.into());
         }
-        _ => {}
+        (Some(own), _) => {
+            e.insert("product_ref".into(), own.into());
+        }
+        (None, Some(r)) => {
+            e.insert("product_ref".into(), r.into());
+        }
+        (None, None) => {}
     }
 }
 

@@ -95,3 +95,37 @@ async fn shopper_wording_is_never_admin() {
         );
     }
 }
+
+#[tokio::test]
+async fn every_shipped_message_gets_a_valid_analysis() {
+    let analyzer = Analyzer::default();
+    let data = [
+        include_str!("../../data/intents.jsonl"),
+        include_str!("../../data/train_extra.jsonl"),
+    ];
+    for line in data
+        .iter()
+        .flat_map(|d| d.lines())
+        .filter(|l| !l.trim().is_empty())
+    {
+        let item: serde_json::Value = serde_json::from_str(line).expect("json line");
+        let request = AnalyzeRequest {
+            message: item["message"].as_str().expect("message").to_owned(),
+            locale: item["locale"].as_str().map(str::to_owned),
+            history: serde_json::from_value(item["history"].clone()).ok(),
+        };
+        let result = analyzer.analyze(&request).await.expect("analysable");
+        assert!(
+            (0.0..=1.0).contains(&result.confidence),
+            "{}: {}",
+            request.message,
+            result.confidence
+        );
+        assert!(
+            mcp_intent::INTENTS.contains(&result.intent.as_str()),
+            "{}",
+            result.intent
+        );
+        assert!(["en", "es", "fr"].contains(&result.language.as_str()));
+    }
+}
