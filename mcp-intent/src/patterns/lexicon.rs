@@ -467,6 +467,14 @@ pub const CREATE: &[&str] = &[
     "vendre un nouveau",
     "alta de producto",
     "alta",
+    "creation",
+    "new sku",
+    "catalogue entry",
+    "catalog entry",
+    "entrada de catalogo",
+    "nuevo articulo",
+    "alta de",
+    "creer une fiche",
 ];
 /// Changing a product.
 pub const UPDATE: &[&str] = &[
@@ -541,6 +549,11 @@ pub const DELETE: &[&str] = &[
     "despublica*",
     "depublie*",
     "retira*",
+    "supprimer",
+    "suprimer",
+    "eliminar",
+    "delist*",
+    "unlist*",
 ];
 /// Importing a file.
 pub const IMPORT: &[&str] = &[
@@ -558,6 +571,18 @@ pub const IMPORT: &[&str] = &[
     "en masse",
     "a partir de",
     "from",
+    "inportar",
+    "importar",
+    "televerse*",
+    "televerser",
+    "upload*",
+    "sync*",
+    "sincroniza*",
+    "synchronise*",
+    "depuis",
+    "desde el fichero",
+    "con el fichero",
+    "from the file",
 ];
 /// Sending a message somewhere.
 pub const NOTIFY: &[&str] = &[

@@ -412,6 +412,182 @@ impl PatternTier {
             }
         }
 
+        // Admin, anchored on a SKU or a catalog place: shoppers do not name
+        // SKUs together with catalog verbs, so these read broader wordings.
+        if !shopper_context && (sku.is_some() || t.has(SHOP_PLACE)) {
+            let delete_verbs = t.has(&[
+                "retire*",
+                "unlist*",
+                "delist*",
+                "take off the",
+                "take down",
+                "discontinue*",
+                "dar de baja",
+                "da de baja",
+                "quita del catalogo",
+                "quitar del catalogo",
+                "saca de la tienda",
+                "retira*",
+                "despublica*",
+                "deja de vender",
+                "enleve du catalogue",
+                "plus vendre",
+                "depublie*",
+                "supprime*",
+                "delete",
+                "remove",
+                "elimina*",
+                "borra*",
+                "efface*",
+            ]) && !t.has(&[
+                "from my",
+                "de mi",
+                "de mon",
+                "all products",
+                "todos los productos",
+                "tous les produits",
+            ]);
+            let field = t.has(&[
+                "price",
+                "cost",
+                "costs",
+                "stock",
+                "precio",
+                "prix",
+                "rupture",
+                "agotado",
+                "agotada",
+                "out of stock",
+                "zero",
+                "cero",
+                "inventory",
+                "inventario",
+                "existencias",
+                "epuise",
+                "qty",
+                "quantity",
+                "cantidad",
+                "quantite",
+                "sold out",
+                "back in stock",
+                "category",
+                "categoria",
+                "categorie",
+                "units",
+                "unidades",
+                "unites",
+                "pieces",
+                "piezas",
+            ]) || has_price;
+            let change_verbs = t.has(&[
+                "bump",
+                "raise",
+                "hike",
+                "increase",
+                "lower",
+                "drop",
+                "cut",
+                "reduce",
+                "set",
+                "change",
+                "mark",
+                "make",
+                "sube",
+                "baja",
+                "rebaja",
+                "pon",
+                "deja",
+                "cambia",
+                "marca",
+                "augmente*",
+                "baisse",
+                "mets",
+                "passe",
+                "fixe*",
+                "monte",
+                "restock",
+                "reabastece*",
+                "reponer",
+                "we re out of",
+                "were out of",
+                "no queda",
+                "se acabo",
+                "plus de stock",
+                "on n a plus",
+                "mettre",
+                "ponle",
+                "pone",
+                "put",
+                "repon*",
+                "reapprovisionne*",
+                "reabastec*",
+                "update",
+                "actualiza*",
+                "mets a jour",
+                "mettre a jour",
+                "modifie*",
+                "modifica*",
+                "cambia*",
+                "is back",
+                "vuelve",
+                "de retour",
+            ]);
+            let from_place = t.has(&[
+                "off the site",
+                "off the shop",
+                "off the store",
+                "off the webshop",
+                "off the catalog",
+                "off the catalogue",
+                "from the shop",
+                "from the store",
+                "from the site",
+                "from the catalog",
+                "from the catalogue",
+                "de la tienda",
+                "del sitio",
+                "de la web",
+                "del catalogo",
+                "du site",
+                "de la boutique",
+                "du catalogue",
+                "kill the listing",
+            ]);
+            let takes_out = delete_verbs
+                || t.has(&["saca*", "enleve*", "vire", "virer", "get", "take", "quita*"]);
+            if takes_out && (sku.is_some() || from_place) && !field && !question {
+                say(
+                    "admin.product.delete",
+                    if from_place || delete_verbs { 0.9 } else { 0.8 },
+                );
+            }
+            if change_verbs && field && sku.is_some() {
+                say("admin.product.update", 0.93);
+            } else if sku.is_some()
+                && has_price
+                && !question
+                && prices.min.is_none()
+                && prices.max.is_none()
+            {
+                // A SKU with a bare price ("mettre le PC-TURNER-01 à 2 euros").
+                say("admin.product.update", 0.85);
+            }
+            if t.has(&[
+                "new item",
+                "new product",
+                "new listing",
+                "nuevo",
+                "nueva",
+                "nouveau",
+                "nouvel",
+                "nouvelle",
+            ]) && (has_price || sku.is_some())
+                && !t.has(&["arrivals", "novedades", "nouveautes"])
+            {
+                say("admin.product.create", 0.9);
+            }
+        }
+
         // Notifications: somewhere to send it.
         if (email.is_some() || phone.is_some())
             && (t.has(NOTIFY) || t.has(&["whatsapp me", "text me"]))
