@@ -73,6 +73,18 @@ pub const ADD: &[&str] = &[
     "je voudrais acheter",
     "je vais prendre",
     "rajoute*",
+    "ill get",
+    "i ll get",
+    "wanna grab",
+    "grab",
+    "hazme un pedido",
+    "haz un pedido",
+    "il me faudrait",
+    "il me faut",
+    "je commande",
+    "je vais commander",
+    "me pido",
+    "pideme",
 ];
 /// Taking out of the basket.
 pub const REMOVE: &[&str] = &[
@@ -111,6 +123,13 @@ pub const REMOVE: &[&str] = &[
     "quita todo",
     "enleve tout",
     "retire tout",
+    "minus",
+    "moins un",
+    "quita las",
+    "quita los",
+    "retir",
+    "retire",
+    "enleve",
 ];
 /// Looking at the basket.
 pub const VIEW: &[&str] = &[
@@ -145,6 +164,15 @@ pub const VIEW: &[&str] = &[
     "mon total",
     "recap",
     "resumen",
+    "what i ve added",
+    "ive added",
+    "the damage",
+    "la cuenta",
+    "le total",
+    "el total",
+    "the total",
+    "combien je dois",
+    "cuanto debo",
 ];
 /// Paying.
 pub const PAY: &[&str] = &[
@@ -305,6 +333,16 @@ pub const DETAILS: &[&str] = &[
     "montre moi",
     "affiche le",
     "affiche la",
+    "voir le",
+    "voir la",
+    "pourrais voir",
+    "have a look",
+    "look at the",
+    "everything about",
+    "todo sobre",
+    "tout sur",
+    "echar un vistazo",
+    "un coup d oeil",
 ];
 /// Facts about a product.
 pub const QUESTION: &[&str] = &[
@@ -400,6 +438,31 @@ pub const QUESTION: &[&str] = &[
     "what is it",
     "what s it",
     "qu est ce que c est",
+    "chaud",
+    "warm",
+    "caliente",
+    "cadre",
+    "frame",
+    "automatique*",
+    "automatic*",
+    "reglable",
+    "adjustable",
+    "ajustable",
+    "livre avec",
+    "livree avec",
+    "comes with",
+    "viene con",
+    "magnetic",
+    "magnetique",
+    "magnetico",
+    "mide",
+    "measure",
+    "write in",
+    "escribe",
+    "ecrit",
+    "fits",
+    "cabe",
+    "rentre",
 ];
 /// Nouns that make a request about the catalog rather than the basket.
 pub const CATALOG_NOUN: &[&str] = &[
@@ -628,6 +691,15 @@ pub const GREETING: &[&str] = &[
     "salut salut",
     "re bonjour",
     "wesh",
+    "hii",
+    "heyy",
+    "holis",
+    "wenas",
+    "que onda",
+    "q onda",
+    "buenass",
+    "bonjourr",
+    "cc",
 ];
 /// Goodbyes and thanks.
 pub const GOODBYE: &[&str] = &[
@@ -732,6 +804,15 @@ pub const HELP: &[&str] = &[
     "how to use",
     "que es esto",
     "c est quoi",
+    "commands",
+    "hlp",
+    "opciones",
+    "me explicas",
+    "explicame",
+    "explique moi",
+    "explain",
+    "comandos",
+    "commandes",
 ];
 /// Out-of-scope topics.
 pub const OFF_TOPIC: &[&str] = &[
@@ -794,6 +875,28 @@ pub const OFF_TOPIC: &[&str] = &[
     "job",
     "trabajo",
     "emploi",
+    "homework",
+    "tarea",
+    "devoirs",
+    "rain",
+    "llover",
+    "lluvia",
+    "pleuvoir",
+    "pleut",
+    "clasico",
+    "football",
+    "futbol",
+    "match",
+    "soccer",
+    "score",
+    "password",
+    "contrasena",
+    "mot de passe",
+    "api key",
+    "claves de la api",
+    "modo dios",
+    "god mode",
+    "admin password",
 ];
 /// Attempts to override the assistant's instructions.
 pub const INJECTION: &[&str] = &[
@@ -835,6 +938,12 @@ pub const INJECTION: &[&str] = &[
     "pretend",
     "finge",
     "fais semblant",
+    "forget your rules",
+    "olvida tus reglas",
+    "oublie tes regles",
+    "admin password",
+    "modo dios",
+    "god mode",
 ];
 /// Yes.
 pub const YES: &[&str] = &[

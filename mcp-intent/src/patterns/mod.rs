@@ -627,6 +627,14 @@ impl PatternTier {
             say("basket.remove", 0.8);
         } else if t.has(&["take one off", "quita uno", "enleve un"]) {
             say("basket.remove", 0.85);
+        } else if remove_verb
+            && !catalog
+            && sku.is_none()
+            && !t.has(SHOP_PLACE)
+            && (t.has(SHOP_NOUNS) || ent::first_quantity(&norms, &[], false).is_some())
+        {
+            // A shopper removing something names a product, not a catalog.
+            say("basket.remove", 0.8);
         }
         if basket
             && t.has(&[
@@ -674,7 +682,22 @@ impl PatternTier {
                     "je prends",
                     "me llevo",
                 ]);
-            say("basket.add", if strong { 0.9 } else { 0.8 });
+            let asking = t.has(QUESTION)
+                && (question
+                    || matches!(
+                        norms.first(),
+                        Some(&("can" | "does" | "is" | "puedo" | "peut" | "est"))
+                    ));
+            say(
+                "basket.add",
+                if asking {
+                    0.6
+                } else if strong {
+                    0.9
+                } else {
+                    0.8
+                },
+            );
         }
         let explicit_quantity = ent::first_quantity(&norms, &prices.used, false).is_some();
         if t.has(WANT)
@@ -772,6 +795,9 @@ impl PatternTier {
         if show && singular && !plural_noun && !basket {
             say("product.details", 0.88);
         }
+        if sku.is_some() && n <= 2 {
+            say("product.details", 0.88);
+        }
         if detail_cue && !basket {
             say(
                 "product.details",
@@ -807,6 +833,14 @@ impl PatternTier {
                 "de que",
                 "que tan",
             ]);
+        let aux_about_product = matches!(
+            norms.first(),
+            Some(&("does" | "do" | "is" | "are" | "can" | "will"))
+        ) && t.has(SHOP_NOUNS)
+            && !t.has(SEARCH);
+        if aux_about_product && !basket {
+            say("product.question", 0.8);
+        }
         if asks && (t.has(QUESTION) || pronoun && ctx.focus().is_some()) && !basket && !t.has(PAY) {
             say("product.question", 0.88);
         } else if t.has(QUESTION)
