@@ -128,11 +128,16 @@ impl PatternTier {
             OFF_TOPIC,
             SHOP_NOUNS,
         ];
+        // The catalog's own words: "Bastet" must stay Bastet, not become "basket".
+        let vocabulary = include_str!("../../data/vocabulary.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty());
         let speller = spell::Speller::new(
             targets.iter().flat_map(|l| l.iter().copied()),
             known
                 .iter()
-                .flat_map(|l| l.iter().map(|w| w.trim_end_matches('*'))),
+                .flat_map(|l| l.iter().map(|w| w.trim_end_matches('*')))
+                .chain(vocabulary),
         );
         let learned = learned::Learned::train(|message| Text::new(message, &speller));
         // Load the phone-number metadata now rather than on a user's first
@@ -148,6 +153,15 @@ impl PatternTier {
             .predict(&Text::new(message, &self.speller))
             .into_iter()
             .next()
+    }
+
+    /// The normalised words of a message (diagnostics).
+    pub fn tokens(&self, message: &str) -> Vec<String> {
+        Text::new(message, &self.speller)
+            .norms()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
     }
 
     /// Analyses a message with its history.
@@ -367,6 +381,28 @@ impl PatternTier {
                 || catalog
                 || t.has(&["its", "son", "su", "le", "la"]) && ctx.focus().is_some();
             let field_phrase = t.has(&[
+                "drop the price",
+                "lower the price",
+                "raise the price",
+                "bump the price",
+                "cut the price",
+                "baja el precio",
+                "sube el precio",
+                "baisse le prix",
+                "augmente le prix",
+                "set stock",
+                "set the stock",
+                "stock to",
+                "mets le stock",
+                "update the listing",
+                "update the product",
+                "actualiza la ficha",
+                "mets a jour la fiche",
+                "mettre a jour la fiche",
+                "should be",
+                "restock",
+                "repon*",
+                "reapprovisionne*",
                 "change the price",
                 "set the price",
                 "update the price",
@@ -400,7 +436,12 @@ impl PatternTier {
                     "admin.product.update",
                     if sku.is_some() { 0.95 } else { 0.85 },
                 );
-            } else if field_phrase && has_price {
+            } else if field_phrase
+                && (has_price
+                    || norms
+                        .iter()
+                        .any(|w| museo_sdk::parse::parse_amount(w).is_some()))
+            {
                 say("admin.product.update", 0.9);
             } else if t.has(&[
                 "now costs",
@@ -554,7 +595,9 @@ impl PatternTier {
                 "kill the listing",
             ]);
             let takes_out = delete_verbs
-                || t.has(&["saca*", "enleve*", "vire", "virer", "get", "take", "quita*"]);
+                || t.has(&[
+                    "saca*", "enleve*", "vire", "virer", "get", "take", "quita*", "kill",
+                ]);
             if takes_out && (sku.is_some() || from_place) && !field && !question {
                 say(
                     "admin.product.delete",
@@ -924,7 +967,25 @@ impl PatternTier {
                 .iter()
                 .any(|w| w.contains('+') && w.chars().all(|c| c.is_ascii_digit() || c == '+'))
         {
-            say("unknown", 0.93);
+            // Off-topic words outweigh shopping verbs ("book two tickets").
+            let strong = t.has(&[
+                "tickets",
+                "entradas",
+                "billets",
+                "museum",
+                "museo",
+                "musee",
+                "aranceles",
+                "douane",
+                "customs",
+                "homework",
+                "tarea",
+                "devoirs",
+                "hiring",
+                "trabajo",
+                "emploi",
+            ]);
+            say("unknown", if strong { 0.97 } else { 0.93 });
         }
         if t.has(YES) && n <= 2 && ctx.offer.is_none() {
             say("unknown", 0.7);

@@ -34,7 +34,12 @@ fn currency_word(word: &str) -> Option<Currency> {
     Some(match word {
         "€" | "eur" | "euro" | "euros" => "EUR",
         "$" | "usd" | "dollar" | "dollars" | "dolar" | "dolares" => "USD",
-        "£" | "gbp" | "pound" | "pounds" | "libra" | "libras" | "livre" | "livres" => "GBP",
+        "£" | "gbp" | "pound" | "pounds" | "libra" | "libras" | "livre" | "livres" | "quid" => {
+            "GBP"
+        }
+        // Slang: "20 pavos" (es), "20 balles" (fr), "20 bucks" (en).
+        "pavos" | "balles" => "EUR",
+        "bucks" => "USD",
         _ => return None,
     })
 }
