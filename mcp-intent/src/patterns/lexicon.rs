@@ -237,6 +237,24 @@ pub const PAY: &[&str] = &[
     "caisse",
     "caja",
     "a la caja",
+    "settle",
+    "pay up",
+    "ring me up",
+    "how can i pay",
+    "can i pay",
+    "finalizar",
+    "tramitar",
+    "regler",
+    "valider la commande",
+    "valider ma commande",
+    "passer a la caisse",
+    "acheter maintenant",
+    "comprar ahora",
+    "confirm my order",
+    "confirm the order",
+    "confirmar el pedido",
+    "confirmer la commande",
+    "place order",
 ];
 /// Searching the catalog.
 pub const SEARCH: &[&str] = &[
@@ -600,6 +618,13 @@ pub const UPDATE: &[&str] = &[
     "ajuste*",
     "corrige*",
     "should cost",
+    "mark down",
+    "markdown",
+    "reprice",
+    "rebajar",
+    "solder",
+    "discount",
+    "hike",
 ];
 /// Deleting a product.
 pub const DELETE: &[&str] = &[
@@ -628,6 +653,11 @@ pub const DELETE: &[&str] = &[
     "eliminar",
     "delist*",
     "unlist*",
+    "from sale",
+    "de la venta",
+    "de la vente",
+    "retirar de la venta",
+    "retirer de la vente",
 ];
 /// Importing a file.
 pub const IMPORT: &[&str] = &[
