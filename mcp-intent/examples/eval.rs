@@ -76,6 +76,9 @@ async fn main() -> anyhow::Result<()> {
     let mut lang_ok = 0;
     let mut times = Vec::with_capacity(items.len());
     let mut learned_ok = 0;
+    // Calibration: accuracy per confidence band (does 0.9 mean 90 %?).
+    let bands = [0.0, 0.5, 0.75, 0.9, 1.01];
+    let mut calibration = [(0u32, 0u32); 4];
     for item in &items {
         let request = AnalyzeRequest {
             message: item.message.clone(),
@@ -86,6 +89,12 @@ async fn main() -> anyhow::Result<()> {
         let result = analyzer.analyze(&request).await?;
         times.push(started.elapsed());
         let ok = result.intent == item.intent;
+        if let Some(b) =
+            (0..4).find(|b| result.confidence >= bands[*b] && result.confidence < bands[b + 1])
+        {
+            calibration[b].1 += 1;
+            calibration[b].0 += u32::from(ok);
+        }
         learned_ok += u32::from(
             analyzer
                 .patterns()
@@ -178,6 +187,16 @@ async fn main() -> anyhow::Result<()> {
         "learned model alone (no rules, no history): {:.1}%",
         pct((learned_ok, total.1))
     );
+    println!("calibration (confidence band: accuracy, messages):");
+    for (b, counts) in calibration.iter().enumerate() {
+        println!(
+            "  [{:.2}, {:.2}): {:.1}% ({})",
+            bands[b],
+            bands[b + 1].min(1.0),
+            pct(*counts),
+            counts.1
+        );
+    }
     println!("language accuracy: {:.1}%", pct((lang_ok, total.1)));
     println!(
         "entity accuracy (on correctly classified messages): {:.1}% ({}/{})",

@@ -27,8 +27,10 @@ use crate::analyze::{Analysis, AnalyzeRequest, Source};
 
 pub use self::language::detect as detect_language;
 
-/// Confidence at or above which the pattern result is final.
-pub const CONFIDENT: f64 = 0.75;
+/// Confidence at or above which the pattern result is final (no AI call).
+/// On the blind holdout, answers at ≥ 0.9 were right 96 % of the time and
+/// those between 0.75 and 0.9 only 74 % (see the eval's calibration table).
+pub const CONFIDENT: f64 = 0.9;
 /// How much the learned model's probability adds to a rule's score.
 const LEARNED_WEIGHT: f64 = 0.5;
 
