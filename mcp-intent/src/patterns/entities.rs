@@ -258,6 +258,53 @@ pub fn residue(text: &Text, cues: &[&str], used: &[usize]) -> Option<String> {
     (!trimmed.is_empty()).then(|| trimmed.to_owned())
 }
 
+/// The noun phrase after the first definite article or demonstrative ("the
+/// Great Wave travel mug", "la taza de la gran ola", "le foulard Nymphéas"),
+/// up to a word that starts a new clause or a preposition of place or
+/// purpose. Inside Spanish and French names "de", "la", "du" belong to the
+/// name and do not stop it.
+pub fn noun_phrase(text: &Text) -> Option<String> {
+    const DETERMINERS: &[&str] = &[
+        "the", "this", "that", "these", "those", "el", "la", "los", "las", "este", "esta", "ese",
+        "esa", "le", "les", "l", "ce", "cette", "ces",
+    ];
+    const STOPS: &[&str] = &[
+        "in", "into", "to", "for", "with", "on", "come", "comes", "is", "are", "be", "keep",
+        "keeps", "fit", "fits", "page", "up", "or", "and", "made", "real", "big", "please", "pls",
+        "thx", "if", "would", "could", "because", "but", "from", "at", "have", "has", "go", "do",
+        "does", "en", "para", "por", "con", "es", "son", "tiene", "lleva", "viene", "al", "y", "o",
+        "que", "pour", "avec", "dans", "est", "sont", "a", "au", "aux", "et", "ou", "qui", "se",
+        "sur", "in", "my", "mi", "mon", "ma", "your", "tu", "ton", "out", "off", "from", "del",
+        "du", "ok", "safe", "apta", "va", "passe", "resiste", "garde",
+    ];
+    let words = &text.words;
+    let start = words
+        .iter()
+        .position(|w| DETERMINERS.contains(&w.norm.as_str()))?
+        + 1;
+    let mut out: Vec<&str> = Vec::new();
+    for (i, w) in words.iter().enumerate().skip(start) {
+        let n = w.norm.as_str();
+        // "de la", "de los", "du", "des" continue a Spanish/French name.
+        let joins_name = matches!(n, "de" | "des" | "d")
+            || (matches!(n, "la" | "los" | "las" | "le" | "les" | "l") && i > start);
+        if STOPS.contains(&n) && !joins_name || n.parse::<f64>().is_ok() {
+            break;
+        }
+        out.push(w.raw.as_str());
+        if out.len() >= 7 {
+            break;
+        }
+    }
+    while out
+        .last()
+        .is_some_and(|w| FILLER.contains(&museo_sdk::parse::fold(w).trim()))
+    {
+        out.pop();
+    }
+    (!out.is_empty()).then(|| out.join(" "))
+}
+
 /// A product title given in an admin message: quoted, or after "called",
 /// "title:", "product:", up to the first comma or price/stock/SKU cue.
 pub fn title(raw_message: &str) -> Option<String> {

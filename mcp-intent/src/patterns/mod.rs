@@ -1216,6 +1216,11 @@ fn set_ref(e: &mut Map<String, Value>, t: &Text, referenced: Option<&str>, cues:
     )
     .filter(|r| r.chars().count() >= 3 && !is_only_numbers(r));
     let pronoun_only = t.has(PRONOUNS) && own.as_ref().is_none_or(|o| o.split(' ').count() <= 1);
+    // Prefer the noun phrase after an article ("the Great Wave travel mug")
+    // over the whole residue, which drags in the rest of the sentence.
+    let own = ent::noun_phrase(t)
+        .filter(|np| !is_only_numbers(np) && !ORDINALS.iter().any(|(o, _)| np.contains(o)))
+        .or(own);
     match (own, referenced) {
         (_, Some(r)) if ordinal || pronoun_only => {
             e.insert("product_ref".into(), r.into());
