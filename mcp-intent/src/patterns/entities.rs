@@ -258,6 +258,49 @@ pub fn residue(text: &Text, cues: &[&str], used: &[usize]) -> Option<String> {
     (!trimmed.is_empty()).then(|| trimmed.to_owned())
 }
 
+/// The words after the last occurrence of any cue, minus fillers, used
+/// positions and trailing chatter: "yo do u guys sell umbrellas" → "umbrellas".
+/// `None` when no cue occurs or nothing is left after it.
+pub fn after_last(text: &Text, cues: &[&str], used: &[usize]) -> Option<String> {
+    let norms = text.norms();
+    let mut end_of_cue = None;
+    for cue in cues.iter().filter(|c| text.has_one(c)) {
+        let parts: Vec<&str> = cue.trim_end_matches('*').split(' ').collect();
+        let prefix = cue.ends_with('*');
+        for i in 0..norms.len() {
+            let hit = parts.iter().enumerate().all(|(k, p)| {
+                norms.get(i + k).is_some_and(|w| {
+                    if prefix && k == parts.len() - 1 {
+                        w.starts_with(p)
+                    } else {
+                        w == p
+                    }
+                })
+            });
+            if hit {
+                end_of_cue = end_of_cue.max(Some(i + parts.len()));
+            }
+        }
+    }
+    let start = end_of_cue?;
+    let rest: Vec<usize> = (start..norms.len()).filter(|i| !used.contains(i)).collect();
+    let words: Vec<&str> = rest
+        .iter()
+        .map(|&i| &text.words[i])
+        .take_while(|w| {
+            !matches!(
+                w.norm.as_str(),
+                "please" | "pls" | "thx" | "thanks" | "for" | "para" | "pour" | "under" | "below"
+            )
+        })
+        .filter(|w| {
+            !FILLER.contains(&w.norm.as_str()) && museo_sdk::parse::colour(&w.norm).is_none()
+        })
+        .map(|w| w.raw.as_str())
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
 /// The noun phrase after the first definite article or demonstrative ("the
 /// Great Wave travel mug", "la taza de la gran ola", "le foulard Nymphéas"),
 /// up to a word that starts a new clause or a preposition of place or

@@ -1037,7 +1037,11 @@ fn finish_entities(
         |e: &mut Map<String, Value>, keys: &[&str]| e.retain(|k, _| keys.contains(&k.as_str()));
     match intent {
         "product.search" => {
-            let mut query = ent::residue(t, SEARCH, &prices.used);
+            // What follows the last search cue ("do you sell umbrellas"), or
+            // the noun phrase after an article; else whatever is left.
+            let mut query = ent::after_last(t, SEARCH, &prices.used)
+                .or_else(|| ent::noun_phrase(t))
+                .or_else(|| ent::residue(t, SEARCH, &prices.used));
             ent::colour_and_category(&norms, &mut e);
             if let Some(c) = e.get("color").and_then(Value::as_str).map(str::to_owned) {
                 // The colour is its own entity; keep it out of the query text.
