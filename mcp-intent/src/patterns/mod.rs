@@ -1090,6 +1090,7 @@ fn finish_entities(
                 &mut e,
                 t,
                 referenced,
+                ctx.focus(),
                 if intent == "product.details" {
                     DETAILS
                 } else {
@@ -1133,7 +1134,7 @@ fn finish_entities(
             ]) && intent == "basket.remove"
                 && !t.has(&["from my"]);
             if !whole_basket {
-                set_ref(&mut e, t, referenced, &cues);
+                set_ref(&mut e, t, referenced, ctx.focus(), &cues);
             }
             keep(&mut e, &["product_ref", "sku", "quantity"]);
         }
@@ -1154,7 +1155,7 @@ fn finish_entities(
             );
         }
         "admin.product.update" => {
-            set_ref(&mut e, t, referenced, UPDATE);
+            set_ref(&mut e, t, referenced, ctx.focus(), UPDATE);
             insert_prices(&mut e, &prices, true);
             if let Some(stock) = ent::stock(t) {
                 e.insert("stock".into(), stock.into());
@@ -1176,7 +1177,7 @@ fn finish_entities(
             );
         }
         "admin.product.delete" => {
-            set_ref(&mut e, t, referenced, DELETE);
+            set_ref(&mut e, t, referenced, ctx.focus(), DELETE);
             keep(&mut e, &["product_ref", "sku"]);
         }
         "admin.product.import" => keep(&mut e, &["file"]),
@@ -1205,7 +1206,13 @@ fn insert_prices(e: &mut Map<String, Value>, prices: &museo_sdk::parse::PriceBou
     }
 }
 
-fn set_ref(e: &mut Map<String, Value>, t: &Text, referenced: Option<&str>, cues: &[&str]) {
+fn set_ref(
+    e: &mut Map<String, Value>,
+    t: &Text,
+    referenced: Option<&str>,
+    focus: Option<&str>,
+    cues: &[&str],
+) {
     if let Some(sku) = e.get("sku").cloned() {
         e.insert("product_ref".into(), sku);
         return;
@@ -1235,7 +1242,12 @@ fn set_ref(e: &mut Map<String, Value>, t: &Text, referenced: Option<&str>, cues:
         (None, Some(r)) => {
             e.insert("product_ref".into(), r.into());
         }
-        (None, None) => {}
+        // Nothing named at all ("¿de qué material es?"): the product in focus.
+        (None, None) => {
+            if let Some(f) = focus {
+                e.insert("product_ref".into(), f.into());
+            }
+        }
     }
 }
 

@@ -129,3 +129,71 @@ async fn every_shipped_message_gets_a_valid_analysis() {
         assert!(["en", "es", "fr"].contains(&result.language.as_str()));
     }
 }
+
+fn shown(skus: &[&str]) -> Vec<mcp_intent::Turn> {
+    let products: Vec<serde_json::Value> = skus
+        .iter()
+        .map(|s| serde_json::json!({ "sku": s, "title": s }))
+        .collect();
+    vec![
+        mcp_intent::Turn {
+            role: mcp_intent::Role::User,
+            text: "do you have mugs?".into(),
+            intent: Some("product.search".into()),
+            entities: None,
+        },
+        mcp_intent::Turn {
+            role: mcp_intent::Role::Assistant,
+            text: "Here are some mugs.".into(),
+            intent: Some("product.search".into()),
+            entities: serde_json::json!({ "products": products })
+                .as_object()
+                .cloned(),
+        },
+    ]
+}
+
+#[tokio::test]
+async fn follow_ups_resolve_against_the_products_shown() {
+    let analyzer = Analyzer::default();
+    let list = shown(&["MUG-NYMPH-01", "MUG-WAVE-01", "MUG-STARRY-01"]);
+    let cases: [(&str, &str, &str, Option<i64>); 5] = [
+        (
+            "show me the second one",
+            "product.details",
+            "MUG-WAVE-01",
+            None,
+        ),
+        ("add two of those", "basket.add", "MUG-NYMPH-01", Some(2)),
+        ("añade 3 del último", "basket.add", "MUG-STARRY-01", Some(3)),
+        ("je le prends", "basket.add", "MUG-NYMPH-01", Some(1)),
+        (
+            "¿de qué material es?",
+            "product.question",
+            "MUG-NYMPH-01",
+            None,
+        ),
+    ];
+    for (message, intent, sku, quantity) in cases {
+        let one = if intent == "product.question" || message == "je le prends" {
+            shown(&["MUG-NYMPH-01"])
+        } else {
+            list.clone()
+        };
+        let request = AnalyzeRequest {
+            message: message.into(),
+            locale: None,
+            history: Some(one),
+        };
+        let result = analyzer.analyze(&request).await.expect("ok");
+        assert_eq!(result.intent, intent, "{message}: {result:?}");
+        assert_eq!(
+            result.entities.get("product_ref").and_then(|v| v.as_str()),
+            Some(sku),
+            "{message}: {result:?}"
+        );
+        if let Some(q) = quantity {
+            assert_eq!(result.entities["quantity"], q, "{message}");
+        }
+    }
+}
