@@ -55,6 +55,7 @@ async fn main() -> anyhow::Result<()> {
         "holdout2" => include_str!("../data/holdout2.jsonl"),
         // Extra training data: the learned model has seen it, the rules not.
         "train" => include_str!("../data/train_extra.jsonl"),
+        "train2" => include_str!("../data/train_extra2.jsonl"),
         _ => include_str!("../data/intents.jsonl"),
     };
     let items: Vec<Item> = data
@@ -62,9 +63,14 @@ async fn main() -> anyhow::Result<()> {
         .filter(|l| !l.trim().is_empty())
         .map(serde_json::from_str)
         .collect::<Result<_, _>>()?;
+    // Splits that are whole files take every item of the file.
+    let whole_file = matches!(
+        split.as_str(),
+        "all" | "train" | "train2" | "holdout" | "holdout2"
+    );
     let items: Vec<&Item> = items
         .iter()
-        .filter(|i| split == "all" || i.split == split)
+        .filter(|i| whole_file || i.split == split)
         .collect();
     anyhow::ensure!(!items.is_empty(), "no item in split {split}");
     let analyzer = Analyzer::default();

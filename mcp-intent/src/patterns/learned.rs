@@ -15,9 +15,10 @@ use serde::Deserialize;
 use super::text::Text;
 use crate::INTENTS;
 
-const DATA: [&str; 2] = [
+const DATA: [&str; 3] = [
     include_str!("../../data/intents.jsonl"),
     include_str!("../../data/train_extra.jsonl"),
+    include_str!("../../data/train_extra2.jsonl"),
 ];
 
 #[derive(Deserialize)]

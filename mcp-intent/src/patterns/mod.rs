@@ -252,8 +252,8 @@ impl PatternTier {
             say("unknown", 0.9);
             return out;
         }
-        if t.has(INJECTION) {
-            say("unknown", 0.95);
+        if t.has(INJECTION) || injection(t, raw) {
+            say("unknown", 0.97);
             return out;
         }
 
@@ -606,7 +606,7 @@ impl PatternTier {
                     if from_place || delete_verbs { 0.9 } else { 0.8 },
                 );
             }
-            if change_verbs && field && sku.is_some() {
+            if change_verbs && field && sku.is_some() && !question {
                 say("admin.product.update", 0.93);
             } else if sku.is_some()
                 && has_price
@@ -995,6 +995,131 @@ impl PatternTier {
         let _ = &mut say;
         out
     }
+}
+
+/// Attempts to steer the assistant rather than shop: overriding its
+/// instructions, claiming a role, posing as the system, or acting on the whole
+/// catalog at once. Such messages are `unknown` whatever verbs they use.
+fn injection(t: &Text, raw: &str) -> bool {
+    let overrides = t.has(&[
+        "ignore*",
+        "ignora*",
+        "oublie*",
+        "olvida*",
+        "forget",
+        "disregard",
+    ]) && t.has(&[
+        "instructions",
+        "instruction",
+        "instrucciones",
+        "consignes",
+        "rules",
+        "reglas",
+        "regles",
+        "prompt",
+        "previous",
+        "prior",
+        "anteriores",
+        "precedentes",
+        "everything above",
+    ]);
+    let claims_role = t.has(&[
+        "admin",
+        "administrator",
+        "administrador",
+        "administrateur",
+        "root",
+        "superuser",
+    ]) && t.has(&[
+        "you are",
+        "you re",
+        "youre",
+        "eres",
+        "tu es",
+        "t es",
+        "i am",
+        "i m",
+        "soy",
+        "je suis",
+        "act as",
+        "actua como",
+        "agis comme",
+        "now",
+        "ahora",
+        "maintenant",
+    ]);
+    let poses_as_system = {
+        let start = raw.trim_start().to_lowercase();
+        let bracket = start
+            .strip_prefix('[')
+            .and_then(|rest| rest.split(']').next())
+            .is_some_and(|tag| {
+                ["syst", "admin", "dev", "root", "sistema"]
+                    .iter()
+                    .any(|k| tag.contains(k))
+            });
+        bracket
+            || [
+                "system:",
+                "sistema:",
+                "système:",
+                "systeme:",
+                "developer:",
+                "admin:",
+            ]
+            .iter()
+            .any(|p| start.starts_with(p))
+    };
+    let unchecked = t.has(&[
+        "without checking",
+        "without verification",
+        "sin verificar",
+        "sin verificacion",
+        "sans verification",
+        "sans verifier",
+    ]);
+    let disables = unchecked
+        || t.has(&[
+            "desactiva*",
+            "desactive*",
+            "disable*",
+            "turn off",
+            "bypass",
+            "salta*",
+        ]) && t.has(&[
+            "filters",
+            "filtros",
+            "filtres",
+            "safety",
+            "seguridad",
+            "securite",
+            "checks",
+            "controles",
+        ]);
+    let whole_catalog = t.has(&[
+        "every product",
+        "all products",
+        "all the products",
+        "everything",
+        "todos los productos",
+        "todo el catalogo",
+        "tout le catalogue",
+        "tous les produits",
+        "the whole catalog",
+        "the whole catalogue",
+        "entire catalog",
+        "entire catalogue",
+    ]) && t.has(&[
+        "delete",
+        "remove",
+        "elimina*",
+        "borra*",
+        "supprime*",
+        "efface*",
+        "wipe",
+        "vacia*",
+    ]);
+    overrides || claims_role || poses_as_system || disables || whole_catalog
 }
 
 #[allow(dead_code)]
