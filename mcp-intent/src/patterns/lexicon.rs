@@ -90,6 +90,16 @@ pub const ADD: &[&str] = &[
     "we will take",
     "we d like",
     "we want",
+    "place",
+    "stick",
+    "throw in",
+    "echa",
+    "sumame",
+    "suma",
+    "adquirir",
+    "go for",
+    "i ll go for",
+    "ill go for",
 ];
 /// Taking out of the basket.
 pub const REMOVE: &[&str] = &[
@@ -134,6 +144,15 @@ pub const REMOVE: &[&str] = &[
     "retir",
     "retire",
     "enleve",
+    "lose the",
+    "take it out",
+    "take away",
+    "nuke",
+    "don t need",
+    "dont need",
+    "no longer need",
+    "ya no necesito",
+    "n ai plus besoin",
 ];
 /// Looking at the basket.
 pub const VIEW: &[&str] = &[
@@ -181,6 +200,13 @@ pub const VIEW: &[&str] = &[
     "ive added",
     "added so far",
     "so far",
+    "coming to",
+    "all coming",
+    "bag contents",
+    "on en est a combien",
+    "resumen de la compra",
+    "recap",
+    "check my basket",
 ];
 /// Paying.
 pub const PAY: &[&str] = &[
@@ -255,6 +281,8 @@ pub const PAY: &[&str] = &[
     "confirmar el pedido",
     "confirmer la commande",
     "place order",
+    "abonar",
+    "abono",
 ];
 /// Searching the catalog.
 pub const SEARCH: &[&str] = &[
@@ -317,6 +345,9 @@ pub const SEARCH: &[&str] = &[
     "vendez vous",
     "do you sell",
     "venden",
+    "carry",
+    "tendrian",
+    "tendran",
 ];
 /// Details of one product.
 pub const DETAILS: &[&str] = &[
@@ -372,6 +403,17 @@ pub const DETAILS: &[&str] = &[
     "tout sur",
     "echar un vistazo",
     "un coup d oeil",
+    "bring up",
+    "pull up",
+    "link del",
+    "link de",
+    "yo ver",
+    "me lo muestras",
+    "muestras",
+    "jeter un oeil",
+    "presente moi",
+    "look like",
+    "a quoi ressemble",
 ];
 /// Facts about a product.
 pub const QUESTION: &[&str] = &[
@@ -567,6 +609,11 @@ pub const CREATE: &[&str] = &[
     "nuevo articulo",
     "alta de",
     "creer une fiche",
+    "set up a listing",
+    "new catalog item",
+    "new catalogue item",
+    "ficha nueva",
+    "crea una ficha",
 ];
 /// Changing a product.
 pub const UPDATE: &[&str] = &[
@@ -625,6 +672,9 @@ pub const UPDATE: &[&str] = &[
     "solder",
     "discount",
     "hike",
+    "retitle",
+    "reposicion",
+    "corrige",
 ];
 /// Deleting a product.
 pub const DELETE: &[&str] = &[
@@ -658,6 +708,11 @@ pub const DELETE: &[&str] = &[
     "de la vente",
     "retirar de la venta",
     "retirer de la vente",
+    "erase",
+    "descatalogar",
+    "descatalogue",
+    "fuera del catalogo",
+    "baja definitiva",
 ];
 /// Importing a file.
 pub const IMPORT: &[&str] = &[
@@ -745,6 +800,10 @@ pub const GREETING: &[&str] = &[
     "bjr",
     "cc",
     "hola q tal",
+    "sup",
+    "quiubo",
+    "wassup",
+    "whats up",
 ];
 /// Goodbyes and thanks.
 pub const GOODBYE: &[&str] = &[
@@ -838,7 +897,6 @@ pub const HELP: &[&str] = &[
     "que sabes hacer",
     "how can you help",
     "en que me puedes ayudar",
-    "guide",
     "tutorial",
     "options",
     "i m lost",
@@ -870,6 +928,16 @@ pub const HELP: &[&str] = &[
     "como agregan",
     "como anaden",
     "how do you add",
+    "how to buy",
+    "how do i buy",
+    "how i use",
+    "como comprar",
+    "comment acheter",
+    "step by step",
+    "paso a paso",
+    "etape par etape",
+    "no entender",
+    "menu",
 ];
 /// Out-of-scope topics.
 pub const OFF_TOPIC: &[&str] = &[
@@ -902,9 +970,6 @@ pub const OFF_TOPIC: &[&str] = &[
     "xd",
     "entradas",
     "billets",
-    "museum",
-    "musee",
-    "museo",
     "my order",
     "mi pedido",
     "ma commande",
@@ -960,6 +1025,15 @@ pub const OFF_TOPIC: &[&str] = &[
     "contratando",
     "recrutez",
     "recrutement",
+    "museum open",
+    "museum hours",
+    "el museo abre",
+    "horario del museo",
+    "ouvre le musee",
+    "horaires du musee",
+    "i ordered",
+    "ordered last",
+    "aduana",
 ];
 /// Attempts to override the assistant's instructions.
 pub const INJECTION: &[&str] = &[

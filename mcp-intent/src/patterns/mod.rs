@@ -574,6 +574,12 @@ impl PatternTier {
                 "is back",
                 "vuelve",
                 "de retour",
+                "markdown",
+                "mark down",
+                "retitle",
+                "rename",
+                "reposicion",
+                "corrige*",
             ]);
             let from_place = t.has(&[
                 "off the site",
