@@ -90,7 +90,6 @@ pub const ADD: &[&str] = &[
     "we will take",
     "we d like",
     "we want",
-    "place",
     "stick",
     "throw in",
     "echa",
@@ -100,6 +99,9 @@ pub const ADD: &[&str] = &[
     "go for",
     "i ll go for",
     "ill go for",
+    "place in my",
+    "place it in",
+    "place them in",
 ];
 /// Taking out of the basket.
 pub const REMOVE: &[&str] = &[
@@ -153,6 +155,10 @@ pub const REMOVE: &[&str] = &[
     "no longer need",
     "ya no necesito",
     "n ai plus besoin",
+    "sortir",
+    "la sortir",
+    "le sortir",
+    "me plait plus",
 ];
 /// Looking at the basket.
 pub const VIEW: &[&str] = &[
@@ -283,6 +289,7 @@ pub const PAY: &[&str] = &[
     "place order",
     "abonar",
     "abono",
+    "encaisse*",
 ];
 /// Searching the catalog.
 pub const SEARCH: &[&str] = &[
@@ -614,6 +621,14 @@ pub const CREATE: &[&str] = &[
     "new catalogue item",
     "ficha nueva",
     "crea una ficha",
+    "une fiche",
+    "fiche pour",
+    "nouvelle reference",
+    "reference a creer",
+    "creiez",
+    "creez",
+    "una ficha",
+    "crear la ficha",
 ];
 /// Changing a product.
 pub const UPDATE: &[&str] = &[
@@ -713,6 +728,8 @@ pub const DELETE: &[&str] = &[
     "descatalogue",
     "fuera del catalogo",
     "baja definitiva",
+    "dereference*",
+    "delist",
 ];
 /// Importing a file.
 pub const IMPORT: &[&str] = &[
@@ -864,17 +881,23 @@ pub const GOODBYE: &[&str] = &[
     "thnx",
     "thanx",
     "tks",
+    "a demain",
+    "see you tomorrow",
+    "a tantot",
+    "je vous remercie",
+    "merci infiniment",
+    "thanks for your help",
+    "gracias por tu ayuda",
+    "merci pour votre aide",
 ];
 /// Asking how the assistant works.
 pub const HELP: &[&str] = &[
-    "help",
     "what can you do",
     "how does this work",
     "how do i use",
     "how do you",
     "how do i",
     "what can i ask",
-    "aide",
     "ayuda",
     "que puedes hacer",
     "como funciona",
@@ -938,6 +961,22 @@ pub const HELP: &[&str] = &[
     "etape par etape",
     "no entender",
     "menu",
+    "need help",
+    "help me",
+    "i need some help",
+    "can you help",
+    "help please",
+    "besoin d aide",
+    "de l aide",
+    "aide moi",
+    "a l aide",
+    "mode d emploi",
+    "confused",
+    "i m confused",
+    "im confused",
+    "confundido",
+    "confundida",
+    "comment ca se passe",
 ];
 /// Out-of-scope topics.
 pub const OFF_TOPIC: &[&str] = &[
@@ -994,7 +1033,6 @@ pub const OFF_TOPIC: &[&str] = &[
     "heures d ouverture",
     "job",
     "trabajo",
-    "emploi",
     "homework",
     "tarea",
     "devoirs",
@@ -1034,6 +1072,9 @@ pub const OFF_TOPIC: &[&str] = &[
     "i ordered",
     "ordered last",
     "aduana",
+    "liste d envies",
+    "offre d emploi",
+    "un emploi",
 ];
 /// Attempts to override the assistant's instructions.
 pub const INJECTION: &[&str] = &[
@@ -1323,6 +1364,24 @@ pub const SHOP_NOUNS: &[&str] = &[
     "kiss",
     "beso",
     "baiser",
+    "casquette*",
+    "cap",
+    "caps",
+    "gorra*",
+    "hoodie*",
+    "sudadera*",
+    "sweat*",
+    "bookend*",
+    "calendar*",
+    "calendario*",
+    "calendrier*",
+    "sticker*",
+    "pegatina*",
+    "autocollant*",
+    "paperweight*",
+    "helmet*",
+    "casco*",
+    "casque*",
 ];
 
 /// A shopper stating what they want ("I'd like", "quiero", "je voudrais").

@@ -314,9 +314,13 @@ impl PatternTier {
                 ])
             {
                 say("admin.product.import", 0.9);
+            } else if file.is_some() && email.is_none() {
+                // Shoppers do not name spreadsheet files; staff importing do.
+                say("admin.product.import", 0.93);
             }
-            let create_cue =
-                t.has(CREATE) || t.has(&["ajouter au catalogue", "add to the catalog"]);
+            let to_catalog = t.has(&["add", "anade*", "agrega*", "ajoute*", "ajouter"])
+                && t.has(&["catalog", "catalogue", "catalogo", "listing"]);
+            let create_cue = t.has(CREATE) || to_catalog;
             let creates_product = catalog || t.has(&["listing", "called", "llamado", "appele"]);
             if create_cue && creates_product && !t.has(&["pedido", "commande", "order"]) {
                 let fields = has_price
@@ -383,6 +387,10 @@ impl PatternTier {
                 || catalog
                 || t.has(&["its", "son", "su", "le", "la"]) && ctx.focus().is_some();
             let field_phrase = t.has(&[
+                "update the price",
+                "corrige la fiche",
+                "corrige la ficha",
+                "passe a",
                 "drop the price",
                 "lower the price",
                 "raise the price",
@@ -440,9 +448,10 @@ impl PatternTier {
                 );
             } else if field_phrase
                 && (has_price
-                    || norms
-                        .iter()
-                        .any(|w| museo_sdk::parse::parse_amount(w).is_some()))
+                    || norms.iter().any(|w| {
+                        museo_sdk::parse::parse_amount(w).is_some()
+                            || museo_sdk::parse::number_word(w).is_some_and(|n| n > 1)
+                    }))
             {
                 say("admin.product.update", 0.9);
             } else if t.has(&[
@@ -612,7 +621,19 @@ impl PatternTier {
                     if from_place || delete_verbs { 0.9 } else { 0.8 },
                 );
             }
-            if change_verbs && field && sku.is_some() && !question {
+            let polite_request = t.has(&[
+                "could you",
+                "can you",
+                "would you",
+                "pourriez vous",
+                "pouvez vous",
+                "peux tu",
+                "puedes",
+                "podrias",
+                "podria",
+                "puede",
+            ]);
+            if change_verbs && field && sku.is_some() && (!question || polite_request) {
                 say("admin.product.update", 0.93);
             } else if sku.is_some()
                 && has_price
@@ -703,23 +724,56 @@ impl PatternTier {
         {
             say("basket.remove", 0.9);
         }
-        let about_price = t.has(&[
+        let about_fields = t.has(&[
             "pon el precio",
             "price of",
             "precio de",
             "prix de",
             "le prix",
+            "stock of",
+            "stock de",
+            "el stock",
+            "le stock",
+            "the stock",
+            "catalog",
+            "catalogue",
+            "catalogo",
+            "rupture",
+            "agotado",
+            "out of stock",
         ]);
-        if add_verb
-            && !about_price
-            && !t.has(&[
+        let adds_to_catalog = !basket
+            && t.has(&[
                 "add products",
                 "anaden productos",
                 "ajoute des produits",
                 "add a product",
                 "anade un producto",
-            ])
+                "ajoute un produit",
+            ]);
+        let takes_out = t.has(&["take it out", "take out", "take away", "take them out"]);
+        let stated_quantity = ent::first_quantity(&norms, &prices.used, false)
+            .is_some_and(|(q, _)| q >= 2)
+            || t.has(&[
+                "half a dozen",
+                "a dozen",
+                "una docena",
+                "une douzaine",
+                "a couple",
+            ]);
+        if stated_quantity
+            && t.has(SHOP_NOUNS)
+            && !t.has(SEARCH)
+            && !question
+            && !has_price
+            && !basket
         {
+            say("basket.add", 0.82);
+        }
+        if t.has(&["aide", "help", "ayuda", "menu"]) && n <= 2 {
+            say("help", 0.95);
+        }
+        if add_verb && !about_fields && !adds_to_catalog && !takes_out {
             let strong = basket
                 || ordinal.is_some()
                 || pronoun
