@@ -159,6 +159,9 @@ pub const REMOVE: &[&str] = &[
     "la sortir",
     "le sortir",
     "me plait plus",
+    "take 4 off",
+    "take off",
+    "by mistake",
 ];
 /// Looking at the basket.
 pub const VIEW: &[&str] = &[
@@ -629,6 +632,10 @@ pub const CREATE: &[&str] = &[
     "creez",
     "una ficha",
     "crear la ficha",
+    "nouvelle reference",
+    "creez",
+    "une fiche pour",
+    "ficha nueva",
 ];
 /// Changing a product.
 pub const UPDATE: &[&str] = &[
@@ -821,6 +828,9 @@ pub const GREETING: &[&str] = &[
     "quiubo",
     "wassup",
     "whats up",
+    "kikou",
+    "bon matin",
+    "coucou toi",
 ];
 /// Goodbyes and thanks.
 pub const GOODBYE: &[&str] = &[

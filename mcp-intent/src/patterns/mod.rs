@@ -839,9 +839,17 @@ impl PatternTier {
                 "my total",
                 "mi total",
                 "mon total",
+                "coming to",
+                "bag contents",
+                "on en est a combien",
+                "resumen de la compra",
+                "recap",
+                "recapitulatif",
+                "so far",
+                "check my basket",
             ])
         {
-            say("basket.view", 0.88);
+            say("basket.view", 0.94);
         }
         if basket && !add_verb && !remove_verb {
             let view = t.has(VIEW) || n <= 3 || question;
