@@ -117,6 +117,12 @@ async fn main() -> anyhow::Result<()> {
         i.1 += 1;
         i.0 += u32::from(ok);
         lang_ok += u32::from(result.language == item.lang);
+        if verbose && result.language != item.lang {
+            println!(
+                "LANG {} expected {} got {}: {:?}",
+                item.id, item.lang, result.language, item.message
+            );
+        }
         if result.intent.starts_with("admin.") != item.intent.starts_with("admin.")
             || (item.intent.starts_with("admin.") && !ok)
         {

@@ -75,7 +75,8 @@ impl Context {
                     let folded = museo_sdk::parse::fold(&turn.text);
                     let words = museo_sdk::parse::words(&folded);
                     if words.len() > 2 {
-                        ctx.lang = Some(super::language::detect(&words, None, ctx.lang));
+                        ctx.lang =
+                            Some(super::language::detect(&turn.text, &words, None, ctx.lang));
                     }
                     ctx.offer = None;
                 }

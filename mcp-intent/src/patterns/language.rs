@@ -132,6 +132,93 @@ pub const EN: &[&str] = &[
     "me",
     "put",
     "in",
+    "have",
+    "got",
+    "show",
+    "me",
+    "please",
+    "thanks",
+    "want",
+    "need",
+    "some",
+    "any",
+    "add",
+    "remove",
+    "basket",
+    "cart",
+    "the",
+    "this",
+    "those",
+    "these",
+    "what",
+    "which",
+    "how",
+    "much",
+    "many",
+    "does",
+    "do",
+    "can",
+    "could",
+    "would",
+    "should",
+    "i",
+    "you",
+    "we",
+    "they",
+    "my",
+    "your",
+    "our",
+    "for",
+    "with",
+    "without",
+    "about",
+    "from",
+    "into",
+    "onto",
+    "of",
+    "at",
+    "by",
+    "it",
+    "its",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "being",
+    "and",
+    "or",
+    "but",
+    "if",
+    "so",
+    "just",
+    "also",
+    "too",
+    "very",
+    "really",
+    "pls",
+    "plz",
+    "thx",
+    "ty",
+    "lol",
+    "omg",
+    "gonna",
+    "wanna",
+    "gotta",
+    "yeah",
+    "yep",
+    "nope",
+    "hey",
+    "hi",
+    "hello",
+    "bye",
+    "cheers",
+    "mate",
+    "guys",
+    "u",
+    "ur",
+    "r",
 ];
 pub const ES: &[&str] = &[
     "el",
@@ -261,6 +348,108 @@ pub const ES: &[&str] = &[
     "productos",
     "quiere",
     "jajaja",
+    "tienen",
+    "busco",
+    "pasame",
+    "muestras",
+    "muestrame",
+    "viene",
+    "talla",
+    "puede",
+    "lavar",
+    "hazme",
+    "tengo",
+    "sabes",
+    "sabés",
+    "hacer",
+    "necesito",
+    "dime",
+    "abre",
+    "oye",
+    "dale",
+    "quiero",
+    "compro",
+    "unidades",
+    "actualiza",
+    "renombra",
+    "quita",
+    "retira",
+    "venta",
+    "vamos",
+    "ya",
+    "caja",
+    "pa",
+    "xfa",
+    "trae",
+    "mide",
+    "huele",
+    "sirve",
+    "aguanta",
+    "encoge",
+    "cuantas",
+    "cuanto",
+    "cuánto",
+    "piezas",
+    "ficha",
+    "precio",
+    "gorra",
+    "canasta",
+    "cesta",
+    "carro",
+    "cositas",
+    "unas",
+    "unos",
+    "pares",
+    "calcetines",
+    "medias",
+    "joyas",
+    "playeras",
+    "remera",
+    "sudadera",
+    "manta",
+    "bolsa",
+    "lampara",
+    "vela",
+    "sombrilla",
+    "cascos",
+    "réplicas",
+    "replicas",
+    "fulares",
+    "cuadernos",
+    "oficina",
+    "imanes",
+    "liebre",
+    "lechuza",
+    "abriga",
+    "finita",
+    "facu",
+    "chévere",
+    "chevere",
+    "gracias",
+    "chao",
+    "ola",
+    "noche",
+    "estrellada",
+    "gran",
+    "taza",
+    "tazas",
+    "viaje",
+    "plegable",
+    "almendro",
+    "mí",
+    "porfa",
+    "echa",
+    "échame",
+    "echame",
+    "súmame",
+    "sumame",
+    "agregame",
+    "agrégame",
+    "muéstrame",
+    "enséñame",
+    "ensename",
+    "enseñame",
+    "info",
 ];
 pub const FR: &[&str] = &[
     "le",
@@ -404,7 +593,129 @@ pub const FR: &[&str] = &[
     "toile",
     "sac",
     "prends",
+    "pourriez",
+    "pourrais",
+    "montrer",
+    "vos",
+    "votre",
+    "existe",
+    "exsiste",
+    "faudrait",
+    "chargement",
+    "masse",
+    "tissu",
+    "sacs",
+    "carnets",
+    "kimono",
+    "deux",
+    "trois",
+    "quatre",
+    "mugs",
+    "tournesols",
+    "hiver",
+    "été",
+    "eté",
+    "printemps",
+    "automne",
+    "svp",
+    "stp",
+    "merci",
+    "bonjour",
+    "bonsoir",
+    "salut",
+    "veux",
+    "voudrais",
+    "aimerais",
+    "cherche",
+    "montre",
+    "montrez",
+    "ajoute",
+    "ajoutez",
+    "enlève",
+    "enleve",
+    "supprime",
+    "supprimez",
+    "panier",
+    "caddie",
+    "commande",
+    "livraison",
+    "livrée",
+    "livree",
+    "roulée",
+    "affiche",
+    "écharpe",
+    "echarpe",
+    "chaussettes",
+    "réplique",
+    "replique",
+    "boucles",
+    "foulard",
+    "parapluie",
+    "bougie",
 ];
+
+/// Evidence in the written characters, which survives words the lists do
+/// not know: Spanish `ñ ¿ ¡ á í ó ú` and `-ción`; French `à è ê ç œ ù û î ô`,
+/// elisions (`l'`, `d'`, `j'`, `qu'`, `c'`) and `-eux`; English contractions
+/// (`n't`, `'s`, `'re`, `'ll`, `'ve`, `I'm`) and `-ing`.
+pub fn letter_cues(raw: &str) -> [usize; 3] {
+    let lower = raw.to_lowercase().replace('’', "'");
+    let mut cues = [0usize; 3];
+    for c in lower.chars() {
+        match c {
+            'ñ' | '¿' | '¡' | 'á' | 'í' | 'ó' | 'ú' => cues[1] += 2,
+            'à' | 'è' | 'ê' | 'ç' | 'œ' | 'ù' | 'û' | 'î' | 'ô' | 'ë' | 'â' => {
+                cues[2] += 2
+            }
+            'é' => cues[2] += 1,
+            _ => {}
+        }
+    }
+    for word in lower.split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
+        if ["l'", "d'", "j'", "qu'", "c'", "n'", "m'", "t'", "s'"]
+            .iter()
+            .any(|e| word.starts_with(e) && word.len() > e.len())
+        {
+            cues[2] += 2;
+        }
+        if ["n't", "'s", "'re", "'ll", "'ve", "'d"]
+            .iter()
+            .any(|e| word.ends_with(e))
+            || word == "i'm"
+        {
+            cues[0] += 2;
+        }
+        if word.len() > 5
+            && (word.ends_with("cion") || word.ends_with("ción") || word.ends_with("ciones"))
+        {
+            cues[1] += 1;
+        }
+        if word.len() > 4 && (word.ends_with("eux") || word.ends_with("euse")) {
+            cues[2] += 1;
+        }
+        if word.len() > 5 && word.ends_with("ing") {
+            cues[0] += 1;
+        }
+        // Spanish nouns and adjectives end in -o/-os/-as; French verbs in -ez/-ais.
+        let n = word.chars().count();
+        if n > 3
+            && (word.ends_with("os") || word.ends_with("as") || word.ends_with('o'))
+            && !word.ends_with("oo")
+        {
+            cues[1] += 1;
+        }
+        if n > 3
+            && (word.ends_with("ez")
+                || word.ends_with("ais")
+                || word.ends_with("ait")
+                || word.ends_with("eau")
+                || word.ends_with("aux"))
+        {
+            cues[2] += 1;
+        }
+    }
+    cues
+}
 
 /// Counts distinctive words per language over folded words.
 pub fn scores(words: &[&str]) -> [usize; 3] {
@@ -425,8 +736,12 @@ pub fn scores(words: &[&str]) -> [usize; 3] {
 /// Decides the language: text evidence, then the locale hint, then the
 /// conversation's language, then English. For one- or two-word messages the
 /// hint and the conversation come first.
-pub fn detect(words: &[&str], hint: Option<Lang>, conversation: Option<Lang>) -> Lang {
-    let s = scores(words);
+pub fn detect(raw: &str, words: &[&str], hint: Option<Lang>, conversation: Option<Lang>) -> Lang {
+    let mut s = scores(words);
+    let letters = letter_cues(raw);
+    for (score, extra) in s.iter_mut().zip(letters) {
+        *score += extra;
+    }
     let best = (0..3)
         .max_by_key(|i| (s[*i], usize::from(*i == 0)))
         .unwrap_or(0);
@@ -449,16 +764,20 @@ mod tests {
 
     #[test]
     fn short_messages_trust_the_hint() {
-        assert_eq!(detect(&["merci"], Some(Lang::Fr), None), Lang::Fr);
-        assert_eq!(detect(&["hola"], None, None), Lang::Es);
-        assert_eq!(detect(&["ok"], None, Some(Lang::Es)), Lang::Es);
-        assert_eq!(detect(&["ok"], Some(Lang::Fr), Some(Lang::Es)), Lang::Fr);
+        assert_eq!(detect("", &["merci"], Some(Lang::Fr), None), Lang::Fr);
+        assert_eq!(detect("", &["hola"], None, None), Lang::Es);
+        assert_eq!(detect("", &["ok"], None, Some(Lang::Es)), Lang::Es);
+        assert_eq!(
+            detect("", &["ok"], Some(Lang::Fr), Some(Lang::Es)),
+            Lang::Fr
+        );
     }
 
     #[test]
     fn sentences_speak_for_themselves() {
         assert_eq!(
             detect(
+                "",
                 &["vous", "avez", "des", "mugs", "bleus"],
                 Some(Lang::En),
                 None
@@ -466,11 +785,11 @@ mod tests {
             Lang::Fr
         );
         assert_eq!(
-            detect(&["tienes", "libros", "sobre", "velazquez"], None, None),
+            detect("", &["tienes", "libros", "sobre", "velazquez"], None, None),
             Lang::Es
         );
         assert_eq!(
-            detect(&["do", "you", "have", "blue", "mugs"], None, None),
+            detect("", &["do", "you", "have", "blue", "mugs"], None, None),
             Lang::En
         );
     }

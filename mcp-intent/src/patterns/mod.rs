@@ -174,7 +174,7 @@ impl PatternTier {
         let text = Text::new(&request.message, &self.speller);
         let norms = text.norms();
         let hint = request.locale.as_deref().and_then(Lang::from_tag);
-        let lang = language::detect(&norms, hint, ctx.lang);
+        let lang = language::detect(&request.message, &norms, hint, ctx.lang);
         let mut entities = Map::new();
         let proposals = self.propose(request, &text, &ctx, lang, &mut entities);
         let mut candidates: Vec<(&'static str, f64)> = Vec::new();
