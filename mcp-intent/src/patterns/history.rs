@@ -72,15 +72,21 @@ impl Context {
                     if turn.intent.as_deref() == Some("product.search") {
                         ctx.last_search.clone_from(&turn.entities);
                     }
-                    let folded = museo_sdk::parse::fold(&turn.text);
-                    let words = museo_sdk::parse::words(&folded);
-                    if words.len() > 2 {
-                        ctx.lang =
-                            Some(super::language::detect(&turn.text, &words, None, ctx.lang));
-                    }
                     ctx.offer = None;
                 }
             }
+        }
+        // The conversation's language: that of the last user turn long
+        // enough to tell (detecting every turn would cost for nothing).
+        if let Some(turn) = history
+            .iter()
+            .rev()
+            .filter(|t| t.role == Role::User)
+            .find(|t| t.text.split_whitespace().count() > 2)
+        {
+            let folded = museo_sdk::parse::fold(&turn.text);
+            let words = museo_sdk::parse::words(&folded);
+            ctx.lang = Some(super::language::detect(&turn.text, &words, None, None));
         }
         ctx
     }

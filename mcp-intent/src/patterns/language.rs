@@ -658,46 +658,67 @@ pub const FR: &[&str] = &[
 /// not know: Spanish `ñ ¿ ¡ á í ó ú` and `-ción`; French `à è ê ç œ ù û î ô`,
 /// elisions (`l'`, `d'`, `j'`, `qu'`, `c'`) and `-eux`; English contractions
 /// (`n't`, `'s`, `'re`, `'ll`, `'ve`, `I'm`) and `-ing`.
-pub fn letter_cues(raw: &str) -> [usize; 3] {
-    let lower = raw.to_lowercase().replace('’', "'");
+pub fn letter_cues(raw: &str, words: &[&str]) -> [usize; 3] {
     let mut cues = [0usize; 3];
-    for c in lower.chars() {
+    let chars: Vec<char> = raw.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
         match c {
-            'ñ' | '¿' | '¡' | 'á' | 'í' | 'ó' | 'ú' => cues[1] += 2,
-            'à' | 'è' | 'ê' | 'ç' | 'œ' | 'ù' | 'û' | 'î' | 'ô' | 'ë' | 'â' => {
-                cues[2] += 2
+            'ñ' | 'Ñ' | '¿' | '¡' | 'á' | 'í' | 'ó' | 'ú' | 'Á' | 'Í' | 'Ó' | 'Ú' => {
+                cues[1] += 2
             }
-            'é' => cues[2] += 1,
+            'à' | 'è' | 'ê' | 'ç' | 'œ' | 'ù' | 'û' | 'î' | 'ô' | 'ë' | 'â' | 'À' | 'È' | 'Ê'
+            | 'Ç' => cues[2] += 2,
+            'é' | 'É' => cues[2] += 1,
+            '\'' | '’' => {
+                let before: String = chars[..i]
+                    .iter()
+                    .rev()
+                    .take_while(|c| c.is_alphabetic())
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect::<String>()
+                    .to_lowercase();
+                let after = chars.get(i + 1).copied().unwrap_or(' ');
+                let next_two: String = chars
+                    .iter()
+                    .skip(i + 1)
+                    .take(3)
+                    .collect::<String>()
+                    .to_lowercase();
+                if after.is_alphabetic()
+                    && matches!(
+                        before.as_str(),
+                        "l" | "d" | "j" | "qu" | "c" | "m" | "t" | "s"
+                    )
+                    && !matches!(next_two.as_str(), "s" | "t" | "ll " | "re " | "ve ")
+                    && !(before == "s" || before == "t")
+                {
+                    cues[2] += 2;
+                } else if matches!(next_two.get(..1), Some("s" | "t" | "m" | "d"))
+                    && (before.ends_with('n') || before == "i" || before.len() > 1)
+                    || next_two.starts_with("ll")
+                    || next_two.starts_with("re")
+                    || next_two.starts_with("ve")
+                {
+                    cues[0] += 2;
+                }
+            }
             _ => {}
         }
     }
-    for word in lower.split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
-        if ["l'", "d'", "j'", "qu'", "c'", "n'", "m'", "t'", "s'"]
-            .iter()
-            .any(|e| word.starts_with(e) && word.len() > e.len())
-        {
-            cues[2] += 2;
-        }
-        if ["n't", "'s", "'re", "'ll", "'ve", "'d"]
-            .iter()
-            .any(|e| word.ends_with(e))
-            || word == "i'm"
-        {
-            cues[0] += 2;
-        }
-        if word.len() > 5
-            && (word.ends_with("cion") || word.ends_with("ción") || word.ends_with("ciones"))
-        {
+    for word in words {
+        let n = word.len();
+        if n > 5 && (word.ends_with("cion") || word.ends_with("ciones")) {
             cues[1] += 1;
         }
-        if word.len() > 4 && (word.ends_with("eux") || word.ends_with("euse")) {
+        if n > 4 && (word.ends_with("eux") || word.ends_with("euse")) {
             cues[2] += 1;
         }
-        if word.len() > 5 && word.ends_with("ing") {
+        if n > 5 && word.ends_with("ing") {
             cues[0] += 1;
         }
         // Spanish nouns and adjectives end in -o/-os/-as; French verbs in -ez/-ais.
-        let n = word.chars().count();
         if n > 3
             && (word.ends_with("os") || word.ends_with("as") || word.ends_with('o'))
             && !word.ends_with("oo")
@@ -738,7 +759,7 @@ pub fn scores(words: &[&str]) -> [usize; 3] {
 /// hint and the conversation come first.
 pub fn detect(raw: &str, words: &[&str], hint: Option<Lang>, conversation: Option<Lang>) -> Lang {
     let mut s = scores(words);
-    let letters = letter_cues(raw);
+    let letters = letter_cues(raw, words);
     for (score, extra) in s.iter_mut().zip(letters) {
         *score += extra;
     }

@@ -241,6 +241,19 @@ impl PatternTier {
         let mut out = Vec::new();
         let mut say = |intent: &'static str, score: f64| out.push(Proposal { intent, score });
         let raw = request.message.as_str();
+        // The big cue lists are asked about many times per message: each
+        // answer is computed once.
+        let cache: std::cell::RefCell<Vec<(usize, bool)>> =
+            std::cell::RefCell::new(Vec::with_capacity(32));
+        let has = |list: &'static [&'static str]| -> bool {
+            let key = list.as_ptr() as usize;
+            if let Some(&(_, found)) = cache.borrow().iter().find(|(k, _)| *k == key) {
+                return found;
+            }
+            let found = t.has(list);
+            cache.borrow_mut().push((key, found));
+            found
+        };
         let norms = t.norms();
         let n = norms.len();
         let letters = norms
@@ -252,7 +265,7 @@ impl PatternTier {
             say("unknown", 0.9);
             return out;
         }
-        if t.has(INJECTION) || injection(t, raw) {
+        if has(INJECTION) || injection(t, raw) {
             say("unknown", 0.97);
             return out;
         }
@@ -261,8 +274,8 @@ impl PatternTier {
         let file = ent::file(t);
         let email = ent::email(t);
         let phone = ent::phone(raw, request.locale.as_deref(), lang);
-        let basket = t.has(BASKET);
-        let catalog = t.has(CATALOG_NOUN);
+        let basket = has(BASKET);
+        let catalog = has(CATALOG_NOUN);
         let prices = ent::prices(&norms);
         let has_price = prices.exact.is_some() || prices.min.is_some() || prices.max.is_some();
         let question = raw.contains('?') || raw.contains('¿');
@@ -270,7 +283,7 @@ impl PatternTier {
             .iter()
             .find(|(w, _)| norms.contains(w))
             .map(|(_, i)| *i);
-        let pronoun = t.has(PRONOUNS);
+        let pronoun = has(PRONOUNS);
         let shopper_context = basket
             || t.has(&[
                 "my order",
@@ -296,7 +309,7 @@ impl PatternTier {
 
         // Admin: explicit catalog work, never about the shopper's own things.
         if !shopper_context {
-            if t.has(IMPORT)
+            if has(IMPORT)
                 && (file.is_some() || (catalog && t.has(&["import", "importa*", "importe*"])))
             {
                 say(
@@ -320,7 +333,7 @@ impl PatternTier {
             }
             let to_catalog = t.has(&["add", "anade*", "agrega*", "ajoute*", "ajouter"])
                 && t.has(&["catalog", "catalogue", "catalogo", "listing"]);
-            let create_cue = t.has(CREATE) || to_catalog;
+            let create_cue = has(CREATE) || to_catalog;
             let creates_product = catalog || t.has(&["listing", "called", "llamado", "appele"]);
             if create_cue && creates_product && !t.has(&["pedido", "commande", "order"]) {
                 let fields = has_price
@@ -339,8 +352,8 @@ impl PatternTier {
             ]) {
                 say("admin.product.create", 0.9);
             }
-            let delete_cue = t.has(DELETE)
-                && !t.has(&["from my", "de mi", "de mon", "du panier", "del carrito"]);
+            let delete_cue =
+                has(DELETE) && !t.has(&["from my", "de mi", "de mon", "du panier", "del carrito"]);
             if delete_cue
                 && (catalog || sku.is_some())
                 && !t.has(&["all products", "todos los productos", "tous les produits"])
@@ -349,7 +362,7 @@ impl PatternTier {
                     "admin.product.delete",
                     if sku.is_some() { 0.95 } else { 0.85 },
                 );
-            } else if delete_cue && t.has(SHOP_PLACE) && sku.is_some() {
+            } else if delete_cue && has(SHOP_PLACE) && sku.is_some() {
                 say("admin.product.delete", 0.88);
             } else if delete_cue
                 && t.has(&[
@@ -363,7 +376,7 @@ impl PatternTier {
             {
                 say("admin.product.delete", 0.85);
             }
-            let update_cue = t.has(UPDATE);
+            let update_cue = has(UPDATE);
             let names_field = t.has(&[
                 "price",
                 "precio",
@@ -438,7 +451,7 @@ impl PatternTier {
                     "ahora",
                     "maintenant",
                 ]);
-            if sets_value && t.has(UPDATE) && !t.has(ADD) {
+            if sets_value && has(UPDATE) && !has(ADD) {
                 say("admin.product.update", 0.92);
             }
             if update_cue && names_field && target && !t.has(&["stock from", "a partir de"]) {
@@ -466,7 +479,7 @@ impl PatternTier {
 
         // Admin, anchored on a SKU or a catalog place: shoppers do not name
         // SKUs together with catalog verbs, so these read broader wordings.
-        if !shopper_context && (sku.is_some() || t.has(SHOP_PLACE)) {
+        if !shopper_context && (sku.is_some() || has(SHOP_PLACE)) {
             let delete_verbs = t.has(&[
                 "retire*",
                 "unlist*",
@@ -662,7 +675,7 @@ impl PatternTier {
 
         // Notifications: somewhere to send it.
         if (email.is_some() || phone.is_some())
-            && (t.has(NOTIFY) || t.has(&["whatsapp me", "text me"]))
+            && (has(NOTIFY) || t.has(&["whatsapp me", "text me"]))
         {
             say("notify.send", 0.95);
         } else if email.is_some() || phone.is_some() {
@@ -670,8 +683,8 @@ impl PatternTier {
         }
 
         // Basket.
-        let remove_verb = t.has(REMOVE);
-        let add_verb = t.has(ADD);
+        let remove_verb = has(REMOVE);
+        let add_verb = has(ADD);
         if remove_verb
             && (basket
                 || pronoun && ctx.last_intent.as_deref() == Some("basket.add")
@@ -702,8 +715,8 @@ impl PatternTier {
         } else if remove_verb
             && !catalog
             && sku.is_none()
-            && !t.has(SHOP_PLACE)
-            && (t.has(SHOP_NOUNS) || ent::first_quantity(&norms, &[], false).is_some())
+            && !has(SHOP_PLACE)
+            && (has(SHOP_NOUNS) || ent::first_quantity(&norms, &[], false).is_some())
         {
             // A shopper removing something names a product, not a catalog.
             say("basket.remove", 0.8);
@@ -761,12 +774,7 @@ impl PatternTier {
                 "une douzaine",
                 "a couple",
             ]);
-        if stated_quantity
-            && t.has(SHOP_NOUNS)
-            && !t.has(SEARCH)
-            && !question
-            && !has_price
-            && !basket
+        if stated_quantity && has(SHOP_NOUNS) && !has(SEARCH) && !question && !has_price && !basket
         {
             say("basket.add", 0.82);
         }
@@ -787,7 +795,7 @@ impl PatternTier {
                     "je prends",
                     "me llevo",
                 ]);
-            let asking = t.has(QUESTION)
+            let asking = has(QUESTION)
                 && (question
                     || matches!(
                         norms.first(),
@@ -805,16 +813,16 @@ impl PatternTier {
             );
         }
         let explicit_quantity = ent::first_quantity(&norms, &prices.used, false).is_some();
-        if t.has(WANT)
+        if has(WANT)
             && !basket
             && !has_price
             && !question
             && (explicit_quantity
-                || t.has(&["of the", "de la", "del", "de los", "des", "du"]) && t.has(SHOP_NOUNS))
+                || t.has(&["of the", "de la", "del", "de los", "des", "du"]) && has(SHOP_NOUNS))
         {
             say("basket.add", if explicit_quantity { 0.86 } else { 0.78 });
         }
-        if ctx.offer == Some(Offer::AddToBasket) && t.has(YES) {
+        if ctx.offer == Some(Offer::AddToBasket) && has(YES) {
             say("basket.add", 0.9);
         }
         if t.has(&[
@@ -852,12 +860,12 @@ impl PatternTier {
             say("basket.view", 0.94);
         }
         if basket && !add_verb && !remove_verb {
-            let view = t.has(VIEW) || n <= 3 || question;
+            let view = has(VIEW) || n <= 3 || question;
             say("basket.view", if view { 0.9 } else { 0.7 });
         }
 
         // Checkout.
-        if t.has(PAY) {
+        if has(PAY) {
             say(
                 "checkout.pay",
                 if t.has(&["send", "manda*", "envoie*", "envia*"])
@@ -870,17 +878,17 @@ impl PatternTier {
             );
         }
         if ctx.offer == Some(Offer::PaymentLink)
-            && (t.has(YES) || t.has(&["go ahead", "send it", "mandalo", "envoie le"]))
+            && (has(YES) || t.has(&["go ahead", "send it", "mandalo", "envoie le"]))
         {
             say("checkout.pay", 0.95);
         }
 
         // Products.
-        let detail_cue = t.has(DETAILS);
+        let detail_cue = has(DETAILS);
         if let Some(index) = ordinal
             && ctx.ordinal(index).is_some()
         {
-            let base = if add_verb || question || t.has(QUESTION) {
+            let base = if add_verb || question || has(QUESTION) {
                 0.5
             } else {
                 0.9
@@ -949,14 +957,14 @@ impl PatternTier {
         let aux_about_product = matches!(
             norms.first(),
             Some(&("does" | "do" | "is" | "are" | "can" | "will"))
-        ) && t.has(SHOP_NOUNS)
-            && !t.has(SEARCH);
+        ) && has(SHOP_NOUNS)
+            && !has(SEARCH);
         if aux_about_product && !basket {
             say("product.question", 0.8);
         }
-        if asks && (t.has(QUESTION) || pronoun && ctx.focus().is_some()) && !basket && !t.has(PAY) {
+        if asks && (has(QUESTION) || pronoun && ctx.focus().is_some()) && !basket && !has(PAY) {
             say("product.question", 0.88);
-        } else if t.has(QUESTION)
+        } else if has(QUESTION)
             && !basket
             && (pronoun || sku.is_some() || t.has(&["is the", "does the", "el", "la", "le"]))
             && n >= 3
@@ -980,8 +988,8 @@ impl PatternTier {
         let product_words = norms.iter().any(|w| {
             museo_sdk::parse::category(w).is_some() || museo_sdk::parse::colour(w).is_some()
         });
-        let admin_price = t.has(CREATE) || t.has(UPDATE) && t.has(&["price", "precio", "prix"]);
-        if t.has(SEARCH) || prices.cheap || has_price && !admin_price {
+        let admin_price = has(CREATE) || has(UPDATE) && t.has(&["price", "precio", "prix"]);
+        if has(SEARCH) || prices.cheap || has_price && !admin_price {
             say(
                 "product.search",
                 if product_words || prices.cheap || has_price {
@@ -992,7 +1000,7 @@ impl PatternTier {
             );
         } else if product_words && !basket && !question {
             say("product.search", 0.8);
-        } else if t.has(SHOP_NOUNS) && !basket && !(question && t.has(QUESTION)) {
+        } else if has(SHOP_NOUNS) && !basket && !(question && has(QUESTION)) {
             // A bare noun phrase ("puzzles pour enfants", "coussins verts").
             say("product.search", 0.75);
         } else if !basket && n <= 4 && !question {
@@ -1001,12 +1009,12 @@ impl PatternTier {
         }
 
         // Conversation.
-        if t.has(GREETING) && n <= 5 && !t.has(&["help", "aide", "ayuda"]) {
+        if has(GREETING) && n <= 5 && !t.has(&["help", "aide", "ayuda"]) {
             say("greeting", if n <= 3 { 0.95 } else { 0.85 });
         }
-        if t.has(GOODBYE) && n <= 7 {
+        if has(GOODBYE) && n <= 7 {
             let polite_no = ctx.offer == Some(Offer::AnythingElse)
-                || t.has(NO)
+                || has(NO)
                 || t.has(&[
                     "that s all",
                     "thats all",
@@ -1022,7 +1030,7 @@ impl PatternTier {
                 ]);
             say("goodbye", if polite_no || n <= 2 { 0.95 } else { 0.8 });
         }
-        if t.has(HELP) && !t.has(&["help me find", "ayudame a encontrar"]) {
+        if has(HELP) && !t.has(&["help me find", "ayudame a encontrar"]) {
             say(
                 "help",
                 if t.has(&["add products", "anaden productos", "ajoute des produits"]) {
@@ -1032,7 +1040,7 @@ impl PatternTier {
                 },
             );
         }
-        if t.has(OFF_TOPIC)
+        if has(OFF_TOPIC)
             || norms
                 .iter()
                 .any(|w| w.contains('+') && w.chars().all(|c| c.is_ascii_digit() || c == '+'))
@@ -1057,7 +1065,7 @@ impl PatternTier {
             ]);
             say("unknown", if strong { 0.97 } else { 0.93 });
         }
-        if t.has(YES) && n <= 2 && ctx.offer.is_none() {
+        if has(YES) && n <= 2 && ctx.offer.is_none() {
             say("unknown", 0.7);
         }
         let _ = &mut say;

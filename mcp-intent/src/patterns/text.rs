@@ -22,8 +22,9 @@ pub struct Text {
     /// `norm` of every word joined by single spaces, padded with a space at
     /// both ends so phrase matching can use word boundaries.
     pub padded: String,
-    /// Byte offsets in `padded` where a word starts.
-    starts: Vec<usize>,
+    /// Word starts in `padded` as (first byte, offset), sorted by byte, so a
+    /// phrase is only compared where its first byte already matches.
+    starts: Vec<(u8, usize)>,
 }
 
 fn is_word_char(c: char) -> bool {
@@ -97,14 +98,12 @@ impl Text {
         }
         // Word starts, including those inside a norm that holds a space or a
         // dash ("t shirt", "lave-vaisselle").
-        let starts = padded
-            .bytes()
-            .enumerate()
-            .filter(|(i, b)| {
-                *i > 0 && *b != b' ' && matches!(padded.as_bytes()[i - 1], b' ' | b'-')
-            })
-            .map(|(i, _)| i)
+        let bytes = padded.as_bytes();
+        let mut starts: Vec<(u8, usize)> = (1..bytes.len())
+            .filter(|&i| bytes[i] != b' ' && matches!(bytes[i - 1], b' ' | b'-'))
+            .map(|i| (bytes[i], i))
             .collect();
+        starts.sort_unstable();
         Self {
             words,
             padded,
@@ -134,14 +133,17 @@ impl Text {
         let Some(&first) = needle.as_bytes().first() else {
             return false;
         };
-        // Phrases start at a word: compare at each word start only (building
-        // a substring searcher per phrase costs more than the whole scan),
-        // and only where the first byte already matches.
-        self.starts.iter().any(|&i| {
-            bytes[i] == first
-                && bytes[i..].starts_with(needle.as_bytes())
-                && (prefix || bytes.get(i + needle.len()) == Some(&b' '))
-        })
+        // Phrases start at a word: compare only at word starts whose first
+        // byte matches (building a substring searcher per phrase, or
+        // comparing at every word, cost more than the rest of the tier).
+        let from = self.starts.partition_point(|(b, _)| *b < first);
+        self.starts[from..]
+            .iter()
+            .take_while(|(b, _)| *b == first)
+            .any(|&(_, i)| {
+                bytes[i..].starts_with(needle.as_bytes())
+                    && (prefix || bytes.get(i + needle.len()) == Some(&b' '))
+            })
     }
 
     /// Number of words.
