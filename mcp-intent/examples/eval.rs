@@ -56,6 +56,7 @@ async fn main() -> anyhow::Result<()> {
         // Extra training data: the learned model has seen it, the rules not.
         "train" => include_str!("../data/train_extra.jsonl"),
         "train2" => include_str!("../data/train_extra2.jsonl"),
+        "train3" => include_str!("../data/train_extra3.jsonl"),
         _ => include_str!("../data/intents.jsonl"),
     };
     let items: Vec<Item> = data
@@ -66,7 +67,7 @@ async fn main() -> anyhow::Result<()> {
     // Splits that are whole files take every item of the file.
     let whole_file = matches!(
         split.as_str(),
-        "all" | "train" | "train2" | "holdout" | "holdout2"
+        "all" | "train" | "train2" | "train3" | "holdout" | "holdout2"
     );
     let items: Vec<&Item> = items
         .iter()

@@ -15,10 +15,11 @@ use serde::Deserialize;
 use super::text::Text;
 use crate::INTENTS;
 
-const DATA: [&str; 3] = [
+const DATA: [&str; 4] = [
     include_str!("../../data/intents.jsonl"),
     include_str!("../../data/train_extra.jsonl"),
     include_str!("../../data/train_extra2.jsonl"),
+    include_str!("../../data/train_extra3.jsonl"),
 ];
 
 #[derive(Deserialize)]

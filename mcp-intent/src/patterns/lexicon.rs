@@ -564,6 +564,13 @@ pub const CATALOG_NOUN: &[&str] = &[
     "produits",
     "article",
     "boutique",
+    "fiche",
+    "ficha",
+    "sku",
+    "ref",
+    "reference",
+    "referencia",
+    "articulo",
 ];
 /// Creating a product.
 pub const CREATE: &[&str] = &[
@@ -636,6 +643,21 @@ pub const CREATE: &[&str] = &[
     "creez",
     "une fiche pour",
     "ficha nueva",
+    "new sku",
+    "new prod",
+    "prod nuevo",
+    "nouv prod",
+    "alta sku",
+    "creation ref",
+    "we need a listing",
+    "necesitamos una ficha",
+    "il nous faut une fiche",
+    "creer la fiche",
+    "cree l article",
+    "crea el articulo",
+    "create item",
+    "nouvelle fiche",
+    "new item",
 ];
 /// Changing a product.
 pub const UPDATE: &[&str] = &[
@@ -737,6 +759,15 @@ pub const DELETE: &[&str] = &[
     "baja definitiva",
     "dereference*",
     "delist",
+    "archive*",
+    "archiva*",
+    "unpublish*",
+    "fuera",
+    "da de baja",
+    "for good",
+    "gama de productos",
+    "off the website",
+    "de la web",
 ];
 /// Importing a file.
 pub const IMPORT: &[&str] = &[

@@ -295,6 +295,13 @@ impl PatternTier {
                 "wishlist",
                 "lista de deseos",
                 "liste de souhaits",
+                // A basket line is the shopper's, even with a SKU in it.
+                "line",
+                "lines",
+                "linea",
+                "lineas",
+                "ligne",
+                "lignes",
             ]);
         for (key, value) in [
             ("sku", &sku),
@@ -646,6 +653,40 @@ impl PatternTier {
                 "podria",
                 "puede",
             ]);
+            // Staff shorthand: "MUG-WAVE-01 → 17.50€", "stock TOTE-NYMPH-01: 0",
+            // "JWL-WAVE-CUFF: price 32, qty 14", "TOTE-HOKU-01 agotado".
+            let shorthand = sku.is_some()
+                && !question
+                && !has(ADD)
+                && (prices.exact.is_some()
+                    || t.has(&[
+                        "qty",
+                        "pvp",
+                        "existencias",
+                        "agotado",
+                        "agotada",
+                        "sold out",
+                        "zero it",
+                        "rupture",
+                        "epuise",
+                        "price",
+                        "precio",
+                        "prix",
+                        "stock",
+                    ]) && norms.iter().any(|w| {
+                        w.parse::<f64>().is_ok() || museo_sdk::parse::number_word(w).is_some()
+                    })
+                    || t.has(&[
+                        "agotado",
+                        "agotada",
+                        "sold out",
+                        "rupture",
+                        "epuise",
+                        "out of stock",
+                    ]));
+            if shorthand && !has(CREATE) {
+                say("admin.product.update", 0.91);
+            }
             if change_verbs && field && sku.is_some() && (!question || polite_request) {
                 say("admin.product.update", 0.93);
             } else if sku.is_some()
