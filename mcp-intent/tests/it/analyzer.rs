@@ -102,6 +102,10 @@ async fn every_shipped_message_gets_a_valid_analysis() {
     let data = [
         include_str!("../../data/intents.jsonl"),
         include_str!("../../data/train_extra.jsonl"),
+        include_str!("../../data/train_extra2.jsonl"),
+        include_str!("../../data/train_extra3.jsonl"),
+        include_str!("../../data/holdout.jsonl"),
+        include_str!("../../data/holdout2.jsonl"),
     ];
     for line in data
         .iter()
