@@ -188,6 +188,34 @@ pub fn stock(text: &Text) -> Option<u32> {
     None
 }
 
+/// Where cues occur, as (first word, number of words). A cue ending in `*`
+/// matches its last word as a prefix. Most cues do not occur at all: a cheap
+/// phrase check skips them before any positional work.
+fn cue_spans<'a>(
+    text: &'a Text,
+    norms: &'a [&'a str],
+    cues: &'a [&'a str],
+) -> impl Iterator<Item = (usize, usize)> + 'a {
+    cues.iter()
+        .filter(|cue| text.has_one(cue))
+        .flat_map(move |cue| {
+            let parts: Vec<&str> = cue.trim_end_matches('*').split(' ').collect();
+            let prefix = cue.ends_with('*');
+            (0..norms.len()).filter_map(move |i| {
+                let hit = parts.iter().enumerate().all(|(k, p)| {
+                    norms.get(i + k).is_some_and(|w| {
+                        if prefix && k == parts.len() - 1 {
+                            w.starts_with(p)
+                        } else {
+                            w == p
+                        }
+                    })
+                });
+                hit.then_some((i, parts.len()))
+            })
+        })
+}
+
 /// The words left once cue words, fillers and used positions are removed, in
 /// their written form (accents kept), joined by spaces.
 pub fn residue(text: &Text, cues: &[&str], used: &[usize]) -> Option<String> {
@@ -198,26 +226,9 @@ pub fn residue(text: &Text, cues: &[&str], used: &[usize]) -> Option<String> {
         }
     }
     let norms = text.norms();
-    // Most cues do not occur: a cheap substring check skips them before
-    // any positional work.
-    for cue in cues.iter().filter(|cue| text.has_one(cue)) {
-        let parts: Vec<&str> = cue.trim_end_matches('*').split(' ').collect();
-        let prefix = cue.ends_with('*');
-        for i in 0..norms.len() {
-            let matches = parts.iter().enumerate().all(|(k, p)| {
-                norms.get(i + k).is_some_and(|w| {
-                    if prefix && k == parts.len() - 1 {
-                        w.starts_with(p)
-                    } else {
-                        w == p
-                    }
-                })
-            });
-            if matches {
-                for k in 0..parts.len() {
-                    drop[i + k] = true;
-                }
-            }
+    for (start, len) in cue_spans(text, &norms, cues) {
+        for d in &mut drop[start..start + len] {
+            *d = true;
         }
     }
     // Numbers and ordinals are quantities and references, not names.
@@ -263,25 +274,9 @@ pub fn residue(text: &Text, cues: &[&str], used: &[usize]) -> Option<String> {
 /// `None` when no cue occurs or nothing is left after it.
 pub fn after_last(text: &Text, cues: &[&str], used: &[usize]) -> Option<String> {
     let norms = text.norms();
-    let mut end_of_cue = None;
-    for cue in cues.iter().filter(|c| text.has_one(c)) {
-        let parts: Vec<&str> = cue.trim_end_matches('*').split(' ').collect();
-        let prefix = cue.ends_with('*');
-        for i in 0..norms.len() {
-            let hit = parts.iter().enumerate().all(|(k, p)| {
-                norms.get(i + k).is_some_and(|w| {
-                    if prefix && k == parts.len() - 1 {
-                        w.starts_with(p)
-                    } else {
-                        w == p
-                    }
-                })
-            });
-            if hit {
-                end_of_cue = end_of_cue.max(Some(i + parts.len()));
-            }
-        }
-    }
+    let end_of_cue = cue_spans(text, &norms, cues)
+        .map(|(start, len)| start + len)
+        .max();
     let start = end_of_cue?;
     let rest: Vec<usize> = (start..norms.len()).filter(|i| !used.contains(i)).collect();
     let words: Vec<&str> = rest
