@@ -1,6 +1,6 @@
 //! Accuracy of the intent analyser on the labelled dataset.
 //!
-//! Run: `cargo run --release -p mcp-intent --example eval -- [dev|test|all|holdout|holdout2|train]`
+//! Run: `cargo run --release -p mcp-intent --example eval -- [dev|test|all|holdout|holdout2|holdout3|train|train2|train3|train4]`
 //! (default `test`; `holdout` reads `data/holdout.jsonl`, a set written
 //! separately that is reported in aggregate only). Prints accuracy overall, per language and per intent,
 //! the `admin.*` confusion (shopper messages classified as admin is the
@@ -57,6 +57,8 @@ async fn main() -> anyhow::Result<()> {
         "train" => include_str!("../data/train_extra.jsonl"),
         "train2" => include_str!("../data/train_extra2.jsonl"),
         "train3" => include_str!("../data/train_extra3.jsonl"),
+        "train4" => include_str!("../data/train_extra4.jsonl"),
+        "holdout3" => include_str!("../data/holdout3.jsonl"),
         _ => include_str!("../data/intents.jsonl"),
     };
     let items: Vec<Item> = data
@@ -67,7 +69,7 @@ async fn main() -> anyhow::Result<()> {
     // Splits that are whole files take every item of the file.
     let whole_file = matches!(
         split.as_str(),
-        "all" | "train" | "train2" | "train3" | "holdout" | "holdout2"
+        "all" | "train" | "train2" | "train3" | "train4" | "holdout" | "holdout2" | "holdout3"
     );
     let items: Vec<&Item> = items
         .iter()

@@ -219,6 +219,9 @@ pub const EN: &[&str] = &[
     "u",
     "ur",
     "r",
+    "rules",
+    "rule",
+    "instructions",
 ];
 pub const ES: &[&str] = &[
     "el",
@@ -450,6 +453,9 @@ pub const ES: &[&str] = &[
     "ensename",
     "enseñame",
     "info",
+    "reglas",
+    "regla",
+    "instrucciones",
 ];
 pub const FR: &[&str] = &[
     "le",
@@ -652,6 +658,10 @@ pub const FR: &[&str] = &[
     "foulard",
     "parapluie",
     "bougie",
+    "regles",
+    "regle",
+    "consignes",
+    "instructions",
 ];
 
 /// Evidence in the written characters, which survives words the lists do

@@ -15,11 +15,12 @@ use serde::Deserialize;
 use super::text::Text;
 use crate::INTENTS;
 
-const DATA: [&str; 4] = [
+const DATA: [&str; 5] = [
     include_str!("../../data/intents.jsonl"),
     include_str!("../../data/train_extra.jsonl"),
     include_str!("../../data/train_extra2.jsonl"),
     include_str!("../../data/train_extra3.jsonl"),
+    include_str!("../../data/train_extra4.jsonl"),
 ];
 
 #[derive(Deserialize)]

@@ -162,6 +162,8 @@ pub const REMOVE: &[&str] = &[
     "take 4 off",
     "take off",
     "by mistake",
+    "after all",
+    "take one of",
 ];
 /// Looking at the basket.
 pub const VIEW: &[&str] = &[
@@ -293,6 +295,18 @@ pub const PAY: &[&str] = &[
     "abonar",
     "abono",
     "encaisse*",
+    "card details",
+    "datos de la tarjeta",
+    "carte bancaire",
+    "ring it up",
+    "ready when you are",
+    "actually buy",
+    "get this sent",
+    "what do i do now",
+    "y ahora que hago",
+    "on finalise",
+    "finalise",
+    "finalisons",
 ];
 /// Searching the catalog.
 pub const SEARCH: &[&str] = &[

@@ -714,6 +714,98 @@ impl PatternTier {
             }
         }
 
+        // Staff changing a product named in words, not by SKU: a change verb,
+        // a new price or stock (or a stock status), and nothing of the
+        // shopper's own ("knock the Klimt mug down to 12 quid", "pon la
+        // estatuilla como agotada", "baisse le foulard à 29,90").
+        if !shopper_context && !question {
+            let change = t.has(&[
+                "knock",
+                "drop",
+                "lower",
+                "raise",
+                "bump",
+                "change",
+                "set",
+                "mark",
+                "flag",
+                "zero",
+                "reprice",
+                "fix",
+                "update",
+                "baja",
+                "sube",
+                "subi",
+                "rebaja",
+                "pon",
+                "ponla",
+                "ponlo",
+                "ponlas",
+                "ponlos",
+                "marca*",
+                "cambia*",
+                "actualiza*",
+                "corrige*",
+                "baisse",
+                "augmente",
+                "mets",
+                "passe",
+                "modifie",
+                "marque",
+                "corrige",
+                "monte",
+            ]);
+            let new_value = prices.exact.is_some()
+                || prices.max.is_some() && prices.currency.is_some() && !has(SEARCH)
+                || t.has(&[
+                    "sold out",
+                    "out of stock",
+                    "agotado",
+                    "agotada",
+                    "agotados",
+                    "agotadas",
+                    "sin stock",
+                    "rupture",
+                    "epuise",
+                    "epuisee",
+                    "a cero",
+                    "zero",
+                    "units in stock",
+                    "stock is",
+                    "stock queda",
+                    "stock a",
+                    "le stock a",
+                ]);
+            let about_product =
+                t.has(SHOP_NOUNS) || sku.is_some() || t.has(&["price", "precio", "prix", "stock"]);
+            if change && new_value && about_product && !has(WANT) {
+                say("admin.product.update", 0.9);
+            }
+            if change
+                && t.has(&["category", "categoria", "categorie"])
+                && !t.has(&["in my", "en mi", "dans mon"])
+            {
+                say("admin.product.update", 0.9);
+            }
+            if t.has(&[
+                "set up a product",
+                "product entry",
+                "sell it at",
+                "add to the shop",
+                "time to list",
+                "new thing",
+                "da de alta",
+                "mettre en ligne",
+                "mets en ligne",
+                "ajoute a la boutique",
+                "anade a la tienda",
+                "vender a",
+            ]) && (has_price || sku.is_some())
+            {
+                say("admin.product.create", 0.93);
+            }
+        }
+
         // Notifications: somewhere to send it.
         if (email.is_some() || phone.is_some())
             && (has(NOTIFY) || t.has(&["whatsapp me", "text me"]))
@@ -913,6 +1005,11 @@ impl PatternTier {
                     && (email.is_some() || phone.is_some())
                 {
                     0.6
+                } else if t.has(&[
+                    "pay", "payer", "pagar", "pago", "card", "tarjeta", "carte", "checkout",
+                ]) {
+                    // "how do I pay" is about paying, not about the assistant.
+                    0.95
                 } else {
                     0.9
                 },
