@@ -787,6 +787,9 @@ impl PatternTier {
             {
                 say("admin.product.update", 0.9);
             }
+            if has(CREATE) && has_price && !has(SEARCH) && !has(WANT) {
+                say("admin.product.create", 0.9);
+            }
             if t.has(&[
                 "set up a product",
                 "product entry",
@@ -887,6 +890,12 @@ impl PatternTier {
             "rupture",
             "agotado",
             "out of stock",
+            "category",
+            "categoria",
+            "categorie",
+            "new price",
+            "nuevo precio",
+            "nouveau prix",
         ]);
         let adds_to_catalog = !basket
             && t.has(&[

@@ -258,6 +258,14 @@ pub fn price_bounds(words: &[&str]) -> PriceBounds {
             out.exact = out.exact.or(Some(value));
             out.currency = out.currency.or(Some(currency));
             out.used.push(i);
+        } else if let Some((value, None)) = parse_amount(words[i])
+            && words[i]
+                .rfind(['.', ','])
+                .is_some_and(|p| words[i].len() - p == 3)
+        {
+            // "14.90", "9,50": two decimals make a price even without a currency.
+            out.exact = out.exact.or(Some(value));
+            out.used.push(i);
         }
         i += 1;
     }
