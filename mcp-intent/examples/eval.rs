@@ -59,6 +59,8 @@ async fn main() -> anyhow::Result<()> {
         "train3" => include_str!("../data/train_extra3.jsonl"),
         "train4" => include_str!("../data/train_extra4.jsonl"),
         "holdout3" => include_str!("../data/holdout3.jsonl"),
+        "holdout4" => include_str!("../data/holdout4.jsonl"),
+        "train5" => include_str!("../data/train_extra5.jsonl"),
         _ => include_str!("../data/intents.jsonl"),
     };
     let items: Vec<Item> = data
@@ -69,7 +71,16 @@ async fn main() -> anyhow::Result<()> {
     // Splits that are whole files take every item of the file.
     let whole_file = matches!(
         split.as_str(),
-        "all" | "train" | "train2" | "train3" | "train4" | "holdout" | "holdout2" | "holdout3"
+        "all"
+            | "train"
+            | "train2"
+            | "train3"
+            | "train4"
+            | "train5"
+            | "holdout"
+            | "holdout2"
+            | "holdout3"
+            | "holdout4"
     );
     let items: Vec<&Item> = items
         .iter()

@@ -106,6 +106,8 @@ async fn every_shipped_message_gets_a_valid_analysis() {
         include_str!("../../data/train_extra3.jsonl"),
         include_str!("../../data/train_extra4.jsonl"),
         include_str!("../../data/holdout3.jsonl"),
+        include_str!("../../data/train_extra5.jsonl"),
+        include_str!("../../data/holdout4.jsonl"),
         include_str!("../../data/holdout.jsonl"),
         include_str!("../../data/holdout2.jsonl"),
     ];
