@@ -1345,11 +1345,6 @@ fn injection(t: &Text, raw: &str) -> bool {
     overrides || claims_role || poses_as_system || disables || whole_catalog
 }
 
-#[allow(dead_code)]
-fn add_verb_any(t: &Text) -> bool {
-    t.has(ADD) || t.has(&["add", "anade*", "agrega*", "ajoute*", "ajouter"])
-}
-
 /// Fills the entities each intent's consumers need.
 fn finish_entities(
     intent: &str,

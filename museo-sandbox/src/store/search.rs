@@ -190,9 +190,6 @@ pub fn search(
                 p
             });
         }
-        if cursor.is_some() && page.items.is_empty() {
-            return Ok(page);
-        }
         return Ok(page);
     }
     run(conn, search, None, cursor.as_ref(), base)
