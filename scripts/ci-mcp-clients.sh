@@ -40,6 +40,9 @@ PY="$PY_DIR/bin/python"
 
 WORK="$(mktemp -d)"
 PIDS=()
+# Servers that embed the Museo sandbox keep its SQLite file here, not in the
+# user's data dir: every run starts from the seeded catalog.
+export MUSEO_SANDBOX_DATA_DIR="$WORK/sandbox-data"
 cleanup() {
   local pid
   for pid in "${PIDS[@]}"; do
@@ -201,6 +204,11 @@ server_calls() {
       CALL_OK=("message=show me Monet posters under 30 euros" "locale=en-GB")
       CALL_ERROR=('message=""')
       ;;
+    mcp-storefront)
+      CALL_TOOL=search_products
+      CALL_OK=("query=tazas de Monet baratas" "locale=es-ES")
+      CALL_ERROR=('query=""')
+      ;;
     *)
       CALL_TOOL=""
       ;;
@@ -227,12 +235,12 @@ run_server_checks() {
   else
     log "no $py_check; skipping the Python client"
   fi
-  check "$server inspector tools/list stdio" inspector_list "$bin" -e RUST_LOG=warn
+  check "$server inspector tools/list stdio" inspector_list "$bin" -e RUST_LOG=warn -e "MUSEO_SANDBOX_DATA_DIR=$MUSEO_SANDBOX_DATA_DIR"
   if [ -n "$CALL_TOOL" ]; then
     check "$server inspector tools/call stdio" \
-      inspector_call ok "$bin" -e RUST_LOG=warn -- "$CALL_TOOL" "${CALL_OK[@]}"
+      inspector_call ok "$bin" -e RUST_LOG=warn -e "MUSEO_SANDBOX_DATA_DIR=$MUSEO_SANDBOX_DATA_DIR" -- "$CALL_TOOL" "${CALL_OK[@]}"
     check "$server inspector tools/call stdio (isError)" \
-      inspector_call error "$bin" -e RUST_LOG=warn -- "$CALL_TOOL" "${CALL_ERROR[@]}"
+      inspector_call error "$bin" -e RUST_LOG=warn -e "MUSEO_SANDBOX_DATA_DIR=$MUSEO_SANDBOX_DATA_DIR" -- "$CALL_TOOL" "${CALL_ERROR[@]}"
   fi
 
   # Streamable HTTP on a loopback port

@@ -4,8 +4,9 @@
 //! the backend of the integration tests. It implements the contract of
 //! `docs/museo-api.md` (and `openapi.json`, served at `/openapi.json`):
 //! catalog search in English, Spanish and French, baskets with stock checks,
-//! signed payment links with a real checkout page, and admin endpoints that
-//! verify service-account JWTs exactly as the real platform must.
+//! signed payment links with a real checkout page, the shop's help pages,
+//! and admin endpoints that verify service-account JWTs exactly as the real
+//! platform must.
 //!
 //! Start it with [`run`] on a listener you bound (tests bind port 0), or with
 //! [`spawn`] to get a running instance and its URL in one call.
@@ -45,6 +46,7 @@ pub async fn prepare(
     local_addr: SocketAddr,
 ) -> anyhow::Result<(http::AppState, Option<ServiceAccount>)> {
     config.validate()?;
+    http::help_center().context("the compiled-in help pages (seed/help.json)")?;
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating the data dir {}", config.data_dir.display()))?;
     let db_path = config.db_path();

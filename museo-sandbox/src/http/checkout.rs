@@ -190,7 +190,7 @@ pub async fn index_page(state: &AppState) -> String {
             "<h1>Museo API sandbox</h1><p>{count} published products.</p><ul>\
              <li><a href=\"/openapi.json\">OpenAPI 3.1 description</a></li>\
              <li><a href=\"/v1/products?q=mug\">Search: mug</a> · <a href=\"/v1/products?q=taza\">taza</a> · <a href=\"/v1/products?q=nympheas\">nympheas</a></li>\
-             <li><a href=\"/v1/categories\">Categories</a></li><li><a href=\"/healthz\">Health</a></li></ul>\
+             <li><a href=\"/v1/categories\">Categories</a></li><li><a href=\"/v1/help\">Help pages</a></li><li><a href=\"/healthz\">Health</a></li></ul>\
              <p class=\"note\">Fill a basket with <code>POST /v1/baskets</code> and <code>POST /v1/baskets/{{id}}/items</code>, \
              then <code>POST /v1/baskets/{{id}}/payment-link</code> and open the link to pay.</p>"
         ),

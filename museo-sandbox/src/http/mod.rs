@@ -5,6 +5,7 @@ mod baskets;
 mod catalog;
 mod checkout;
 mod extract;
+mod help;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -20,6 +21,7 @@ use crate::store::Db;
 use crate::store::checkout::LinkSigner;
 
 pub use extract::{ApiJson, ApiPath, ApiQuery, Ctx};
+pub use help::{HelpCenter, help_center};
 
 /// Largest body of ordinary requests.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -53,6 +55,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/products", get(catalog::search))
         .route("/v1/products/{reference}", get(catalog::get_product))
         .route("/v1/categories", get(catalog::categories))
+        .route("/v1/help", get(help::list))
+        .route("/v1/help/{slug}", get(help::get_page))
         .route("/v1/baskets", post(baskets::create))
         .route("/v1/baskets/{basket}", get(baskets::get_basket))
         .route("/v1/baskets/{basket}/items", post(baskets::add_item))

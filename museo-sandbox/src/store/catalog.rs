@@ -765,12 +765,15 @@ fn unindex(tx: &Connection, seq: i64) -> ApiResult<()> {
 /// generated products beyond the real seed (for benchmarks). Returns the
 /// number of products inserted.
 pub fn seed_if_empty(conn: &mut Connection, total: usize) -> anyhow::Result<usize> {
-    let count: i64 = conn.query_row("SELECT count(*) FROM products", [], |r| r.get(0))?;
+    // IMMEDIATE takes the write lock before counting: two processes opening
+    // one fresh data dir at once (mcp-storefront and mcp-admin started
+    // together by an MCP host) seed it once, the second waits and sees rows.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let count: i64 = tx.query_row("SELECT count(*) FROM products", [], |r| r.get(0))?;
     if count > 0 {
         return Ok(0);
     }
     let total = total.max(crate::seed::catalog().len());
-    let tx = conn.transaction()?;
     for category in crate::seed::categories() {
         tx.execute(
             "INSERT OR REPLACE INTO categories (slug, name_en, name_es, name_fr) VALUES (?1, ?2, ?3, ?4)",

@@ -5,6 +5,7 @@ mod auth;
 mod baskets;
 mod client;
 mod common;
+mod help;
 mod malformed;
 mod openapi;
 mod search;

@@ -24,8 +24,8 @@ use crate::auth::{Minter, TokenRequest};
 use crate::config::MuseoConfig;
 use crate::telemetry::{TRACEPARENT, TraceContext, X_REQUEST_ID};
 use crate::types::{
-    ApiErrorBody, Basket, BulkRequest, BulkResponse, Category, Order, Page, PaymentLink, Product,
-    ProductInput, ProductPatch, ProductQuery,
+    ApiErrorBody, Basket, BulkRequest, BulkResponse, Category, HelpPage, Order, Page, PaymentLink,
+    Product, ProductInput, ProductPatch, ProductQuery,
 };
 
 /// The scope admin tokens carry.
@@ -97,6 +97,28 @@ impl MuseoClient {
     /// `GET /v1/categories`.
     pub async fn list_categories(&self, ctx: &TraceContext) -> Result<Vec<Category>, MuseoError> {
         self.send(Call::get("v1/categories"), ctx).await
+    }
+
+    /// `GET /v1/help`: the shop's help pages (shipping, returns, payment,
+    /// FAQ…). With `query`, only the pages matching its words, best first;
+    /// the API refuses a query that is blank or longer than 200 characters.
+    pub async fn list_help_pages(
+        &self,
+        query: Option<&str>,
+        ctx: &TraceContext,
+    ) -> Result<Vec<HelpPage>, MuseoError> {
+        let call = Call::get("v1/help").query(&serde_json::json!({ "q": query }));
+        self.send(call, ctx).await
+    }
+
+    /// `GET /v1/help/{slug}`: one help page.
+    pub async fn get_help_page(
+        &self,
+        slug: &str,
+        ctx: &TraceContext,
+    ) -> Result<HelpPage, MuseoError> {
+        self.send(Call::get(&format!("v1/help/{}", segment(slug)?)), ctx)
+            .await
     }
 
     /// `POST /v1/baskets`: a new empty basket. With an idempotency key the

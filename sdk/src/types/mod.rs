@@ -122,6 +122,21 @@ pub struct Category {
     pub product_count: i64,
 }
 
+/// A page of the shop's help centre (shipping, returns, payment, FAQ…),
+/// written in every language the shop supports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct HelpPage {
+    /// Stable slug (`shipping`, `returns`, `faq`…), the key of
+    /// `GET /v1/help/{slug}`.
+    pub slug: String,
+    /// Page title per language.
+    pub title: Localized,
+    /// Page text per language: plain text, paragraphs separated by a blank
+    /// line, list items starting with `- `.
+    pub body: Localized,
+}
+
 /// A purchasable variant of a product (a size, a colour).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]

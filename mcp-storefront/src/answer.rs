@@ -1,0 +1,895 @@
+//! Answers to a shopper's question about one product, drawn only from that
+//! product's own fields.
+//!
+//! The question is matched against topics (price, stock, sizes, material,
+//! dishwasher, artist…) named by cue words in English, Spanish and French.
+//! Each topic reads named fields; the answer is written from their values in
+//! the shopper's language and lists those fields as `sources`. When no topic
+//! matches, the sentences of the description that share a word with the
+//! question are quoted. When nothing in the data answers, the answer says so
+//! plainly (`answered: false`) instead of guessing: a shopper deciding what
+//! to buy must be able to trust it.
+
+use museo_sdk::parse::{fold, words};
+use museo_sdk::types::{Lang, Product};
+
+use crate::cards::{ProductAnswer, Source};
+use crate::text::{attribute_label, attribute_value, availability, money};
+
+/// What a question can be about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Topic {
+    Price,
+    Stock,
+    Variants,
+    Dimensions,
+    /// One attribute, with a fallback attribute.
+    Attribute(&'static str, Option<&'static str>),
+    Description,
+    /// Shipping, returns, payment: shop policy, not product data.
+    Policy,
+}
+
+/// Cue word sequences (folded) for each topic. A single cue word of five or
+/// more letters also matches with a short ending ("colours", "lavable") or a
+/// hyphenated tail ("dishwasher-safe"), but not inside a longer word
+/// ("grand" is not "grandson").
+const TOPICS: &[(Topic, &[&[&str]])] = &[
+    (
+        Topic::Price,
+        &[
+            &["price"],
+            &["cost"],
+            &["costs"],
+            &["how", "much"],
+            &["precio"],
+            &["cuanto", "cuesta"],
+            &["cuanto", "vale"],
+            &["cuesta"],
+            &["prix"],
+            &["combien"],
+            &["coute"],
+            &["tarif"],
+        ],
+    ),
+    (
+        Topic::Stock,
+        &[
+            &["stock"],
+            &["available"],
+            &["availability"],
+            &["left"],
+            &["disponible"],
+            &["quedan"],
+            &["queda"],
+            &["existencias"],
+            &["hay"],
+            &["reste"],
+            &["restent"],
+            &["dispo"],
+            &["disponibilite"],
+            &["agotado"],
+            &["rupture"],
+            &["sold", "out"],
+        ],
+    ),
+    (
+        Topic::Variants,
+        &[
+            &["sizes"],
+            &["variants"],
+            &["options"],
+            &["versions"],
+            &["formats"],
+            &["tallas"],
+            &["tamanos"],
+            &["opciones"],
+            &["variantes"],
+            &["tailles"],
+            &["modeles"],
+            &["come", "in"],
+        ],
+    ),
+    (
+        Topic::Dimensions,
+        &[
+            &["size"],
+            &["dimensions"],
+            &["big"],
+            &["large"],
+            &["tall"],
+            &["wide"],
+            &["measure"],
+            &["measurements"],
+            &["tamano"],
+            &["medidas"],
+            &["mide"],
+            &["grande"],
+            &["taille"],
+            &["mesure"],
+            &["grand"],
+            &["high"],
+            &["alto"],
+            &["haut"],
+            &["hauteur"],
+            &["cm"],
+        ],
+    ),
+    (
+        Topic::Attribute("material", None),
+        &[
+            &["material"],
+            &["made", "of"],
+            &["made", "from"],
+            &["fabric"],
+            &["hecho", "de"],
+            &["hecha", "de"],
+            &["tela"],
+            &["materiau"],
+            &["matiere"],
+            &["fait", "en"],
+            &["faite", "en"],
+            &["fait", "de"],
+            &["tissu"],
+            &["cotton"],
+            &["algodon"],
+            &["coton"],
+            &["silk"],
+            &["seda"],
+            &["soie"],
+            &["ceramic"],
+            &["ceramica"],
+            &["ceramique"],
+        ],
+    ),
+    (
+        Topic::Attribute("colour", None),
+        &[
+            &["colour"],
+            &["color"],
+            &["colours"],
+            &["colors"],
+            &["colores"],
+            &["couleur"],
+            &["couleurs"],
+        ],
+    ),
+    (
+        Topic::Attribute("capacity", None),
+        &[
+            &["capacity"],
+            &["hold"],
+            &["holds"],
+            &["ml"],
+            &["capacidad"],
+            &["cabe"],
+            &["contenance"],
+            &["capacite"],
+        ],
+    ),
+    (
+        Topic::Attribute("weight", None),
+        &[
+            &["weight"],
+            &["heavy"],
+            &["weigh"],
+            &["weighs"],
+            &["peso"],
+            &["pesa"],
+            &["poids"],
+            &["lourd"],
+            &["pese"],
+        ],
+    ),
+    (
+        Topic::Attribute("dishwasher_safe", Some("care")),
+        &[
+            &["dishwasher"],
+            &["lavavajillas"],
+            &["lave", "vaisselle"],
+            &["lave-vaisselle"],
+        ],
+    ),
+    (
+        Topic::Attribute("care", Some("dishwasher_safe")),
+        &[
+            &["wash"],
+            &["washing"],
+            &["clean"],
+            &["care"],
+            &["lavar"],
+            &["lava"],
+            &["limpiar"],
+            &["cuidado"],
+            &["cuidados"],
+            &["laver"],
+            &["lavage"],
+            &["entretien"],
+            &["nettoyer"],
+            &["lavadora"],
+            &["machine"],
+        ],
+    ),
+    (
+        Topic::Attribute("artist", None),
+        &[
+            &["artist"],
+            &["painted"],
+            &["painter"],
+            &["who", "made"],
+            &["autor"],
+            &["artista"],
+            &["pintor"],
+            &["pinto"],
+            &["artiste"],
+            &["peintre"],
+            &["peint"],
+        ],
+    ),
+    (
+        Topic::Attribute("period", None),
+        &[
+            &["period"],
+            &["century"],
+            &["year"],
+            &["epoca"],
+            &["siglo"],
+            &["periode"],
+            &["siecle"],
+            &["annee"],
+        ],
+    ),
+    (
+        Topic::Attribute("origin", None),
+        &[
+            &["origin"],
+            &["made", "in"],
+            &["where", "from"],
+            &["origen"],
+            &["origine"],
+            &["fabrique"],
+            &["provenance"],
+        ],
+    ),
+    (Topic::Attribute("pages", None), &[&["pages"], &["paginas"]]),
+    (
+        Topic::Attribute("language", None),
+        &[
+            &["language"],
+            &["idioma"],
+            &["langue"],
+            &["written", "in"],
+            &["escrito", "en"],
+            &["ecrit", "en"],
+        ],
+    ),
+    (Topic::Attribute("isbn", None), &[&["isbn"]]),
+    (
+        Topic::Description,
+        &[
+            &["what", "is", "it"],
+            &["tell", "me", "about"],
+            &["describe"],
+            &["description"],
+            &["que", "es"],
+            &["describe"],
+            &["descripcion"],
+            &["qu", "est", "ce"],
+            &["decris"],
+            &["parle", "moi"],
+        ],
+    ),
+    (
+        Topic::Policy,
+        &[
+            &["shipping"],
+            &["delivery"],
+            &["deliver"],
+            &["ship"],
+            &["return"],
+            &["returns"],
+            &["refund"],
+            &["envio"],
+            &["envios"],
+            &["entrega"],
+            &["devolucion"],
+            &["devolver"],
+            &["reembolso"],
+            &["livraison"],
+            &["livrer"],
+            &["expedition"],
+            &["retour"],
+            &["retourner"],
+            &["rembourse"],
+            &["remboursement"],
+        ],
+    ),
+];
+
+/// Words too common to ground a description match.
+const COMMON: &[&str] = &[
+    "what", "does", "this", "that", "have", "with", "from", "they", "there", "which", "would",
+    "could", "about", "your", "cual", "cuales", "tiene", "esta", "este", "estos", "para", "como",
+    "donde", "puedo", "quel", "quelle", "quels", "quelles", "est-ce", "avec", "dans", "pour",
+    "peut", "elle", "product", "producto", "produit", "article", "item",
+];
+
+/// Answers `question` about `product` in `lang`.
+pub fn answer(product: &Product, question: &str, lang: Lang) -> ProductAnswer {
+    let folded = fold(question);
+    let words = words(&folded);
+    let title = product.title.get(lang).to_owned();
+    let mut topics: Vec<Topic> = Vec::new();
+    for (topic, cues) in TOPICS {
+        if cues.iter().any(|cue| matches_cue(&words, cue)) && !topics.contains(topic) {
+            topics.push(*topic);
+        }
+    }
+    // "How big" is about size, and sizes are variants when it has them.
+    if topics.contains(&Topic::Variants) {
+        topics.retain(|t| *t != Topic::Dimensions);
+    }
+
+    let mut parts: Vec<String> = Vec::new();
+    let mut sources: Vec<Source> = Vec::new();
+    let mut missing: Vec<&'static str> = Vec::new();
+    for topic in &topics {
+        match *topic {
+            Topic::Price => price(product, lang, &title, &mut parts, &mut sources),
+            Topic::Stock => stock(product, lang, &mut parts, &mut sources),
+            Topic::Variants => {
+                if !variants(product, lang, &mut parts, &mut sources)
+                    && !attribute(product, "dimensions", lang, &mut parts, &mut sources)
+                {
+                    missing.push("variants");
+                }
+            }
+            Topic::Dimensions => {
+                let found = attribute(product, "dimensions", lang, &mut parts, &mut sources)
+                    | attribute(product, "size", lang, &mut parts, &mut sources);
+                if !found && !variants(product, lang, &mut parts, &mut sources) {
+                    missing.push("dimensions");
+                }
+            }
+            Topic::Attribute(key, fallback) => {
+                if !attribute(product, key, lang, &mut parts, &mut sources)
+                    && !fallback
+                        .is_some_and(|f| attribute(product, f, lang, &mut parts, &mut sources))
+                {
+                    missing.push(key);
+                }
+            }
+            Topic::Description => {
+                let text = product.description.get(lang);
+                if !text.is_empty() {
+                    parts.push(text.to_owned());
+                    sources.push(Source {
+                        field: "description".into(),
+                        value: text.to_owned(),
+                    });
+                }
+            }
+            Topic::Policy => parts.push(policy(lang)),
+        }
+    }
+    if topics.is_empty() {
+        let sentences = description_matches(product, &words, lang);
+        if !sentences.is_empty() {
+            let quoted = sentences.join(" ");
+            sources.push(Source {
+                field: "description".into(),
+                value: quoted.clone(),
+            });
+            parts.push(quoted);
+        }
+    }
+    for key in &missing {
+        parts.push(not_stated(key, lang));
+    }
+    let answered = !sources.is_empty();
+    if parts.is_empty() {
+        parts.push(unanswered(&title, lang));
+    }
+    ProductAnswer {
+        product_id: product.id.clone(),
+        title,
+        answer: parts.join(" "),
+        answered,
+        sources,
+        language: lang,
+    }
+}
+
+/// The language a question is most likely written in, from cue words; `None`
+/// when nothing tells.
+pub fn guess_language(question: &str) -> Option<Lang> {
+    const ES: &[&str] = &[
+        "cuanto",
+        "cuesta",
+        "tiene",
+        "es",
+        "el",
+        "para",
+        "hay",
+        "quedan",
+        "esta",
+        "puedo",
+        "como",
+        "donde",
+        "precio",
+        "de",
+        "que",
+        "se",
+        "lavavajillas",
+        "tamano",
+        "hecho",
+        "cual",
+        "tallas",
+        "medidas",
+        "puede",
+        "y",
+        "con",
+        "una",
+        "un",
+        "mide",
+    ];
+    const FR: &[&str] = &[
+        "combien",
+        "coute",
+        "est",
+        "ce",
+        "il",
+        "elle",
+        "les",
+        "pour",
+        "y",
+        "quel",
+        "quelle",
+        "fait",
+        "taille",
+        "peut",
+        "on",
+        "au",
+        "va",
+        "lave",
+        "vaisselle",
+        "en",
+        "des",
+        "du",
+        "une",
+        "qu",
+        "avez",
+        "vous",
+        "c",
+        "reste",
+        "quelles",
+        "tailles",
+    ];
+    const EN: &[&str] = &[
+        "how", "much", "does", "is", "it", "the", "what", "made", "of", "can", "i", "do", "size",
+        "wash", "in", "there", "any", "left", "which", "this", "a", "big", "sizes", "you",
+    ];
+    let folded = fold(question);
+    let words = words(&folded);
+    let score = |list: &[&str]| words.iter().filter(|w| list.contains(w)).count();
+    let (en, es, fr) = (score(EN), score(ES), score(FR));
+    let best = en.max(es).max(fr);
+    if best == 0 {
+        None
+    } else if es == best && es > en && es > fr {
+        Some(Lang::Es)
+    } else if fr == best && fr > en && fr > es {
+        Some(Lang::Fr)
+    } else if en == best {
+        Some(Lang::En)
+    } else {
+        None
+    }
+}
+
+fn matches_cue(words: &[&str], cue: &[&str]) -> bool {
+    if let [single] = cue {
+        return words
+            .iter()
+            .any(|w| *w == *single || (single.len() >= 5 && ending_of(w, single)));
+    }
+    words.windows(cue.len()).any(|window| window == cue)
+}
+
+/// True when `word` is `stem` plus at most two letters or a hyphenated tail.
+fn ending_of(word: &str, stem: &str) -> bool {
+    word.strip_prefix(stem)
+        .is_some_and(|rest| rest.len() <= 2 || rest.starts_with('-'))
+}
+
+fn price(
+    product: &Product,
+    lang: Lang,
+    title: &str,
+    parts: &mut Vec<String>,
+    sources: &mut Vec<Source>,
+) {
+    let shown = money(&product.price, lang);
+    parts.push(match lang {
+        Lang::En => format!("{title} costs {shown}."),
+        Lang::Es => format!("{title} cuesta {shown}."),
+        Lang::Fr => format!("{title} coûte {shown}."),
+    });
+    sources.push(Source {
+        field: "price".into(),
+        value: format!("{} {}", product.price.amount, product.price.currency),
+    });
+    let priced: Vec<String> = product
+        .variants
+        .iter()
+        .filter_map(|v| {
+            v.price
+                .as_ref()
+                .filter(|p| **p != product.price)
+                .map(|p| format!("{} {}", v.title.get(lang), money(p, lang)))
+        })
+        .collect();
+    if !priced.is_empty() {
+        let all: Vec<String> = product
+            .variants
+            .iter()
+            .map(|v| {
+                format!(
+                    "{} {}",
+                    v.title.get(lang),
+                    money(v.price.as_ref().unwrap_or(&product.price), lang)
+                )
+            })
+            .collect();
+        let list = all.join(", ");
+        parts.push(match lang {
+            Lang::En => format!("The price depends on the variant: {list}."),
+            Lang::Es => format!("El precio depende de la variante: {list}."),
+            Lang::Fr => format!("Le prix dépend de la variante : {list}."),
+        });
+        sources.push(Source {
+            field: "variants".into(),
+            value: list,
+        });
+    }
+}
+
+fn stock(product: &Product, lang: Lang, parts: &mut Vec<String>, sources: &mut Vec<Source>) {
+    let n = product.stock;
+    parts.push(match (n > 0, lang) {
+        (true, Lang::En) => format!("There are {n} in stock."),
+        (true, Lang::Es) => format!("Quedan {n} en stock."),
+        (true, Lang::Fr) => format!("Il en reste {n} en stock."),
+        (false, Lang::En) => "It is out of stock right now.".to_owned(),
+        (false, Lang::Es) => "Ahora mismo está agotado.".to_owned(),
+        (false, Lang::Fr) => "Il est en rupture de stock pour le moment.".to_owned(),
+    });
+    sources.push(Source {
+        field: "stock".into(),
+        value: n.to_string(),
+    });
+    if !product.variants.is_empty() {
+        let list: Vec<String> = product
+            .variants
+            .iter()
+            .map(|v| format!("{}: {}", v.title.get(lang), availability(v.stock, lang)))
+            .collect();
+        let list = list.join(", ");
+        parts.push(match lang {
+            Lang::En => format!("By variant: {list}."),
+            Lang::Es => format!("Por variante: {list}."),
+            Lang::Fr => format!("Par variante : {list}."),
+        });
+        sources.push(Source {
+            field: "variants".into(),
+            value: list,
+        });
+    }
+}
+
+fn variants(
+    product: &Product,
+    lang: Lang,
+    parts: &mut Vec<String>,
+    sources: &mut Vec<Source>,
+) -> bool {
+    if product.variants.is_empty() {
+        return false;
+    }
+    let list: Vec<String> = product
+        .variants
+        .iter()
+        .map(|v| {
+            format!(
+                "{} ({}, {})",
+                v.title.get(lang),
+                money(v.price.as_ref().unwrap_or(&product.price), lang),
+                availability(v.stock, lang)
+            )
+        })
+        .collect();
+    let list = list.join("; ");
+    parts.push(match lang {
+        Lang::En => format!("It comes in: {list}."),
+        Lang::Es => format!("Está disponible en: {list}."),
+        Lang::Fr => format!("Il existe en : {list}."),
+    });
+    sources.push(Source {
+        field: "variants".into(),
+        value: list,
+    });
+    true
+}
+
+fn attribute(
+    product: &Product,
+    key: &str,
+    lang: Lang,
+    parts: &mut Vec<String>,
+    sources: &mut Vec<Source>,
+) -> bool {
+    let field = format!("attributes.{key}");
+    if sources.iter().any(|s| s.field == field) {
+        return true;
+    }
+    let Some(value) = product.attributes.get(key).filter(|v| !v.trim().is_empty()) else {
+        return false;
+    };
+    let sep = if lang == Lang::Fr { " :" } else { ":" };
+    parts.push(format!(
+        "{}{sep} {}.",
+        attribute_label(key, lang),
+        attribute_value(value, lang)
+    ));
+    sources.push(Source {
+        field,
+        value: value.clone(),
+    });
+    true
+}
+
+/// Description sentences sharing a meaningful word with the question.
+fn description_matches(product: &Product, question: &[&str], lang: Lang) -> Vec<String> {
+    let content: Vec<&str> = question
+        .iter()
+        .copied()
+        .filter(|w| w.chars().count() >= 4 && !COMMON.contains(w))
+        .collect();
+    if content.is_empty() {
+        return Vec::new();
+    }
+    let description = product.description.get(lang);
+    description
+        .split_inclusive(['.', ';', '!', '?'])
+        .map(str::trim)
+        .filter(|sentence| !sentence.is_empty())
+        .filter(|sentence| {
+            let folded = fold(sentence);
+            let sentence_words = words(&folded);
+            content.iter().any(|w| {
+                sentence_words.iter().any(|s| {
+                    s == w || (w.len() >= 5 && (s.contains(w) || w.contains(s) && s.len() >= 5))
+                })
+            })
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+fn topic_name(key: &str, lang: Lang) -> String {
+    match (key, lang) {
+        ("variants", Lang::En) => "sizes or variants".to_owned(),
+        ("variants", Lang::Es) => "tallas o variantes".to_owned(),
+        ("variants", Lang::Fr) => "tailles ou variantes".to_owned(),
+        _ => attribute_label(key, lang).to_lowercase(),
+    }
+}
+
+fn not_stated(key: &str, lang: Lang) -> String {
+    let topic = topic_name(key, lang);
+    match lang {
+        Lang::En => format!("The product information does not say anything about {topic}."),
+        Lang::Es => format!("La ficha del producto no dice nada sobre {topic}."),
+        Lang::Fr => format!("La fiche produit ne dit rien sur : {topic}."),
+    }
+}
+
+fn unanswered(title: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(
+            "The product information for {title} does not answer this question, so I cannot answer it reliably."
+        ),
+        Lang::Es => format!(
+            "La ficha de {title} no responde a esta pregunta, así que no puedo contestarla con seguridad."
+        ),
+        Lang::Fr => format!(
+            "La fiche de {title} ne répond pas à cette question : je ne peux pas y répondre avec certitude."
+        ),
+    }
+}
+
+fn policy(lang: Lang) -> String {
+    match lang {
+        Lang::En => "Shipping, returns and payment are shop policies rather than product details: search_help has them.".to_owned(),
+        Lang::Es => "Los envíos, las devoluciones y el pago son normas de la tienda, no datos del producto: search_help las tiene.".to_owned(),
+        Lang::Fr => "La livraison, les retours et le paiement relèvent des conditions de la boutique, pas de la fiche produit : search_help les donne.".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use museo_sdk::types::{Localized, Money, Variant};
+
+    use super::*;
+
+    fn text(en: &str, es: &str, fr: &str) -> Localized {
+        Localized {
+            en: en.into(),
+            es: es.into(),
+            fr: fr.into(),
+        }
+    }
+
+    fn eur(amount: &str) -> Money {
+        Money {
+            amount: amount.into(),
+            currency: "EUR".into(),
+        }
+    }
+
+    fn poster() -> Product {
+        let variant = |size: &str, price: &str, stock| Variant {
+            sku: format!("PRT-{size}"),
+            title: text(size, size, size),
+            price: Some(eur(price)),
+            stock,
+            attributes: BTreeMap::from([("size".to_owned(), size.to_owned())]),
+        };
+        Product {
+            id: "prd_1".into(),
+            sku: "PRT-WAVE-01".into(),
+            handle: "great-wave".into(),
+            title: text(
+                "Great Wave poster",
+                "Lámina La gran ola",
+                "Affiche La Grande Vague",
+            ),
+            description: text(
+                "Hokusai's woodblock print on matte paper. Sold unframed and shipped rolled in a tube.",
+                "El grabado de Hokusai en papel mate. Se vende sin marco.",
+                "L'estampe d'Hokusai sur papier mat. Vendue sans cadre.",
+            ),
+            price: eur("25.00"),
+            stock: 26,
+            in_stock: true,
+            category: "prints".into(),
+            tags: vec!["hokusai".into()],
+            attributes: BTreeMap::from([
+                ("material".to_owned(), "matte paper 200 g/m²".to_owned()),
+                ("artist".to_owned(), "Katsushika Hokusai".to_owned()),
+            ]),
+            images: vec![],
+            variants: vec![
+                variant("30 × 40 cm", "25.00", 14),
+                variant("50 × 70 cm", "45.00", 0),
+            ],
+            published: true,
+            url: "http://shop/products/great-wave".into(),
+            created_at: jiff::Timestamp::UNIX_EPOCH,
+            updated_at: jiff::Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    fn fields(answer: &ProductAnswer) -> Vec<&str> {
+        answer.sources.iter().map(|s| s.field.as_str()).collect()
+    }
+
+    #[test]
+    fn answers_come_from_named_fields_in_the_question_language() {
+        let p = poster();
+        let a = answer(&p, "How much does it cost?", Lang::En);
+        assert!(a.answered);
+        assert_eq!(fields(&a), ["price", "variants"]);
+        assert!(
+            a.answer.contains("€25.00") && a.answer.contains("€45.00"),
+            "{}",
+            a.answer
+        );
+
+        let a = answer(&p, "¿De qué material está hecha?", Lang::Es);
+        assert_eq!(fields(&a), ["attributes.material"]);
+        assert_eq!(a.answer, "Material: matte paper 200 g/m².");
+
+        let a = answer(&p, "Quelles tailles avez-vous ?", Lang::Fr);
+        assert_eq!(fields(&a), ["variants"]);
+        assert!(
+            a.answer
+                .starts_with("Il existe en : 30 × 40 cm (25,00\u{a0}€, en stock (14))"),
+            "{}",
+            a.answer
+        );
+        assert!(a.answer.contains("en rupture de stock"), "{}", a.answer);
+
+        let a = answer(&p, "is it in stock?", Lang::En);
+        assert_eq!(fields(&a), ["stock", "variants"]);
+        assert!(
+            a.answer.starts_with("There are 26 in stock."),
+            "{}",
+            a.answer
+        );
+    }
+
+    #[test]
+    fn description_sentences_answer_what_no_field_names() {
+        let a = answer(&poster(), "Is it framed?", Lang::En);
+        assert!(a.answered);
+        assert_eq!(fields(&a), ["description"]);
+        assert_eq!(a.answer, "Sold unframed and shipped rolled in a tube.");
+    }
+
+    #[test]
+    fn silence_in_the_data_is_said_plainly() {
+        let p = poster();
+        let a = answer(&p, "Is it dishwasher safe?", Lang::En);
+        assert!(!a.answered, "{a:?}");
+        assert!(a.sources.is_empty());
+        assert!(
+            a.answer
+                .contains("does not say anything about dishwasher safe"),
+            "{}",
+            a.answer
+        );
+
+        let a = answer(
+            &p,
+            "Does it come with a certificate of authenticity?",
+            Lang::En,
+        );
+        assert!(!a.answered, "{a:?}");
+        assert!(
+            a.answer.contains("does not answer this question"),
+            "{}",
+            a.answer
+        );
+
+        let a = answer(&p, "¿Cuánto pesa?", Lang::Es);
+        assert!(!a.answered);
+        assert!(a.answer.contains("no dice nada sobre peso"), "{}", a.answer);
+
+        // "grandson" is not "grand" (size): no made-up dimensions.
+        let a = answer(&p, "was it owned by his grandson?", Lang::En);
+        assert!(!fields(&a).contains(&"variants"), "{a:?}");
+
+        let a = answer(&p, "how long is shipping?", Lang::En);
+        assert!(!a.answered);
+        assert!(a.answer.contains("search_help"), "{}", a.answer);
+    }
+
+    #[test]
+    fn the_question_tells_its_language() {
+        assert_eq!(guess_language("¿Cuánto cuesta esta taza?"), Some(Lang::Es));
+        assert_eq!(
+            guess_language("Combien coûte cette affiche ?"),
+            Some(Lang::Fr)
+        );
+        assert_eq!(guess_language("How much is it?"), Some(Lang::En));
+        assert_eq!(guess_language("Hokusai"), None);
+    }
+
+    #[test]
+    fn hostile_questions_are_only_text() {
+        let p = poster();
+        for question in [
+            "'; DROP TABLE products; --",
+            "<script>alert(1)</script>",
+            &"é".repeat(1000),
+            "\u{0}",
+        ] {
+            let a = answer(&p, question, Lang::En);
+            assert_eq!(a.product_id, "prd_1");
+            assert!(!a.answer.is_empty());
+        }
+    }
+}

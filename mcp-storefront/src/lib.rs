@@ -1,0 +1,30 @@
+//! mcp-storefront: shopping over MCP.
+//!
+//! Seven tools with fixed names and arguments (DESIGN.md) — `search_products`,
+//! `get_product`, `add_to_basket`, `view_basket`, `remove_from_basket`,
+//! `get_payment_link`, `answer_product_question` — plus `search_help` over
+//! the shop's shipping, returns and payment pages, those pages as resources,
+//! and a `shopping_assistant` prompt.
+//!
+//! Every tool calls the Museo REST API through [`museo_sdk::museo::MuseoClient`];
+//! with no `MUSEO_API_URL` the binary starts the sandbox in-process
+//! ([`backend`]). The modules split the work the way a reader looks for it:
+//!
+//! - [`query`] reads a natural-language search ("tazas azules baratas",
+//!   "posters under 30 euros") into API filters;
+//! - [`answer`] answers a question about one product from its own fields,
+//!   and says so when they do not answer it;
+//! - [`cards`] holds the result shapes (the tools' `outputSchema`s) and turns
+//!   API types into them in the requested language;
+//! - [`text`] has the few words the server writes itself, in en/es/fr, and
+//!   money formatted for a reader;
+//! - [`server`] is the MCP surface.
+
+pub mod answer;
+pub mod backend;
+pub mod cards;
+pub mod query;
+pub mod server;
+pub mod text;
+
+pub use server::StorefrontServer;

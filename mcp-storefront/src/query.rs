@@ -1,0 +1,612 @@
+//! Reading a shopper's search into API filters.
+//!
+//! "tazas azules baratas", "Monet posters under 30 euros", "foulards en soie
+//! entre 20 et 50 €": the price bounds, the category, a colour, "cheap" and
+//! "in stock" are read out of the words (with `museo_sdk::parse`, the parsers
+//! mcp-intent uses too) and become filters; filler words ("show me", "busco",
+//! "je cherche") are dropped; what is left is the text the API matches in
+//! titles, descriptions and attributes. Arguments given explicitly always win
+//! over what the text says.
+//!
+//! Colours are stored in English in product attributes, so a colour word in
+//! any language is searched under its English name ("azules" → "blue").
+
+use museo_sdk::parse::{self, PriceBounds};
+use museo_sdk::types::{ProductQuery, SortOrder};
+use rust_decimal::Decimal;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::cards::Understood;
+use crate::text::truncate;
+
+/// The most characters a search may have.
+pub const MAX_QUERY_CHARS: usize = 500;
+/// Results per page by default, and at most.
+pub const DEFAULT_LIMIT: u32 = 10;
+/// The largest `limit` accepted.
+pub const MAX_LIMIT: u32 = 50;
+/// The largest price bound accepted.
+const MAX_PRICE: u32 = 1_000_000;
+
+/// Arguments of `search_products`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SearchArgs {
+    /// What the shopper asked for, in their words, in English, Spanish or French ("blue mugs under 20 euros", "láminas de Monet baratas", "foulard en soie"). Price ranges, categories, colours, "cheap" and "in stock" are read out of it. May be empty when a category or price filter is given.
+    pub query: String,
+    /// Lowest price, inclusive, in the shop's currency (EUR unless `currency` says otherwise). Overrides a minimum read from the query.
+    pub price_min: Option<f64>,
+    /// Highest price, inclusive. Overrides a maximum read from the query.
+    pub price_max: Option<f64>,
+    /// Category slug (mugs, prints, postcards, tote-bags, books, jewellery, stationery, scarves, home-decor, kids, apparel, replicas, umbrellas) or its name in en/es/fr ("tazas", "affiches").
+    pub category: Option<String>,
+    /// Only products that can be bought now.
+    pub in_stock: Option<bool>,
+    /// Results per page, 1–50 (default 10).
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page of this same search.
+    pub cursor: Option<String>,
+    /// BCP-47 locale of the shopper ("es-ES"); titles and prices come back in its language (en, es or fr; others get English).
+    pub locale: Option<String>,
+    /// Ordering: relevance (default), price_asc, price_desc or newest. Overrides "cheap" read from the query.
+    pub sort: Option<SortOrder>,
+    /// ISO 4217 currency of price_min/price_max (default: the one named in the query, else EUR).
+    pub currency: Option<String>,
+}
+
+/// Filler words of a shopper's request in the three languages, folded.
+const FILLER: &[&str] = &[
+    // English
+    "show",
+    "me",
+    "find",
+    "search",
+    "searching",
+    "looking",
+    "look",
+    "for",
+    "i",
+    "im",
+    "want",
+    "wanna",
+    "would",
+    "like",
+    "need",
+    "some",
+    "any",
+    "please",
+    "pls",
+    "do",
+    "you",
+    "have",
+    "got",
+    "sell",
+    "is",
+    "are",
+    "there",
+    "what",
+    "which",
+    "can",
+    "could",
+    "get",
+    "buy",
+    "my",
+    "your",
+    "a",
+    "an",
+    "the",
+    "something",
+    "things",
+    "items",
+    "item",
+    "products",
+    "product",
+    "stuff",
+    "all",
+    "with",
+    "of",
+    "in",
+    "to",
+    "on",
+    "and",
+    "or",
+    "that",
+    "this",
+    "those",
+    "these",
+    "it",
+    "ll",
+    "d",
+    "s",
+    "hi",
+    "hello",
+    "hey",
+    // Spanish
+    "muestrame",
+    "muestra",
+    "mostrar",
+    "ensename",
+    "ensenadme",
+    "busco",
+    "buscar",
+    "buscando",
+    "quiero",
+    "quisiera",
+    "necesito",
+    "tienes",
+    "tienen",
+    "teneis",
+    "tiene",
+    "hay",
+    "algun",
+    "alguna",
+    "algunos",
+    "algunas",
+    "unos",
+    "unas",
+    "un",
+    "una",
+    "el",
+    "la",
+    "los",
+    "las",
+    "de",
+    "del",
+    "para",
+    "por",
+    "con",
+    "mi",
+    "favor",
+    "que",
+    "cual",
+    "cuales",
+    "venden",
+    "vendeis",
+    "vendes",
+    "comprar",
+    "producto",
+    "productos",
+    "algo",
+    "cosas",
+    "y",
+    "o",
+    "hola",
+    // French
+    "montre",
+    "montrez",
+    "montrer",
+    "moi",
+    "je",
+    "cherche",
+    "recherche",
+    "cherchez",
+    "veux",
+    "voudrais",
+    "voulez",
+    "besoin",
+    "avez",
+    "vous",
+    "il",
+    "y",
+    "des",
+    "les",
+    "le",
+    "du",
+    "d",
+    "pour",
+    "avec",
+    "quelque",
+    "chose",
+    "plait",
+    "produits",
+    "acheter",
+    "qu",
+    "quels",
+    "quelles",
+    "quel",
+    "quelle",
+    "est",
+    "ce",
+    "ces",
+    "vendez",
+    "auriez",
+    "et",
+    "ou",
+    "bonjour",
+    "l",
+    "j",
+    "une",
+];
+
+/// Words asking for products in stock.
+const IN_STOCK: &[&[&str]] = &[
+    &["in", "stock"],
+    &["available"],
+    &["en", "stock"],
+    &["disponible"],
+    &["disponibles"],
+    &["dispo"],
+    &["en", "existencia"],
+];
+
+/// Words asking for the dearest first.
+const DEAR: &[&str] = &[
+    "expensive",
+    "luxury",
+    "caro",
+    "caros",
+    "cara",
+    "caras",
+    "lujo",
+    "luxe",
+];
+/// Words asking for the newest first.
+const NEWEST: &[&str] = &["newest", "latest", "novedades", "nouveautes", "nouveaute"];
+
+/// A search read into API filters, and how it was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadSearch {
+    /// The request for `GET /v1/products`.
+    pub query: ProductQuery,
+    /// What was understood, for the result.
+    pub understood: Understood,
+}
+
+/// Reads `args` into a product query. Refuses (with a message the model can
+/// act on) an empty search, an over-long one, and out-of-range numbers.
+pub fn read(args: &SearchArgs) -> Result<ReadSearch, String> {
+    let text = args.query.trim();
+    if text.chars().count() > MAX_QUERY_CHARS {
+        return Err(format!(
+            "query has {} characters; keep it under {MAX_QUERY_CHARS} (a few words describing the product)",
+            text.chars().count()
+        ));
+    }
+    let limit = args.limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(format!(
+            "limit must be between 1 and {MAX_LIMIT}; got {limit}"
+        ));
+    }
+    let explicit_min = price_arg("price_min", args.price_min)?;
+    let explicit_max = price_arg("price_max", args.price_max)?;
+    if let (Some(min), Some(max)) = (explicit_min, explicit_max)
+        && min > max
+    {
+        return Err(format!("price_min ({min}) is above price_max ({max})"));
+    }
+    let explicit_category = match args.category.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(name) => Some(category_arg(name)?),
+    };
+    let explicit_currency = match args.currency.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(code) => Some(
+            museo_sdk::types::Currency::parse(&code.to_ascii_uppercase())
+                .map_err(|_| {
+                    format!(
+                        "currency {:?} is not an ISO 4217 code such as EUR or USD",
+                        truncate(code, 20)
+                    )
+                })?
+                .code()
+                .to_owned(),
+        ),
+    };
+
+    let folded = parse::fold(text);
+    let words = parse::words(&folded);
+    let bounds: PriceBounds = parse::price_bounds(&words);
+    let mut used = vec![false; words.len()];
+    for &i in &bounds.used {
+        if let Some(u) = used.get_mut(i) {
+            *u = true;
+        }
+    }
+    let mut in_stock = false;
+    let mut i = 0;
+    while i < words.len() {
+        if let Some(cue) = IN_STOCK.iter().find(|cue| starts_with(&words, i, cue)) {
+            in_stock = true;
+            used[i..i + cue.len()].iter_mut().for_each(|u| *u = true);
+            i += cue.len();
+        } else {
+            i += 1;
+        }
+    }
+
+    let mut sort = bounds.cheap.then_some(SortOrder::PriceAsc);
+    let mut category = None;
+    let mut colour = None;
+    let mut kept: Vec<String> = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        if used[i] {
+            continue;
+        }
+        if DEAR.contains(word) {
+            sort = sort.or(Some(SortOrder::PriceDesc));
+            continue;
+        }
+        if NEWEST.contains(word) {
+            sort = sort.or(Some(SortOrder::Newest));
+            continue;
+        }
+        if category.is_none()
+            && let Some(slug) = parse::category(word)
+        {
+            category = Some(slug.to_owned());
+            continue;
+        }
+        if FILLER.contains(word) {
+            continue;
+        }
+        // Bare small numbers ("2 mugs") are quantities, not search text.
+        if word.len() <= 2 && word.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        if word.len() >= 3
+            && let Some(english) = parse::colour(word)
+        {
+            colour.get_or_insert_with(|| english.to_owned());
+            kept.push(english.to_owned());
+            continue;
+        }
+        kept.push((*word).to_owned());
+    }
+    let category = explicit_category.or(category);
+    let price_min = explicit_min.or(bounds.min);
+    let price_max = explicit_max.or(bounds.max);
+    if let (Some(min), Some(max)) = (price_min, price_max)
+        && min > max
+    {
+        return Err(format!(
+            "the lowest price ({min}) is above the highest ({max}); check price_min, price_max and the query"
+        ));
+    }
+    let text = (!kept.is_empty()).then(|| kept.join(" "));
+    let has_filter = category.is_some()
+        || price_min.is_some()
+        || price_max.is_some()
+        || sort.is_some()
+        || args.sort.is_some()
+        || in_stock
+        || args.in_stock == Some(true);
+    if text.is_none() && !has_filter {
+        return Err(if args.query.trim().is_empty() {
+            "query is empty: say what the shopper is looking for (\"Monet mug\", \"láminas baratas\"), or give a category or price filter".to_owned()
+        } else {
+            format!(
+                "nothing to search for in {:?}: name a product, an artist, a category or a price",
+                truncate(args.query.trim(), 60)
+            )
+        });
+    }
+    let currency = explicit_currency.or_else(|| {
+        (price_min.is_some() || price_max.is_some())
+            .then(|| bounds.currency.unwrap_or("EUR").to_owned())
+    });
+    let sort = args.sort.or(sort).unwrap_or_default();
+    let in_stock = args.in_stock.unwrap_or(in_stock);
+    let understood = Understood {
+        text: text.clone(),
+        category: category.clone(),
+        colour,
+        price_min: price_min.map(|d| d.to_string()),
+        price_max: price_max.map(|d| d.to_string()),
+        currency: currency.clone(),
+        in_stock,
+        sort: sort_name(sort).to_owned(),
+    };
+    let query = ProductQuery {
+        q: text,
+        category,
+        price_min: understood.price_min.clone(),
+        price_max: understood.price_max.clone(),
+        currency,
+        in_stock: in_stock.then_some(true),
+        sort: Some(sort),
+        limit: Some(limit),
+        cursor: args
+            .cursor
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned),
+        include_unpublished: None,
+    };
+    Ok(ReadSearch { query, understood })
+}
+
+fn starts_with(words: &[&str], i: usize, cue: &[&str]) -> bool {
+    cue.iter()
+        .enumerate()
+        .all(|(k, c)| words.get(i + k) == Some(c))
+}
+
+fn sort_name(sort: SortOrder) -> &'static str {
+    match sort {
+        SortOrder::Relevance => "relevance",
+        SortOrder::PriceAsc => "price_asc",
+        SortOrder::PriceDesc => "price_desc",
+        SortOrder::Newest => "newest",
+    }
+}
+
+fn price_arg(name: &str, value: Option<f64>) -> Result<Option<Decimal>, String> {
+    let Some(value) = value else { return Ok(None) };
+    if !value.is_finite() || value < 0.0 || value > f64::from(MAX_PRICE) {
+        return Err(format!(
+            "{name} must be a price between 0 and {MAX_PRICE}; got {value}"
+        ));
+    }
+    let decimal = Decimal::try_from(value)
+        .map_err(|_| format!("{name} must be a plain number such as 29.90; got {value}"))?;
+    Ok(Some(decimal.round_dp(2).normalize()))
+}
+
+/// A category argument: a slug (`tote-bags`) or a category word in any language.
+fn category_arg(name: &str) -> Result<String, String> {
+    let slug = name.to_lowercase();
+    let valid_slug = !slug.is_empty()
+        && slug.len() <= 64
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if let Some(word) = parse::words(&parse::fold(name)).first()
+        && let Some(known) = parse::category(word)
+    {
+        return Ok(known.to_owned());
+    }
+    if valid_slug {
+        return Ok(slug);
+    }
+    Err(format!(
+        "category {:?} is not a category slug; use one such as mugs, prints, scarves or books",
+        truncate(name, 40)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_query(query: &str) -> ReadSearch {
+        read(&SearchArgs {
+            query: query.into(),
+            ..SearchArgs::default()
+        })
+        .unwrap_or_else(|e| panic!("{query}: {e}"))
+    }
+
+    #[test]
+    fn price_category_and_colour_come_out_of_the_words_in_three_languages() {
+        let en = read_query("show me blue mugs under 20 euros");
+        assert_eq!(en.query.category.as_deref(), Some("mugs"));
+        assert_eq!(en.query.q.as_deref(), Some("blue"));
+        assert_eq!(en.query.price_max.as_deref(), Some("20"));
+        assert_eq!(en.query.currency.as_deref(), Some("EUR"));
+
+        let es = read_query("busco tazas azules baratas");
+        assert_eq!(es.query.category.as_deref(), Some("mugs"));
+        assert_eq!(es.query.q.as_deref(), Some("blue"));
+        assert_eq!(es.query.sort, Some(SortOrder::PriceAsc));
+        assert_eq!(es.understood.colour.as_deref(), Some("blue"));
+
+        let fr = read_query("je cherche des affiches de Monet entre 20 et 50 €");
+        assert_eq!(fr.query.category.as_deref(), Some("prints"));
+        assert_eq!(fr.query.q.as_deref(), Some("monet"));
+        assert_eq!(fr.query.price_min.as_deref(), Some("20"));
+        assert_eq!(fr.query.price_max.as_deref(), Some("50"));
+
+        let cheap = read_query("foulard pas cher en stock");
+        assert_eq!(cheap.query.category.as_deref(), Some("scarves"));
+        assert_eq!(cheap.query.sort, Some(SortOrder::PriceAsc));
+        assert_eq!(cheap.query.in_stock, Some(true));
+        assert_eq!(cheap.query.q, None);
+    }
+
+    #[test]
+    fn explicit_arguments_win_over_the_text() {
+        let read = read(&SearchArgs {
+            query: "mugs under 20 euros".into(),
+            price_max: Some(35.5),
+            category: Some("Láminas".into()),
+            sort: Some(SortOrder::Newest),
+            in_stock: Some(false),
+            ..SearchArgs::default()
+        })
+        .expect("valid");
+        assert_eq!(read.query.price_max.as_deref(), Some("35.5"));
+        assert_eq!(read.query.category.as_deref(), Some("prints"));
+        assert_eq!(read.query.sort, Some(SortOrder::Newest));
+        assert_eq!(read.query.in_stock, None);
+    }
+
+    #[test]
+    fn bad_searches_are_refused_with_a_reason() {
+        let refuse = |args: SearchArgs, needle: &str| {
+            let error = read(&args).expect_err(needle);
+            assert!(error.contains(needle), "{error}");
+        };
+        refuse(SearchArgs::default(), "query is empty");
+        refuse(
+            SearchArgs {
+                query: "   ".into(),
+                ..SearchArgs::default()
+            },
+            "query is empty",
+        );
+        refuse(
+            SearchArgs {
+                query: "show me some".into(),
+                ..SearchArgs::default()
+            },
+            "nothing to search for",
+        );
+        refuse(
+            SearchArgs {
+                query: "x".repeat(MAX_QUERY_CHARS + 1),
+                ..SearchArgs::default()
+            },
+            "characters",
+        );
+        for limit in [0, MAX_LIMIT + 1, u32::MAX] {
+            refuse(
+                SearchArgs {
+                    query: "mug".into(),
+                    limit: Some(limit),
+                    ..SearchArgs::default()
+                },
+                "limit",
+            );
+        }
+        for price in [-1.0, f64::NAN, f64::INFINITY, 1e12] {
+            refuse(
+                SearchArgs {
+                    query: "mug".into(),
+                    price_max: Some(price),
+                    ..SearchArgs::default()
+                },
+                "price_max",
+            );
+        }
+        refuse(
+            SearchArgs {
+                query: "mug".into(),
+                price_min: Some(50.0),
+                price_max: Some(10.0),
+                ..SearchArgs::default()
+            },
+            "above",
+        );
+        refuse(
+            SearchArgs {
+                query: "mug".into(),
+                category: Some("'; DROP TABLE products; --".into()),
+                ..SearchArgs::default()
+            },
+            "category",
+        );
+        refuse(
+            SearchArgs {
+                query: "mug".into(),
+                currency: Some("EURO!".into()),
+                ..SearchArgs::default()
+            },
+            "ISO 4217",
+        );
+    }
+
+    #[test]
+    fn a_category_alone_browses_it() {
+        let read = read(&SearchArgs {
+            query: String::new(),
+            category: Some("scarves".into()),
+            ..SearchArgs::default()
+        })
+        .expect("browse");
+        assert_eq!(read.query.q, None);
+        assert_eq!(read.query.category.as_deref(), Some("scarves"));
+    }
+}
