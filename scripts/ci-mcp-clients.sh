@@ -204,6 +204,11 @@ server_calls() {
       CALL_OK=("message=show me Monet posters under 30 euros" "locale=en-GB")
       CALL_ERROR=('message=""')
       ;;
+    mcp-admin)
+      CALL_TOOL=list_products
+      CALL_OK=("query=mug" "limit=3")
+      CALL_ERROR=("limit=0")
+      ;;
     mcp-storefront)
       CALL_TOOL=search_products
       CALL_OK=("query=tazas de Monet baratas" "locale=es-ES")
@@ -263,20 +268,35 @@ run_server_checks() {
     return
   fi
 
+  # mcp-admin is an OAuth resource server: its clients need a bearer (a dev
+  # token from the issuer the server trusts when no gateway JWKS is set).
+  local http_auth=() conformance_url="$url"
+  if [ "$server" = mcp-admin ]; then
+    MCP_ADMIN_TOKEN="$("$bin" dev-token --subject ci@museo.example)"
+    export MCP_ADMIN_TOKEN
+    http_auth=(--header "Authorization: Bearer $MCP_ADMIN_TOKEN")
+    local proxy_port
+    proxy_port="$(free_port)"
+    TOKEN="$MCP_ADMIN_TOKEN" node scripts/bearer-proxy.mjs "$proxy_port" "$port" >"$WORK/proxy.log" 2>&1 &
+    PIDS+=("$!")
+    for _ in $(seq 1 100); do http_ready "$proxy_port" && break; sleep 0.1; done
+    conformance_url="http://127.0.0.1:$proxy_port/mcp"
+  fi
+
   if [ -f "$py_check" ]; then
     for mode in auto legacy; do
       check "$server python $mode http" timeout 120 "$PY" "$py_check" "$url" --mode "$mode"
     done
   fi
-  check "$server inspector tools/list http" inspector_list "$url" --transport http
+  check "$server inspector tools/list http" inspector_list "$url" --transport http "${http_auth[@]}"
   if [ -n "$CALL_TOOL" ]; then
     check "$server inspector tools/call http" \
-      inspector_call ok "$url" --transport http -- "$CALL_TOOL" "${CALL_OK[@]}"
+      inspector_call ok "$url" --transport http "${http_auth[@]}" -- "$CALL_TOOL" "${CALL_OK[@]}"
     check "$server inspector tools/call http (isError)" \
-      inspector_call error "$url" --transport http -- "$CALL_TOOL" "${CALL_ERROR[@]}"
+      inspector_call error "$url" --transport http "${http_auth[@]}" -- "$CALL_TOOL" "${CALL_ERROR[@]}"
   fi
 
-  local conformance_args=(server --url "$url" -o "$WORK/conformance-$server")
+  local conformance_args=(server --url "$conformance_url" -o "$WORK/conformance-$server")
   if [ -f "$baseline" ]; then
     conformance_args+=(--expected-failures "$baseline")
   fi

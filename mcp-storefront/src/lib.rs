@@ -8,7 +8,7 @@
 //!
 //! Every tool calls the Museo REST API through [`museo_sdk::museo::MuseoClient`];
 //! with no `MUSEO_API_URL` the binary starts the sandbox in-process
-//! ([`backend`]). The modules split the work the way a reader looks for it:
+//! ([`museo_sandbox::embedded`]). The modules split the work the way a reader looks for it:
 //!
 //! - [`query`] reads a natural-language search ("tazas azules baratas",
 //!   "posters under 30 euros") into API filters;
@@ -21,7 +21,6 @@
 //! - [`server`] is the MCP surface.
 
 pub mod answer;
-pub mod backend;
 pub mod cards;
 pub mod query;
 pub mod server;

@@ -4,7 +4,7 @@
 
 use clap::Parser;
 use mcp_storefront::StorefrontServer;
-use mcp_storefront::backend::Backend;
+use museo_sandbox::embedded::Backend;
 use museo_sdk::serve::ServeArgs;
 
 /// The Museo shop's storefront as an MCP server (stdio by default).

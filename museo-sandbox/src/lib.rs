@@ -13,6 +13,7 @@
 
 pub mod config;
 pub mod credentials;
+pub mod embedded;
 pub mod error;
 pub mod http;
 pub mod seed;

@@ -217,8 +217,23 @@ where
     S: ServerHandler + Send + 'static,
     F: Fn() -> S + Send + Sync + 'static,
 {
+    serve_app(listener, shutdown, |cancel| {
+        http_router(factory, &config, cancel)
+    })
+    .await
+}
+
+/// Serves the router `app` builds (from the cancellation token its MCP
+/// sessions must end on) until `shutdown` completes, with the same drain as
+/// [`serve_http`]. For servers that wrap [`http_router`] in more routes or
+/// layers (mcp-admin's OAuth resource server).
+pub async fn serve_app(
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    app: impl FnOnce(CancellationToken) -> Router,
+) -> anyhow::Result<()> {
     let cancel = CancellationToken::new();
-    let router = http_router(factory, &config, cancel.clone());
+    let router = app(cancel.clone());
     let server = axum::serve(listener, router).with_graceful_shutdown({
         let cancel = cancel.clone();
         async move {
@@ -247,6 +262,21 @@ where
     S: ServerHandler + Send + 'static,
     F: Fn() -> S + Send + Sync + 'static,
 {
+    run_with(args, name, factory, |router| router).await
+}
+
+/// [`run`], with `wrap` applied to the HTTP app (more routes, an auth layer)
+/// before it is served. `wrap` is not called on stdio.
+pub async fn run_with<S, F>(
+    args: ServeArgs,
+    name: &str,
+    factory: F,
+    wrap: impl FnOnce(Router) -> Router,
+) -> anyhow::Result<()>
+where
+    S: ServerHandler + Send + 'static,
+    F: Fn() -> S + Send + Sync + 'static,
+{
     let shutdown = shutdown_signal();
     match args.http {
         None => {
@@ -267,7 +297,10 @@ where
                 );
             }
             tracing::info!(server = name, url = %format!("http://{local}{MCP_PATH}"), "serving MCP over Streamable HTTP");
-            serve_http(factory, config, listener, shutdown).await
+            serve_app(listener, shutdown, |cancel| {
+                wrap(http_router(factory, &config, cancel))
+            })
+            .await
         }
     }
 }

@@ -45,6 +45,14 @@ pub use keyset::KeySet;
 pub use mint::{Minter, TokenRequest};
 pub use verify::{Verified, Verifier, VerifyPolicy};
 
+/// The `_meta` key of an MCP request that carries the caller's JWT (the one
+/// the gateway mints for mcp-admin). A `_meta` entry rather than a tool
+/// argument: the model never sees or writes it, and stdio has no headers.
+pub const META_AUTHORIZATION: &str = "dev.museo/authorization";
+
+/// The claim naming the caller's role (`admin` or `customer`).
+pub const ROLE_CLAIM: &str = "role";
+
 /// The longest lifetime (`exp - iat`) a token may have: minters clamp to it,
 /// verifiers refuse anything longer (plus leeway).
 pub const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(300);

@@ -251,6 +251,23 @@ impl MuseoClient {
             .await
     }
 
+    /// `GET /v1/admin/products`: search with drafts available
+    /// (`include_unpublished`), for the people who manage the catalog.
+    pub async fn admin_list_products(
+        &self,
+        query: &ProductQuery,
+        on_behalf_of: OnBehalfOf<'_>,
+        ctx: &TraceContext,
+    ) -> Result<Page<Product>, MuseoError> {
+        self.send(
+            Call::get("v1/admin/products")
+                .query(query)
+                .admin(on_behalf_of),
+            ctx,
+        )
+        .await
+    }
+
     /// `GET /v1/admin/products/{ref}`: any product, published or not.
     pub async fn admin_get_product(
         &self,

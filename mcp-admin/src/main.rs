@@ -1,0 +1,128 @@
+//! `mcp-admin`: catalog management over stdio, or Streamable HTTP at `/mcp`
+//! with `--http 127.0.0.1:PORT` (an OAuth 2.1 resource server). With no
+//! `MUSEO_API_URL` it runs the Museo sandbox in-process and acts with the
+//! sandbox's dev service account. Logs go to stderr.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use mcp_admin::AdminServer;
+use mcp_admin::auth::{self, AuthConfig, Gate, HttpAuth};
+use museo_sandbox::embedded::Backend;
+use museo_sdk::auth::Minter;
+use museo_sdk::config::ProcessEnv;
+use museo_sdk::serve::ServeArgs;
+
+/// The Museo catalog's administration as an MCP server (stdio by default).
+#[derive(Debug, Parser)]
+#[command(name = "mcp-admin", version, about)]
+struct Args {
+    #[command(flatten)]
+    serve: ServeArgs,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print a bearer token from the local dev issuer (trusted by `--http`
+    /// when no MCP_ADMIN_JWKS_URL/FILE is set). For development only.
+    DevToken {
+        /// The admin the token names (`sub`).
+        #[arg(long, default_value = "dev-admin")]
+        subject: String,
+        /// The role claim (`admin` may manage products).
+        #[arg(long, default_value = "admin")]
+        role: String,
+        /// Lifetime in seconds (at most 300).
+        #[arg(long, default_value_t = 300)]
+        ttl: u64,
+    },
+}
+
+fn data_dir() -> std::path::PathBuf {
+    match std::env::var_os(museo_sdk::env::SANDBOX_DATA_DIR) {
+        Some(dir) if !dir.is_empty() => dir.into(),
+        _ => museo_sandbox::config::default_data_dir(),
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    museo_sdk::telemetry::init("info");
+    let auth_config = AuthConfig::from_env(&ProcessEnv)?;
+    if let Some(Command::DevToken { subject, role, ttl }) = &args.command {
+        if auth_config.jwks.is_some() {
+            eprintln!(
+                "mcp-admin: note: MCP_ADMIN_JWKS_URL/FILE is set, so a server with this environment will not trust dev tokens"
+            );
+        }
+        let issuer = auth::dev_issuer(&data_dir())?;
+        let token = auth::dev_token(
+            &issuer,
+            &auth_config.audience,
+            subject,
+            role,
+            Duration::from_secs(*ttl),
+        )?;
+        #[allow(clippy::print_stdout)]
+        {
+            println!("{token}");
+        }
+        return Ok(());
+    }
+
+    let backend = Backend::from_env(&ProcessEnv, "mcp-admin").await?;
+    let account = backend.service_account(&ProcessEnv)?.context(
+        "no service account for the Museo admin API: set SERVICE_ACCOUNT_ID and SERVICE_ACCOUNT_KEY_FILE",
+    )?;
+    tracing::info!(account = %account.id, "acting with this service account");
+    let client = backend
+        .client
+        .clone()
+        .with_service_account(Arc::new(Minter::new(account)));
+
+    let result = if args.serve.http.is_some() {
+        let verifier = match auth_config.verifier()? {
+            Some(verifier) => verifier,
+            None => {
+                let dev = auth::dev_issuer(&backend.data_dir)?;
+                tracing::warn!(
+                    data_dir = %backend.data_dir.display(),
+                    "no MCP_ADMIN_JWKS_URL/FILE: --http trusts the local dev issuer (mint with `mcp-admin dev-token`); configure the gateway's JWKS in production"
+                );
+                auth_config.dev_verifier(&dev)?
+            }
+        };
+        let http_auth = HttpAuth {
+            verifier: Arc::new(verifier),
+            authorization_server: auth_config.authorization_server.clone(),
+        };
+        let server = AdminServer::new(client, Arc::new(Gate::bearer_only()));
+        museo_sdk::serve::run_with(
+            args.serve,
+            "mcp-admin",
+            move || server.clone(),
+            move |router| auth::protect(router, http_auth),
+        )
+        .await
+    } else {
+        let gate = Gate::new(auth_config.verifier()?);
+        if gate.requires_token() {
+            tracing::info!("every call must carry a verified admin token in _meta");
+        } else {
+            tracing::info!(
+                "no MCP_ADMIN_JWKS_URL/FILE: calls act with the service account alone (direct use under an MCP host)"
+            );
+        }
+        let server = AdminServer::new(client, Arc::new(gate));
+        museo_sdk::serve::run(args.serve, "mcp-admin", move || server.clone()).await
+    };
+    if let Some(sandbox) = backend.sandbox {
+        sandbox.stop().await;
+    }
+    result
+}
