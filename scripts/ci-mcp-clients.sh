@@ -43,6 +43,8 @@ PIDS=()
 # Servers that embed the Museo sandbox keep its SQLite file here, not in the
 # user's data dir: every run starts from the seeded catalog.
 export MUSEO_SANDBOX_DATA_DIR="$WORK/sandbox-data"
+# mcp-notify's outbox (what it "sends" with no provider configured).
+export MUSEO_NOTIFY_OUTBOX="$WORK/outbox"
 cleanup() {
   local pid
   for pid in "${PIDS[@]}"; do
@@ -209,6 +211,11 @@ server_calls() {
       CALL_OK=("query=mug" "limit=3")
       CALL_ERROR=("limit=0")
       ;;
+    mcp-notify)
+      CALL_TOOL=send_sms
+      CALL_OK=("to=+34600111222" "text=Tu pedido ya está en camino")
+      CALL_ERROR=("to=12345" "text=hola")
+      ;;
     mcp-storefront)
       CALL_TOOL=search_products
       CALL_OK=("query=tazas de Monet baratas" "locale=es-ES")
@@ -240,12 +247,12 @@ run_server_checks() {
   else
     log "no $py_check; skipping the Python client"
   fi
-  check "$server inspector tools/list stdio" inspector_list "$bin" -e RUST_LOG=warn -e "MUSEO_SANDBOX_DATA_DIR=$MUSEO_SANDBOX_DATA_DIR"
+  check "$server inspector tools/list stdio" inspector_list "$bin" -e RUST_LOG=warn -e "MUSEO_SANDBOX_DATA_DIR=$MUSEO_SANDBOX_DATA_DIR" -e "MUSEO_NOTIFY_OUTBOX=$MUSEO_NOTIFY_OUTBOX"
   if [ -n "$CALL_TOOL" ]; then
     check "$server inspector tools/call stdio" \
-      inspector_call ok "$bin" -e RUST_LOG=warn -e "MUSEO_SANDBOX_DATA_DIR=$MUSEO_SANDBOX_DATA_DIR" -- "$CALL_TOOL" "${CALL_OK[@]}"
+      inspector_call ok "$bin" -e RUST_LOG=warn -e "MUSEO_SANDBOX_DATA_DIR=$MUSEO_SANDBOX_DATA_DIR" -e "MUSEO_NOTIFY_OUTBOX=$MUSEO_NOTIFY_OUTBOX" -- "$CALL_TOOL" "${CALL_OK[@]}"
     check "$server inspector tools/call stdio (isError)" \
-      inspector_call error "$bin" -e RUST_LOG=warn -e "MUSEO_SANDBOX_DATA_DIR=$MUSEO_SANDBOX_DATA_DIR" -- "$CALL_TOOL" "${CALL_ERROR[@]}"
+      inspector_call error "$bin" -e RUST_LOG=warn -e "MUSEO_SANDBOX_DATA_DIR=$MUSEO_SANDBOX_DATA_DIR" -e "MUSEO_NOTIFY_OUTBOX=$MUSEO_NOTIFY_OUTBOX" -- "$CALL_TOOL" "${CALL_ERROR[@]}"
   fi
 
   # Streamable HTTP on a loopback port

@@ -49,7 +49,7 @@ fn data_dir() -> std::path::PathBuf {
     }
 }
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     museo_sdk::telemetry::init("info");

@@ -7,7 +7,7 @@
 //! batches and stops the reader too (it blocks on the full channel, and a
 //! closed channel ends it).
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::hash::{Hash as _, Hasher as _};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use museo_sdk::museo::MuseoClient;
 use museo_sdk::telemetry::TraceContext;
-use museo_sdk::types::{BulkMode, BulkOutcome, BulkRequest};
+use museo_sdk::types::{BulkMode, BulkOutcome, BulkRequest, BulkResponse};
 use rmcp::model::{ProgressNotificationParam, ProgressToken};
 use rmcp::{Peer, RoleServer};
 use tokio_util::sync::CancellationToken;
@@ -26,6 +26,8 @@ use crate::views::{ImportReport, PlanEntry, RowFailure};
 
 /// Products per bulk request (the API's maximum).
 pub const BATCH: usize = 1000;
+/// Bulk requests in flight at once.
+pub const IN_FLIGHT: usize = 2;
 /// Failures and plan entries listed in a report (the counts are complete).
 pub const LISTED: usize = 1000;
 /// Largest inline `content`.
@@ -113,7 +115,7 @@ impl ImportRequest {
             },
             dry_run: args.dry_run.unwrap_or(false),
             mode: args.mode.unwrap_or_default(),
-            background: args.background.unwrap_or(false) || size > BACKGROUND_BYTES,
+            background: args.background.unwrap_or(size > BACKGROUND_BYTES),
         })
     }
 }
@@ -217,111 +219,114 @@ impl Run {
             ..ImportReport::default()
         };
         let total = importer.total_bytes();
-        let (tx, mut rx) = tokio::sync::mpsc::channel::<Batch>(2);
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Batch>(1);
         let reader = tokio::task::spawn_blocking(move || read_batches(importer, &tx));
         let mut seen: HashSet<u64> = HashSet::new();
-        while let Some(batch) = rx.recv().await {
-            report.rows_read = batch.rows_read;
-            report.warnings.extend(batch.warnings);
-            for error in batch.errors {
-                fail(&mut report, error.row, None, error.to_string());
-            }
-            let mut items = Vec::with_capacity(batch.items.len());
-            for item in batch.items {
-                if let Some(sku) = &item.input.sku {
-                    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-                    sku.to_ascii_lowercase().hash(&mut hasher);
-                    if !seen.insert(hasher.finish()) {
-                        fail(
-                            &mut report,
-                            item.row,
-                            Some(sku.clone()),
-                            format!(
-                                "SKU {sku} appears earlier in the file; this row was not imported"
-                            ),
-                        );
+        // Two bulk requests in flight: while the API writes one batch, the
+        // next is serialised and sent. SKUs are unique across the file (see
+        // `seen`), so the two can never touch the same product.
+        let mut in_flight: VecDeque<InFlight> = VecDeque::new();
+        let mut receiving = true;
+        loop {
+            let batch = if receiving && in_flight.len() < IN_FLIGHT {
+                rx.recv().await
+            } else {
+                None
+            };
+            match batch {
+                Some(batch) => {
+                    report.rows_read = batch.rows_read;
+                    report.warnings.extend(batch.warnings);
+                    for error in batch.errors {
+                        fail(&mut report, error.row, None, error.to_string());
+                    }
+                    let mut items = Vec::with_capacity(batch.items.len());
+                    for item in batch.items {
+                        if let Some(sku) = &item.input.sku {
+                            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                            sku.to_ascii_lowercase().hash(&mut hasher);
+                            if !seen.insert(hasher.finish()) {
+                                fail(
+                                    &mut report,
+                                    item.row,
+                                    Some(sku.clone()),
+                                    format!(
+                                        "SKU {sku} appears earlier in the file; this row was not imported"
+                                    ),
+                                );
+                                continue;
+                            }
+                        }
+                        items.push(item);
+                    }
+                    if !items.is_empty() {
+                        let rows: Vec<(u64, Option<String>)> =
+                            items.iter().map(|i| (i.row, i.input.sku.clone())).collect();
+                        let request = BulkRequest {
+                            mode,
+                            dry_run,
+                            items: items.into_iter().map(|i| i.input).collect(),
+                        };
+                        let client = self.client.clone();
+                        let on_behalf_of = self.on_behalf_of.clone();
+                        let ctx = self.ctx;
+                        let task = tokio::spawn(async move {
+                            client
+                                .admin_bulk(&request, on_behalf_of.as_deref(), &ctx)
+                                .await
+                        });
+                        in_flight.push_back(InFlight {
+                            rows,
+                            bytes_read: batch.bytes_read,
+                            task,
+                        });
+                    } else {
+                        report.duration_ms = elapsed_ms(started);
+                        progress.report(&report, batch.bytes_read, total).await;
+                    }
+                    if in_flight.len() < IN_FLIGHT {
                         continue;
                     }
                 }
-                items.push(item);
+                None => receiving = false,
             }
+            let Some(mut next) = in_flight.pop_front() else {
+                if receiving {
+                    continue;
+                }
+                break;
+            };
+            let response = tokio::select! {
+                joined = &mut next.task => joined.map_err(|e| museo_sdk::museo::MuseoError::Transport(e.to_string())).and_then(|r| r),
+                () = cancel.cancelled() => {
+                    next.task.abort();
+                    report.stopped = Some("cancelled while a batch was being written; that batch may or may not be in the catalog, re-running the file is safe".into());
+                    report.status = "cancelled".into();
+                    break;
+                }
+            };
+            match response {
+                Ok(response) => apply(&mut report, &next.rows, response, dry_run),
+                Err(e) => {
+                    report.stopped = Some(format!(
+                        "stopped at row {}: {} Products before it were imported; re-running the file is safe (upsert by SKU)",
+                        next.rows.first().map_or(0, |r| r.0),
+                        api_error(&e, &self.ctx)
+                    ));
+                    report.status = "failed".into();
+                    break;
+                }
+            }
+            report.duration_ms = elapsed_ms(started);
+            progress.report(&report, next.bytes_read, total).await;
             if cancel.is_cancelled() {
                 report.stopped = Some("cancelled: rows after this point were not imported; re-running the file is safe".into());
                 report.status = "cancelled".into();
                 break;
             }
-            if !items.is_empty() {
-                let rows: Vec<(u64, Option<String>)> =
-                    items.iter().map(|i| (i.row, i.input.sku.clone())).collect();
-                let request = BulkRequest {
-                    mode,
-                    dry_run,
-                    items: items.into_iter().map(|i| i.input).collect(),
-                };
-                let response = tokio::select! {
-                    response = self.client.admin_bulk(&request, self.on_behalf_of.as_deref(), &self.ctx) => response,
-                    () = cancel.cancelled() => {
-                        report.stopped = Some("cancelled while a batch was being written; that batch may or may not be in the catalog, re-running the file is safe".into());
-                        report.status = "cancelled".into();
-                        break;
-                    }
-                };
-                match response {
-                    Ok(response) => {
-                        report.products += rows.len() as u64;
-                        for result in response.results {
-                            let (row, sku) = rows
-                                .get(result.index)
-                                .cloned()
-                                .unwrap_or((0, result.sku.clone()));
-                            let sku = result.sku.clone().or(sku);
-                            let action = match result.outcome {
-                                BulkOutcome::Created => {
-                                    report.created += 1;
-                                    "create"
-                                }
-                                BulkOutcome::Updated => {
-                                    report.updated += 1;
-                                    "update"
-                                }
-                                BulkOutcome::Unchanged => {
-                                    report.unchanged += 1;
-                                    "skip"
-                                }
-                                BulkOutcome::Failed => {
-                                    let error = result.error.map_or_else(
-                                        || "refused".to_owned(),
-                                        |e| match e.field {
-                                            Some(field) => format!("field {field}: {}", e.message),
-                                            None => e.message,
-                                        },
-                                    );
-                                    fail(&mut report, row, sku, error);
-                                    continue;
-                                }
-                            };
-                            if dry_run && report.plan.len() < LISTED {
-                                report.plan.push(PlanEntry {
-                                    row,
-                                    sku,
-                                    action: action.into(),
-                                });
-                            }
-                        }
-                    }
-                    Err(e) => {
-                        report.stopped = Some(format!(
-                            "stopped at row {}: {} Products before it were imported; re-running the file is safe (upsert by SKU)",
-                            rows.first().map_or(0, |r| r.0),
-                            api_error(&e, &self.ctx)
-                        ));
-                        report.status = "failed".into();
-                        break;
-                    }
-                }
-            }
-            report.duration_ms = elapsed_ms(started);
-            progress.report(&report, batch.bytes_read, total).await;
+        }
+        for pending in in_flight {
+            pending.task.abort();
         }
         drop(rx);
         let _ = reader.await;
@@ -331,6 +336,63 @@ impl Run {
         report.duration_ms = elapsed_ms(started);
         progress.report(&report, total.unwrap_or(0), total).await;
         Ok(report)
+    }
+}
+
+/// A bulk request on its way.
+#[derive(Debug)]
+struct InFlight {
+    rows: Vec<(u64, Option<String>)>,
+    bytes_read: u64,
+    task: tokio::task::JoinHandle<Result<BulkResponse, museo_sdk::museo::MuseoError>>,
+}
+
+/// Counts one bulk answer into the report.
+fn apply(
+    report: &mut ImportReport,
+    rows: &[(u64, Option<String>)],
+    response: BulkResponse,
+    dry_run: bool,
+) {
+    report.products += rows.len() as u64;
+    for result in response.results {
+        let (row, sku) = rows
+            .get(result.index)
+            .cloned()
+            .unwrap_or((0, result.sku.clone()));
+        let sku = result.sku.clone().or(sku);
+        let action = match result.outcome {
+            BulkOutcome::Created => {
+                report.created += 1;
+                "create"
+            }
+            BulkOutcome::Updated => {
+                report.updated += 1;
+                "update"
+            }
+            BulkOutcome::Unchanged => {
+                report.unchanged += 1;
+                "skip"
+            }
+            BulkOutcome::Failed => {
+                let error = result.error.map_or_else(
+                    || "refused".to_owned(),
+                    |e| match e.field {
+                        Some(field) => format!("field {field}: {}", e.message),
+                        None => e.message,
+                    },
+                );
+                fail(report, row, sku, error);
+                continue;
+            }
+        };
+        if dry_run && report.plan.len() < LISTED {
+            report.plan.push(PlanEntry {
+                row,
+                sku,
+                action: action.into(),
+            });
+        }
     }
 }
 

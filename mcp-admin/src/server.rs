@@ -23,7 +23,6 @@ use rmcp::{Json, Peer, RoleServer, ServerHandler, tool, tool_handler, tool_route
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::{Actor, Gate};
@@ -150,7 +149,7 @@ pub struct ImportArgs {
     pub publish: Option<bool>,
     /// Currency of prices the file does not qualify (default EUR).
     pub currency: Option<String>,
-    /// Run as a background job and return its job_id at once (poll with get_import_job). Files over 100 MB always run in the background.
+    /// Run as a background job and return its job_id at once (poll with get_import_job). By default files over 100 MB run in the background; false keeps any file in the foreground.
     pub background: Option<bool>,
 }
 
@@ -210,7 +209,7 @@ impl AdminServer {
         extensions: Extensions,
     ) -> Result<Json<ProductView>, String> {
         let (ctx, actor) = self.admit("create_product", &meta, &extensions).await?;
-        let args: CreateArgs = arguments("create_product", args)?;
+        let args: CreateArgs = museo_sdk::serve::tool_arguments("create_product", args)?;
         let lang = locale(args.locale.as_deref())?;
         let described = match args.description.as_deref().map(str::trim) {
             Some(text) if text.chars().count() > MAX_DESCRIPTION_CHARS => {
@@ -317,7 +316,7 @@ impl AdminServer {
         extensions: Extensions,
     ) -> Result<Json<ProductView>, String> {
         let (ctx, actor) = self.admit("update_product", &meta, &extensions).await?;
-        let args: UpdateArgs = arguments("update_product", args)?;
+        let args: UpdateArgs = museo_sdk::serve::tool_arguments("update_product", args)?;
         let lang = locale(args.locale.as_deref())?.unwrap_or(Lang::En);
         let described = match args.changes.as_deref().map(str::trim) {
             Some(text) if text.chars().count() > MAX_DESCRIPTION_CHARS => {
@@ -409,7 +408,7 @@ impl AdminServer {
         peer: Peer<RoleServer>,
     ) -> Result<Json<Deleted>, String> {
         let (ctx, actor) = self.admit("delete_product", &meta, &extensions).await?;
-        let args: DeleteArgs = arguments("delete_product", args)?;
+        let args: DeleteArgs = museo_sdk::serve::tool_arguments("delete_product", args)?;
         let product = self.resolve(&args.product_id, &actor, &ctx).await?;
         let what = format!("{} ({}, {})", product.title.en, product.sku, product.id);
         let confirmed_by = match args.confirm {
@@ -474,7 +473,7 @@ impl AdminServer {
         extensions: Extensions,
     ) -> Result<Json<ProductView>, String> {
         let (ctx, actor) = self.admit("get_product", &meta, &extensions).await?;
-        let args: GetArgs = arguments("get_product", args)?;
+        let args: GetArgs = museo_sdk::serve::tool_arguments("get_product", args)?;
         let product = self.resolve(&args.product_id, &actor, &ctx).await?;
         Ok(Json(ProductView {
             product,
@@ -497,7 +496,7 @@ impl AdminServer {
         extensions: Extensions,
     ) -> Result<Json<ProductList>, String> {
         let (ctx, actor) = self.admit("list_products", &meta, &extensions).await?;
-        let args: ListArgs = arguments("list_products", args)?;
+        let args: ListArgs = museo_sdk::serve::tool_arguments("list_products", args)?;
         let limit = args.limit.unwrap_or(20);
         if !(1..=100).contains(&limit) {
             return Err(format!("limit must be between 1 and 100; got {limit}"));
@@ -544,7 +543,7 @@ impl AdminServer {
     ) -> Result<Json<ImportReport>, String> {
         let progress = meta.get_progress_token();
         let (ctx, actor) = self.admit("import_products", &meta, &extensions).await?;
-        let args: ImportArgs = arguments("import_products", args)?;
+        let args: ImportArgs = museo_sdk::serve::tool_arguments("import_products", args)?;
         let request = crate::run::ImportRequest::from_args(&args)?;
         let run = crate::run::Run {
             client: self.client.clone(),
@@ -579,7 +578,7 @@ impl AdminServer {
         extensions: Extensions,
     ) -> Result<Json<ImportReport>, String> {
         let (_ctx, _actor) = self.admit("get_import_job", &meta, &extensions).await?;
-        let args: JobArgs = arguments("get_import_job", args)?;
+        let args: JobArgs = museo_sdk::serve::tool_arguments("get_import_job", args)?;
         self.jobs
             .get(args.job_id.trim(), args.cancel == Some(true))
             .map(Json)
@@ -711,19 +710,6 @@ fn can_elicit(peer: &Peer<RoleServer>) -> bool {
     peer.peer_info().is_some_and(|info| {
         info.capabilities.elicitation.is_some()
             && info.protocol_version < rmcp::model::ProtocolVersion::V_2026_07_28
-    })
-}
-
-/// Deserializes a tool's arguments, naming the field at fault on failure.
-fn arguments<T: DeserializeOwned>(tool: &str, args: JsonObject) -> Result<T, String> {
-    serde_path_to_error::deserialize(serde_json::Value::Object(args)).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner().to_string();
-        if path == "." {
-            format!("invalid arguments for {tool}: {inner}")
-        } else {
-            format!("invalid argument `{path}` for {tool}: {inner}")
-        }
     })
 }
 

@@ -31,7 +31,6 @@ use rmcp::service::RequestContext;
 use rmcp::{ErrorData, Json, RoleServer, ServerHandler, tool, tool_handler, tool_router};
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
 
 use crate::cards::{
     BasketView, HelpHit, HelpResult, PaymentLinkView, ProductAnswer, ProductCard, ProductDetails,
@@ -156,7 +155,7 @@ impl StorefrontServer {
     ) -> Result<Json<SearchResult>, String> {
         let ctx = trace(&meta);
         logged("search_products", &ctx, async {
-            let args: SearchArgs = arguments("search_products", args)?;
+            let args: SearchArgs = museo_sdk::serve::tool_arguments("search_products", args)?;
             let lang = text::locale(args.locale.as_deref())?;
             let read = query::read(&args)?;
             let page = self
@@ -193,7 +192,7 @@ impl StorefrontServer {
     ) -> Result<Json<ProductDetails>, String> {
         let ctx = trace(&meta);
         logged("get_product", &ctx, async {
-            let args: ProductArgs = arguments("get_product", args)?;
+            let args: ProductArgs = museo_sdk::serve::tool_arguments("get_product", args)?;
             let lang = text::locale(args.locale.as_deref())?;
             let id = id_arg("product_id", &args.product_id)?;
             let product = self
@@ -223,7 +222,7 @@ impl StorefrontServer {
     ) -> Result<Json<BasketView>, String> {
         let ctx = trace(&meta);
         logged("add_to_basket", &ctx, async {
-            let args: AddArgs = arguments("add_to_basket", args)?;
+            let args: AddArgs = museo_sdk::serve::tool_arguments("add_to_basket", args)?;
             let lang = text::locale(args.locale.as_deref())?;
             let product_id = id_arg("product_id", &args.product_id)?;
             let quantity = args.quantity.unwrap_or(1);
@@ -278,7 +277,7 @@ impl StorefrontServer {
     ) -> Result<Json<BasketView>, String> {
         let ctx = trace(&meta);
         logged("view_basket", &ctx, async {
-            let args: BasketArgs = arguments("view_basket", args)?;
+            let args: BasketArgs = museo_sdk::serve::tool_arguments("view_basket", args)?;
             let lang = text::locale(args.locale.as_deref())?;
             let basket = self.basket(&args.basket_id, &ctx).await?;
             Ok(Json(BasketView::new(&basket, lang)))
@@ -302,7 +301,7 @@ impl StorefrontServer {
     ) -> Result<Json<BasketView>, String> {
         let ctx = trace(&meta);
         logged("remove_from_basket", &ctx, async {
-            let args: RemoveArgs = arguments("remove_from_basket", args)?;
+            let args: RemoveArgs = museo_sdk::serve::tool_arguments("remove_from_basket", args)?;
             let lang = text::locale(args.locale.as_deref())?;
             let product_id = id_arg("product_id", &args.product_id)?;
             if let Some(quantity) = args.quantity
@@ -363,7 +362,7 @@ impl StorefrontServer {
     ) -> Result<Json<PaymentLinkView>, String> {
         let ctx = trace(&meta);
         logged("get_payment_link", &ctx, async {
-            let args: BasketArgs = arguments("get_payment_link", args)?;
+            let args: BasketArgs = museo_sdk::serve::tool_arguments("get_payment_link", args)?;
             let lang = text::locale(args.locale.as_deref())?;
             let basket_id = id_arg("basket_id", &args.basket_id)?;
             let link = self
@@ -392,7 +391,8 @@ impl StorefrontServer {
     ) -> Result<Json<ProductAnswer>, String> {
         let ctx = trace(&meta);
         logged("answer_product_question", &ctx, async {
-            let args: QuestionArgs = arguments("answer_product_question", args)?;
+            let args: QuestionArgs =
+                museo_sdk::serve::tool_arguments("answer_product_question", args)?;
             let question = args.question.trim();
             if question.is_empty() {
                 return Err(
@@ -441,7 +441,7 @@ impl StorefrontServer {
     ) -> Result<Json<HelpResult>, String> {
         let ctx = trace(&meta);
         logged("search_help", &ctx, async {
-            let args: HelpArgs = arguments("search_help", args)?;
+            let args: HelpArgs = museo_sdk::serve::tool_arguments("search_help", args)?;
             let lang = text::locale(args.locale.as_deref())?;
             let query = args.query.trim();
             if query.is_empty() {
@@ -706,19 +706,6 @@ async fn logged<T>(
         }
     }
     result
-}
-
-/// Deserializes a tool's arguments, naming the field at fault on failure.
-fn arguments<T: DeserializeOwned>(tool: &str, args: JsonObject) -> Result<T, String> {
-    serde_path_to_error::deserialize(serde_json::Value::Object(args)).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner().to_string();
-        if path == "." {
-            format!("invalid arguments for {tool}: {inner}")
-        } else {
-            format!("invalid argument `{path}` for {tool}: {inner}")
-        }
-    })
 }
 
 /// A non-empty id of at most 200 characters.

@@ -10,6 +10,7 @@
 pub mod auth;
 pub mod config;
 pub mod env;
+pub mod locale;
 pub mod museo;
 pub mod parse;
 pub mod serve;

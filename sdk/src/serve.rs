@@ -456,6 +456,30 @@ pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
     }
 }
 
+/// Deserializes a tool's raw JSON arguments into `T`, naming the field at
+/// fault on failure ("invalid argument `quantity` for add_to_basket: invalid
+/// type: string \"two\", expected i64").
+///
+/// Tools take `args: JsonObject` and call this instead of rmcp's
+/// `Parameters<T>`, so a wrong type, a missing field or a misspelt one comes
+/// back as a tool result with `isError: true` that the model can read and
+/// fix, rather than a JSON-RPC error it never sees. The input schema is
+/// still derived from `T` ([`portable_input_schema`]).
+pub fn tool_arguments<T: serde::de::DeserializeOwned>(
+    tool: &str,
+    args: JsonObject,
+) -> Result<T, String> {
+    serde_path_to_error::deserialize(serde_json::Value::Object(args)).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        if path == "." {
+            format!("invalid arguments for {tool}: {inner}")
+        } else {
+            format!("invalid argument `{path}` for {tool}: {inner}")
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

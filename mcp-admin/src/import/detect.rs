@@ -42,7 +42,8 @@ fn container(prefix: &[u8]) -> Option<Format> {
 /// The format of a file from its extension (if any) and its first bytes.
 ///
 /// The extension decides, except that a spreadsheet's magic bytes win over a
-/// text extension (a workbook saved as `products.csv`). Without an extension
+/// text extension (a workbook saved as `products.csv`), and that for `.json`
+/// and `.ndjson` the content tells JSON from NDJSON. Without an extension
 /// the bytes decide: a spreadsheet container as above; else the first
 /// non-space character `[` is JSON, `{` is NDJSON when the first line is a
 /// complete JSON object and another line follows, JSON otherwise; anything
@@ -52,6 +53,10 @@ pub(crate) fn detect_format(extension: Option<Format>, prefix: &[u8]) -> Format 
     match (extension, magic) {
         (Some(ext @ (Format::Xlsx | Format::Xls | Format::Ods)), _) => ext,
         (_, Some(magic)) => magic,
+        (Some(Format::Json | Format::Ndjson), None) => match text_format(prefix) {
+            Format::Csv => extension.unwrap_or(Format::Json),
+            json => json,
+        },
         (Some(ext), None) => ext,
         (None, None) => text_format(prefix),
     }
@@ -231,6 +236,14 @@ mod tests {
         assert_eq!(detect_format(None, b"sku,title\n"), Format::Csv);
         assert_eq!(
             detect_format(Some(Format::Json), b"sku,title\n"),
+            Format::Json
+        );
+        assert_eq!(
+            detect_format(Some(Format::Json), b"{\"a\":1}\n{\"a\":2}"),
+            Format::Ndjson
+        );
+        assert_eq!(
+            detect_format(Some(Format::Ndjson), b"[{\"a\":1}]"),
             Format::Json
         );
     }

@@ -43,6 +43,8 @@
 //!
 //! Any other column is ignored and named once in the importer's warnings.
 
+use std::collections::HashMap;
+
 use museo_sdk::types::Lang;
 
 use crate::import::text::header_words;
@@ -339,15 +341,37 @@ fn vote<'c>(classified: impl Iterator<Item = &'c Classified>) -> Lang {
     best
 }
 
-/// The language of keys without one, guessed from all the keys' words.
-pub(crate) fn guess_language<'k>(keys: impl Iterator<Item = &'k str>) -> Lang {
-    let classified: Vec<Classified> = keys.filter_map(classify).collect();
-    vote(classified.iter())
+/// JSON keys already classified: objects repeat the same few keys, so each
+/// is worked out once (up to [`Keys::CAPACITY`] distinct keys).
+#[derive(Debug, Default)]
+pub(crate) struct Keys {
+    cache: HashMap<String, Option<Classified>>,
 }
 
-/// The field a JSON key means, with `language` for keys without one.
-pub(crate) fn field_for_key(key: &str, language: Lang) -> Option<Field> {
-    classify(key).map(|c| resolve(c, language))
+impl Keys {
+    const CAPACITY: usize = 4096;
+
+    fn classify(&mut self, key: &str) -> Option<Classified> {
+        if let Some(known) = self.cache.get(key) {
+            return known.clone();
+        }
+        let classified = classify(key);
+        if self.cache.len() < Self::CAPACITY {
+            self.cache.insert(key.to_owned(), classified.clone());
+        }
+        classified
+    }
+
+    /// The language of keys without one, guessed from all the keys' words.
+    pub(crate) fn language<'k>(&mut self, keys: impl Iterator<Item = &'k str>) -> Lang {
+        let classified: Vec<Classified> = keys.filter_map(|k| self.classify(k)).collect();
+        vote(classified.iter())
+    }
+
+    /// The field a key means, with `language` for keys without one.
+    pub(crate) fn field(&mut self, key: &str, language: Lang) -> Option<Field> {
+        self.classify(key).map(|c| resolve(c, language))
+    }
 }
 
 fn resolve(classified: Classified, language: Lang) -> Field {

@@ -8,6 +8,9 @@
 //! [`MAX_RECORD_BYTES`](crate::import::MAX_RECORD_BYTES)). NDJSON has one
 //! object per line; blank lines are skipped.
 //!
+//! Objects following one another (NDJSON whose first line was too long to
+//! recognise) are read one after the other as items.
+//!
 //! An object's keys are read like CSV headers (`title`, `precio`, `Título
 //! (ES)`, `attribute:material`…), so both `{"title": "Mug", "price": "9.90",
 //! "stock": 3}` and the API's own `ProductInput` shape work: `title` and
@@ -29,7 +32,7 @@ use museo_sdk::types::{Lang, Localized, ProductInput};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::import::header::{Field, attribute_key, field_for_key, guess_language};
+use crate::import::header::{Field, Keys, attribute_key};
 use crate::import::product::{Ctx, Draft, FieldError, Notes, VariantDraft, build, lang_slot};
 use crate::import::text::push_unique;
 use crate::import::{CountingReader, ImportError, MAX_RECORD_BYTES, Out, Progress, RowUnit};
@@ -42,13 +45,16 @@ enum Mode {
     Lines,
     /// One object read whole at open.
     Single(Option<Map<String, Value>>),
+    /// More top-level objects after the first (NDJSON in a `.json` file
+    /// whose first line was too long to tell).
+    Concatenated,
     /// Nothing more.
     Done,
 }
 
 /// The products of a JSON or NDJSON stream.
 pub(crate) struct JsonItems {
-    input: Option<BufReader<Box<dyn Read + Send>>>,
+    input: BufReader<Box<dyn Read + Send>>,
     mode: Mode,
     /// Items (JSON) or lines (NDJSON) read so far.
     position: u64,
@@ -56,22 +62,10 @@ pub(crate) struct JsonItems {
     language: Option<Lang>,
     progress: Arc<Progress>,
     unknown: HashSet<String>,
+    keys: Keys,
 }
 
 impl JsonItems {
-    /// A reader with nothing to read.
-    pub(crate) fn empty() -> Self {
-        JsonItems {
-            input: None,
-            mode: Mode::Done,
-            position: 0,
-            items: 0,
-            language: None,
-            progress: Arc::default(),
-            unknown: HashSet::new(),
-        }
-    }
-
     /// Starts reading; for JSON, finds the array of products.
     pub(crate) fn open(
         prefix: Vec<u8>,
@@ -92,13 +86,14 @@ impl JsonItems {
             top_level(&mut input)?
         };
         Ok(JsonItems {
-            input: Some(input),
+            input,
             mode,
             position: 0,
             items: 0,
             language,
             progress,
             unknown: HashSet::new(),
+            keys: Keys::default(),
         })
     }
 
@@ -115,13 +110,12 @@ impl JsonItems {
 
     /// Reads one element or line; false at the end.
     pub(crate) fn step(&mut self, out: &mut Out<'_>) -> bool {
-        let Some(input) = self.input.as_mut() else {
-            return false;
-        };
+        let input = &mut self.input;
         match &mut self.mode {
             Mode::Done => false,
             Mode::Single(object) => {
                 if let Some(object) = object.take() {
+                    self.position = 1;
                     self.items = 1;
                     let result = object_product(
                         &object,
@@ -129,11 +123,61 @@ impl JsonItems {
                         out.ctx,
                         out.notes,
                         &mut self.unknown,
+                        &mut self.keys,
                     );
                     out.result(1, result);
                 }
-                self.mode = Mode::Done;
-                false
+                self.mode = Mode::Concatenated;
+                true
+            }
+            Mode::Concatenated => {
+                if let Err(message) = skip_ws(input) {
+                    out.fatal(self.position + 1, message);
+                    return false;
+                }
+                match peek(input) {
+                    Ok(None) => return false,
+                    Ok(Some(b'{')) => {}
+                    Ok(Some(other)) => {
+                        out.fatal(
+                            self.position + 1,
+                            format!("unexpected `{}` after the JSON value", other as char),
+                        );
+                        return false;
+                    }
+                    Err(message) => {
+                        out.fatal(self.position + 1, message);
+                        return false;
+                    }
+                }
+                self.position += 1;
+                self.items += 1;
+                self.progress.mark();
+                match read_value(input) {
+                    Ok(Value::Object(object)) => {
+                        let result = object_product(
+                            &object,
+                            self.language,
+                            out.ctx,
+                            out.notes,
+                            &mut self.unknown,
+                            &mut self.keys,
+                        );
+                        out.result(self.position, result);
+                        true
+                    }
+                    Ok(other) => {
+                        out.error(self.position, not_an_object(&other));
+                        true
+                    }
+                    Err(message) => {
+                        out.fatal(
+                            self.position,
+                            format!("item {} is not valid JSON: {message}", self.position),
+                        );
+                        false
+                    }
+                }
             }
             Mode::Array { first } => {
                 let was_first = *first;
@@ -195,6 +239,7 @@ impl JsonItems {
                             out.ctx,
                             out.notes,
                             &mut self.unknown,
+                            &mut self.keys,
                         );
                         out.result(self.position, result);
                         true
@@ -268,6 +313,7 @@ impl JsonItems {
                             out.ctx,
                             out.notes,
                             &mut self.unknown,
+                            &mut self.keys,
                         );
                         out.result(self.position, result);
                     }
@@ -445,11 +491,12 @@ fn object_product(
     ctx: &Ctx,
     notes: &mut Notes,
     unknown: &mut HashSet<String>,
+    keys: &mut Keys,
 ) -> Result<ProductInput, FieldError> {
-    let language = language.unwrap_or_else(|| guess_language(object.keys().map(String::as_str)));
+    let language = language.unwrap_or_else(|| keys.language(object.keys().map(String::as_str)));
     let mut draft = Draft::default();
     for (key, value) in object {
-        let Some(field) = field_for_key(key, language) else {
+        let Some(field) = keys.field(key, language) else {
             if unknown.len() < 50 && unknown.insert(key.clone()) {
                 notes.warn(format!("ignored key `{key}`"));
             }
@@ -512,7 +559,7 @@ fn object_product(
             }
             (Field::Variants, Value::Array(items)) => {
                 for (i, item) in items.iter().enumerate() {
-                    draft.variants.push(variant(item, i, language)?);
+                    draft.variants.push(variant(item, i, language, keys)?);
                 }
             }
             (Field::Attributes | Field::Variants, _) => return Err(wrong()),
@@ -528,7 +575,12 @@ fn object_product(
 /// A variant object: `sku`, `title` (text or per language), `price` (text,
 /// number or money), `stock`, `attributes`, and attribute keys (`size`,
 /// `colour`) directly.
-fn variant(value: &Value, i: usize, language: Lang) -> Result<VariantDraft, FieldError> {
+fn variant(
+    value: &Value,
+    i: usize,
+    language: Lang,
+    keys: &mut Keys,
+) -> Result<VariantDraft, FieldError> {
     let field = |name: &str| format!("variants[{i}].{name}");
     let Value::Object(object) = value else {
         return Err(FieldError::new(
@@ -539,7 +591,7 @@ fn variant(value: &Value, i: usize, language: Lang) -> Result<VariantDraft, Fiel
     let mut draft = VariantDraft::default();
     let mut attributes = BTreeMap::new();
     for (key, value) in object {
-        match (field_for_key(key, language), value) {
+        match (keys.field(key, language), value) {
             (_, Value::Null) => {}
             (Some(Field::Sku), v) => {
                 draft.sku = scalar_text(v)

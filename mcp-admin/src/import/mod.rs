@@ -9,8 +9,18 @@
 //!
 //! **Formats** ([`Format`]): CSV (UTF-8 with or without BOM, UTF-16 with a
 //! BOM, Windows-1252; comma, semicolon, tab or `|` delimited), XLSX, XLS,
-//! ODS, a JSON array (or an object with a `products` array) and NDJSON. See
-//! [`detect_format`](detect::detect_format) for how an unnamed file is recognised.
+//! ODS, a JSON array (or an object with a `products` array) and NDJSON.
+//! Without `ImportOptions::format`, the extension decides (but a
+//! spreadsheet's magic bytes win over `.csv`, and the content tells JSON from
+//! NDJSON); without an extension the first bytes do: `PK\x03\x04` is XLSX,
+//! or ODS when its `mimetype` entry says so; `\xD0\xCF\x11\xE0` is XLS; a
+//! first non-space `[` is JSON; `{` is NDJSON when the first line is a whole
+//! object and another line follows, JSON otherwise; anything else is CSV.
+//! A CSV's encoding is its BOM, else UTF-16 when every other byte is zero,
+//! else UTF-8 when the first 64 KiB are valid UTF-8, else Windows-1252 (a
+//! later line that is not UTF-8 is read as Windows-1252 too, with a warning);
+//! its delimiter is the most frequent of `,` `;` tab `|` outside quotes on
+//! the header line.
 //!
 //! **Layouts** ([`Layout`]): a generic table whose headers are matched in
 //! English, Spanish and French (see the `header` module for the rules), a
@@ -27,12 +37,14 @@
 //!
 //! The iterator blocks on I/O: run it on a blocking thread.
 
+mod content;
 mod detect;
 mod header;
 mod json;
 mod product;
 mod sheet;
 mod shopify;
+mod stream;
 mod table;
 mod text;
 mod values;
@@ -47,12 +59,13 @@ use std::io::{self, Cursor, Read};
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
-use base64::Engine as _;
 use museo_sdk::types::{Currency, ProductInput};
 
+pub use crate::import::content::decode_content;
 use crate::import::product::{Ctx, FieldError, Notes};
+pub(crate) use crate::import::stream::{CountingReader, Progress};
+use crate::import::stream::{read_rest, read_up_to};
 
 /// The largest spreadsheet accepted, in bytes: spreadsheets are read whole.
 pub const MAX_SHEET_BYTES: u64 = 64 * 1024 * 1024;
@@ -305,118 +318,6 @@ fn found_list(found: &[String]) -> String {
     }
 }
 
-/// Turns a tool's inline `content` into file bytes.
-///
-/// The rule: content starting with `base64:` is the base64 of the file
-/// (standard or URL-safe alphabet, padding optional, whitespace ignored); a
-/// data URL `data:<type>;base64,<data>` likewise; a plain data URL
-/// `data:<type>,<text>` is its percent-decoded text; anything else is the
-/// file's text itself, as UTF-8. Text is never guessed to be base64, since a
-/// one-column CSV can look like base64.
-pub fn decode_content(content: &str) -> Result<Vec<u8>, ImportError> {
-    let trimmed = content.trim_start();
-    let head = trimmed.get(..5).unwrap_or("").to_ascii_lowercase();
-    if trimmed.len() >= 7 && trimmed[..7].eq_ignore_ascii_case("base64:") {
-        return decode_base64(&trimmed[7..]);
-    }
-    if head == "data:"
-        && let Some(comma) = trimmed.find(',')
-    {
-        let meta = &trimmed[5..comma];
-        let data = &trimmed[comma + 1..];
-        if meta
-            .rsplit(';')
-            .next()
-            .is_some_and(|p| p.trim().eq_ignore_ascii_case("base64"))
-        {
-            return decode_base64(data);
-        }
-        return Ok(percent_decode(data));
-    }
-    Ok(content.as_bytes().to_vec())
-}
-
-fn decode_base64(data: &str) -> Result<Vec<u8>, ImportError> {
-    let compact: String = data.chars().filter(|c| !c.is_whitespace()).collect();
-    let unpadded = compact.trim_end_matches('=');
-    let engine = if unpadded.contains(['-', '_']) {
-        base64::engine::general_purpose::URL_SAFE_NO_PAD
-    } else {
-        base64::engine::general_purpose::STANDARD_NO_PAD
-    };
-    engine
-        .decode(unpadded)
-        .map_err(|e| ImportError::Base64(e.to_string()))
-}
-
-fn percent_decode(text: &str) -> Vec<u8> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok());
-            if let Some(value) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(value);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    out
-}
-
-/// Byte counts shared between the importer and the reader it wraps.
-#[derive(Debug, Default)]
-pub(crate) struct Progress {
-    /// Bytes read from the source so far.
-    read: AtomicU64,
-    /// `read` when the current record started.
-    mark: AtomicU64,
-}
-
-impl Progress {
-    /// Notes that a new record starts here.
-    pub(crate) fn mark(&self) {
-        self.mark
-            .store(self.read.load(Ordering::Relaxed), Ordering::Relaxed);
-    }
-
-    pub(crate) fn read(&self) -> u64 {
-        self.read.load(Ordering::Relaxed)
-    }
-}
-
-/// A reader that counts the bytes it passes and refuses a record longer
-/// than `limit` (so an unclosed quote cannot make the importer hold the rest
-/// of a huge file).
-pub(crate) struct CountingReader {
-    inner: Box<dyn Read + Send>,
-    progress: Arc<Progress>,
-    limit: u64,
-}
-
-impl Read for CountingReader {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let read = self.progress.read.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
-        if read.saturating_sub(self.progress.mark.load(Ordering::Relaxed)) > self.limit {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!(
-                    "a single record is longer than {} MiB; is a quote left open?",
-                    self.limit / (1024 * 1024)
-                ),
-            ));
-        }
-        Ok(n)
-    }
-}
-
 /// Where the importer puts what a step produced.
 pub(crate) struct Out<'a> {
     pub(crate) ctx: &'a Ctx,
@@ -570,11 +471,7 @@ impl Importer {
             publish: options.publish,
         };
         let progress = Arc::new(Progress::default());
-        let mut reader = CountingReader {
-            inner,
-            progress: Arc::clone(&progress),
-            limit: MAX_RECORD_BYTES,
-        };
+        let mut reader = CountingReader::new(inner, Arc::clone(&progress), MAX_RECORD_BYTES);
         let io_error = |source| ImportError::Io {
             what: what.clone(),
             source,
@@ -585,32 +482,17 @@ impl Importer {
             .format
             .unwrap_or_else(|| detect::detect_format(extension, &prefix));
         let mut notes = Notes::default();
-        let mut importer = Importer {
-            format,
-            layout: Layout::Generic,
-            encoding: None,
-            delimiter: None,
-            reader: Reader::Json(json::JsonItems::empty()),
-            progress: Arc::clone(&progress),
-            total_bytes,
-            ctx,
-            notes: Notes::default(),
-            queue: VecDeque::new(),
-            finished: false,
-            aborted: false,
-        };
-        match format {
+        let (mut encoding, mut delimiter) = (None, None);
+        let reader = match format {
             Format::Csv => {
                 let csv = table::CsvRows::open(prefix, complete, reader, Arc::clone(&progress))
                     .map_err(|e| match e {
                         table::OpenError::Import(e) => e,
                         table::OpenError::Io(source) => io_error(source),
                     })?;
-                importer.encoding = Some(csv.encoding.name());
-                importer.delimiter = Some(csv.delimiter);
-                let table = table::Table::open(table::Rows::Csv(csv), None, &mut notes)?;
-                importer.layout = table.layout();
-                importer.reader = Reader::Table(table);
+                encoding = Some(csv.encoding.name());
+                delimiter = Some(csv.delimiter);
+                Reader::Table(table::Table::open(table::Rows::Csv(csv), None, &mut notes)?)
             }
             Format::Xlsx | Format::Xls | Format::Ods => {
                 if let Some(size) = total_bytes.filter(|s| *s > MAX_SHEET_BYTES) {
@@ -619,7 +501,7 @@ impl Importer {
                         limit: MAX_SHEET_BYTES,
                     });
                 }
-                reader.limit = MAX_SHEET_BYTES;
+                reader.set_limit(MAX_SHEET_BYTES);
                 let bytes = read_rest(prefix, reader).map_err(|e| {
                     if e.kind() == io::ErrorKind::InvalidData {
                         ImportError::TooLarge {
@@ -631,23 +513,38 @@ impl Importer {
                     }
                 })?;
                 let rows = sheet::SheetRows::open(bytes, format)?;
-                let table = table::Table::open(table::Rows::Sheet(rows), None, &mut notes)?;
-                importer.layout = table.layout();
-                importer.reader = Reader::Table(table);
-            }
-            Format::Json | Format::Ndjson => {
-                let items = json::JsonItems::open(
-                    prefix,
-                    reader,
-                    format == Format::Ndjson,
+                Reader::Table(table::Table::open(
+                    table::Rows::Sheet(rows),
                     None,
-                    Arc::clone(&progress),
-                )?;
-                importer.reader = Reader::Json(items);
+                    &mut notes,
+                )?)
             }
-        }
-        importer.notes = notes;
-        Ok(importer)
+            Format::Json | Format::Ndjson => Reader::Json(json::JsonItems::open(
+                prefix,
+                reader,
+                format == Format::Ndjson,
+                None,
+                Arc::clone(&progress),
+            )?),
+        };
+        let layout = match &reader {
+            Reader::Table(table) => table.layout(),
+            Reader::Json(_) => Layout::Generic,
+        };
+        Ok(Importer {
+            format,
+            layout,
+            encoding,
+            delimiter,
+            reader,
+            progress,
+            total_bytes,
+            ctx,
+            notes,
+            queue: VecDeque::new(),
+            finished: false,
+            aborted: false,
+        })
     }
 
     /// The file's format.
@@ -766,17 +663,4 @@ impl Iterator for Importer {
             }
         }
     }
-}
-
-/// Reads until `limit` bytes or the end of the input.
-fn read_up_to(reader: &mut impl Read, limit: usize) -> io::Result<Vec<u8>> {
-    let mut buf = Vec::with_capacity(limit.min(64 * 1024));
-    reader.by_ref().take(limit as u64).read_to_end(&mut buf)?;
-    Ok(buf)
-}
-
-/// The prefix already read followed by the rest of the input.
-fn read_rest(mut prefix: Vec<u8>, mut reader: impl Read) -> io::Result<Vec<u8>> {
-    reader.read_to_end(&mut prefix)?;
-    Ok(prefix)
 }

@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::io::{self, Cursor, Read};
 use std::sync::Arc;
 
-use csv::{ByteRecord, StringRecord};
+use csv::StringRecord;
 use encoding_rs_io::DecodeReaderBytesBuilder;
 use museo_sdk::types::Lang;
 
@@ -41,7 +41,6 @@ pub(crate) enum OpenError {
 /// A CSV file, decoded to UTF-8 while streaming.
 pub(crate) struct CsvRows {
     reader: csv::Reader<Box<dyn Read + Send>>,
-    bytes: ByteRecord,
     progress: Arc<Progress>,
     pub(crate) encoding: TextEncoding,
     pub(crate) delimiter: u8,
@@ -100,42 +99,48 @@ impl CsvRows {
             .from_reader(stream);
         Ok(CsvRows {
             reader,
-            bytes: ByteRecord::new(),
             progress,
             encoding,
             delimiter,
         })
     }
 
+    /// Reads the next record into `record`, reusing its buffers: the bytes
+    /// are checked as UTF-8 once and moved, not copied. A record that is not
+    /// UTF-8 (a Windows-1252 line in a file that started as UTF-8) is
+    /// decoded as Windows-1252, and noted.
     fn next_row(&mut self, record: &mut StringRecord, notes: &mut Notes) -> RowRead {
         self.progress.mark();
         let start = self.reader.position().line();
-        match self.reader.read_byte_record(&mut self.bytes) {
+        let mut bytes = std::mem::take(record).into_byte_record();
+        match self.reader.read_byte_record(&mut bytes) {
             Ok(true) => {
-                let line = self.bytes.position().map_or(start, |p| p.line());
-                record.clear();
-                let mut lossy = false;
-                let last = self.bytes.len().saturating_sub(1);
-                for (i, field) in self.bytes.iter().enumerate() {
-                    let field = if i == last {
-                        field.strip_suffix(b"\r").unwrap_or(field)
-                    } else {
-                        field
-                    };
-                    match std::str::from_utf8(field) {
-                        Ok(text) => record.push_field(text),
-                        Err(_) => {
-                            lossy = true;
-                            let (text, _) =
-                                encoding_rs::WINDOWS_1252.decode_without_bom_handling(field);
-                            record.push_field(&text);
-                        }
-                    }
+                let line = bytes.position().map_or(start, |p| p.line());
+                let last = bytes.len().saturating_sub(1);
+                if let Some(field) = bytes.get(last).and_then(|f| f.strip_suffix(b"\r")) {
+                    let field = field.to_vec();
+                    bytes.truncate(last);
+                    bytes.push_field(&field);
                 }
-                if lossy {
-                    notes.count("lines that were not UTF-8, read as Windows-1252", || {
-                        format!("line {line}")
-                    });
+                match StringRecord::from_byte_record(bytes) {
+                    Ok(text) => *record = text,
+                    Err(e) => {
+                        let bytes = e.into_byte_record();
+                        record.clear();
+                        for field in bytes.iter() {
+                            match std::str::from_utf8(field) {
+                                Ok(text) => record.push_field(text),
+                                Err(_) => record.push_field(
+                                    &encoding_rs::WINDOWS_1252
+                                        .decode_without_bom_handling(field)
+                                        .0,
+                                ),
+                            }
+                        }
+                        notes.count("lines that were not UTF-8, read as Windows-1252", || {
+                            format!("line {line}")
+                        });
+                    }
                 }
                 RowRead::Row(line)
             }
@@ -325,11 +330,7 @@ impl Table {
             Processor::Shopify(s) => s.buffered_bytes(),
             Processor::WooCommerce(w) => w.buffered_bytes(),
         };
-        let csv = match &self.rows {
-            Rows::Csv(csv) => csv.bytes.as_slice().len(),
-            Rows::Sheet(_) => 0,
-        };
-        record + group + csv
+        record + group
     }
 }
 
@@ -339,8 +340,10 @@ fn is_blank(record: &StringRecord) -> bool {
 }
 
 /// The layout a header row shows. Shopify: a `Handle` (or `URL handle`)
-/// column with Shopify's variant columns. WooCommerce: `Type` and
-/// `Regular price` with one of `Parent`, `In stock?`, `Attribute 1 name` or `ID`.
+/// column with one of Shopify's own columns (`Variant Price`, `Variant SKU`,
+/// `Option1 Name`, `Option1 Value`, `Body (HTML)`, `Product image URL`).
+/// WooCommerce: `Type` and `Regular price` with one of `Parent`, `In stock?`,
+/// `Attribute 1 name` or `ID`.
 pub(crate) fn detect_layout(headers: &[String]) -> Layout {
     let keys: Vec<String> = headers
         .iter()
@@ -351,9 +354,9 @@ pub(crate) fn detect_layout(headers: &[String]) -> Layout {
         && (has("variantprice")
             || has("variantsku")
             || has("option1name")
+            || has("option1value")
             || has("bodyhtml")
-            || has("productimageurl")
-            || has("imagesrc"))
+            || has("productimageurl"))
     {
         return Layout::Shopify;
     }
@@ -385,5 +388,33 @@ impl Generic {
         }
         let result = build(draft, out.ctx, out.notes);
         out.result(row, result);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layout(headers: &str) -> Layout {
+        let headers: Vec<String> = headers.split(',').map(str::to_owned).collect();
+        detect_layout(&headers)
+    }
+
+    #[test]
+    fn layouts_from_headers() {
+        assert_eq!(
+            layout("Handle,Title,Body (HTML),Variant Price"),
+            Layout::Shopify
+        );
+        assert_eq!(
+            layout("Title,URL handle,Option1 name,Price"),
+            Layout::Shopify
+        );
+        assert_eq!(layout("handle,title,price,image src"), Layout::Generic);
+        assert_eq!(
+            layout("ID,Type,SKU,Name,Regular price,Parent"),
+            Layout::WooCommerce
+        );
+        assert_eq!(layout("sku,type,regular price"), Layout::Generic);
     }
 }
