@@ -3,6 +3,7 @@
 mod admin;
 mod auth;
 mod baskets;
+mod bulk;
 mod client;
 mod common;
 mod help;

@@ -1,0 +1,187 @@
+//! A chat client for the gateway: a REPL, one-shot messages and direct calls.
+//!
+//! ```sh
+//! cargo run -p mcp-gateway --example cli                       # REPL on ws://127.0.0.1:3300/ws
+//! cargo run -p mcp-gateway --example cli -- -m "busco tazas de Monet" -m "añade dos"
+//! cargo run -p mcp-gateway --example cli -- --call mcp-storefront get_product '{"product_id":"MUG-NYMPH-01"}'
+//! cargo run -p mcp-gateway --example cli -- --json --trace --locale fr --token "$KEY"
+//! ```
+//!
+//! In the REPL, a line starting with `/call SERVER TOOL {json}` is a direct
+//! call; anything else is chat. `--json` prints the frames instead of the
+//! text; `--trace` prints every frame sent and received.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::io::Write as _;
+
+use anyhow::{Context as _, bail};
+use clap::Parser;
+use futures::{SinkExt as _, StreamExt as _};
+use serde_json::{Value, json};
+use tokio::io::AsyncBufReadExt as _;
+use tokio_tungstenite::tungstenite::Message;
+
+/// Chat with the Museo gateway.
+#[derive(Debug, Parser)]
+struct Args {
+    /// The gateway's WebSocket URL.
+    #[arg(long, default_value = "ws://127.0.0.1:3300/ws")]
+    url: String,
+    /// An API key (admin or customer).
+    #[arg(long, env = "MUSEO_GATEWAY_TOKEN")]
+    token: Option<String>,
+    /// Locale (en, es-ES, fr-FR…).
+    #[arg(long)]
+    locale: Option<String>,
+    /// Resume this session.
+    #[arg(long)]
+    session: Option<String>,
+    /// One-shot messages (repeatable); without them and without --call, a REPL.
+    #[arg(short, long = "message")]
+    messages: Vec<String>,
+    /// A direct call: SERVER TOOL JSON-ARGUMENTS.
+    #[arg(long, num_args = 3, value_names = ["SERVER", "TOOL", "JSON"])]
+    call: Option<Vec<String>>,
+    /// Print frames as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Print every frame sent and received.
+    #[arg(long)]
+    trace: bool,
+}
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn exchange(ws: &mut Socket, frame: Value, args: &Args) -> anyhow::Result<Value> {
+    if args.trace {
+        eprintln!("→ {frame}");
+    }
+    ws.send(Message::Text(frame.to_string().into())).await?;
+    loop {
+        match ws
+            .next()
+            .await
+            .context("the gateway closed the connection")??
+        {
+            Message::Text(text) => {
+                if args.trace {
+                    eprintln!("← {text}");
+                }
+                return Ok(serde_json::from_str(&text)?);
+            }
+            Message::Close(frame) => bail!("closed: {frame:?}"),
+            _ => {}
+        }
+    }
+}
+
+fn show(frame: &Value, args: &Args) {
+    if args.json {
+        println!("{frame}");
+        return;
+    }
+    match frame["type"].as_str() {
+        Some("reply") => println!("{}", frame["text"].as_str().unwrap_or_default()),
+        Some("result") => println!(
+            "{}",
+            serde_json::to_string_pretty(frame.get("structured").unwrap_or(&frame["text"]))
+                .unwrap_or_default()
+        ),
+        Some("error") => println!(
+            "error ({}): {}",
+            frame["code"].as_str().unwrap_or_default(),
+            frame["message"].as_str().unwrap_or_default()
+        ),
+        _ => println!("{frame}"),
+    }
+}
+
+fn call_frame(id: usize, server: &str, tool: &str, arguments: &str) -> anyhow::Result<Value> {
+    let arguments: Value =
+        serde_json::from_str(arguments).context("arguments must be a JSON object")?;
+    Ok(
+        json!({ "type": "call", "id": id.to_string(), "server": server, "tool": tool, "arguments": arguments }),
+    )
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let (mut ws, _) = tokio_tungstenite::connect_async(&args.url)
+        .await
+        .with_context(|| format!("cannot connect to {} (is mcp-gateway running?)", args.url))?;
+    let welcome = exchange(&mut ws, json!({ "type": "hello", "token": args.token, "locale": args.locale, "session": args.session, "channel": "cli" }), &args).await?;
+    if welcome["type"] != "welcome" {
+        show(&welcome, &args);
+        bail!("the gateway refused the session");
+    }
+    if !args.json {
+        eprintln!(
+            "session {} ({}, {})",
+            welcome["session"].as_str().unwrap_or_default(),
+            welcome["role"].as_str().unwrap_or_default(),
+            welcome["locale"].as_str().unwrap_or_default()
+        );
+    }
+    let mut id = 0;
+    if let Some(call) = &args.call {
+        id += 1;
+        let frame = call_frame(id, &call[0], &call[1], &call[2])?;
+        show(&exchange(&mut ws, frame, &args).await?, &args);
+        return Ok(());
+    }
+    if !args.messages.is_empty() {
+        for text in &args.messages {
+            id += 1;
+            show(
+                &exchange(
+                    &mut ws,
+                    json!({ "type": "message", "id": id.to_string(), "text": text }),
+                    &args,
+                )
+                .await?,
+                &args,
+            );
+        }
+        return Ok(());
+    }
+    let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).lines();
+    loop {
+        print!("> ");
+        std::io::stdout().flush()?;
+        let Some(line) = lines.next_line().await? else {
+            break;
+        };
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if matches!(line, "/quit" | "/exit") {
+            break;
+        }
+        id += 1;
+        let frame = if let Some(rest) = line.strip_prefix("/call ") {
+            let mut parts = rest.splitn(3, ' ');
+            match (parts.next(), parts.next(), parts.next()) {
+                (Some(server), Some(tool), arguments) => {
+                    match call_frame(id, server, tool, arguments.unwrap_or("{}")) {
+                        Ok(frame) => frame,
+                        Err(e) => {
+                            eprintln!("{e}");
+                            continue;
+                        }
+                    }
+                }
+                _ => {
+                    eprintln!("usage: /call SERVER TOOL {{json}}");
+                    continue;
+                }
+            }
+        } else {
+            json!({ "type": "message", "id": id.to_string(), "text": line })
+        };
+        show(&exchange(&mut ws, frame, &args).await?, &args);
+    }
+    Ok(())
+}

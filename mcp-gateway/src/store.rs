@@ -1,0 +1,276 @@
+//! Conversations: recent turns, what was shown (products, basket), locale and
+//! role, kept per session with a TTL that every write refreshes.
+//!
+//! Two stores behind one trait: in-process (the embedded default) and Redis
+//! (`REDIS_URL`; one `SET … EX` per turn through a reconnecting connection
+//! manager, so any gateway instance sharing the Redis can serve any session).
+//! When Redis is down the gateway keeps serving from what the session holds
+//! in memory and says so in its logs and `/readyz`; writes resume when Redis
+//! is back.
+
+use std::collections::{HashMap, VecDeque};
+use std::future::Future;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tokio::time::Instant;
+
+/// Turns kept per conversation.
+pub const MAX_TURNS: usize = 12;
+
+/// One chat turn.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Turn {
+    /// `user` or `assistant`.
+    pub role: String,
+    /// What was said.
+    pub text: String,
+    /// The intent (assistant turns).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intent: Option<String>,
+}
+
+/// A product shown to the user, for "the second one" and "add two of those".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shown {
+    /// Product id.
+    pub id: String,
+    /// SKU.
+    pub sku: String,
+    /// Title as shown.
+    pub title: String,
+}
+
+/// What the gateway remembers of a session.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conversation {
+    /// Recent turns, oldest first.
+    pub turns: VecDeque<Turn>,
+    /// The products last shown, in order.
+    pub products: Vec<Shown>,
+    /// The session's basket.
+    pub basket_id: Option<String>,
+    /// The locale in use.
+    pub locale: String,
+    /// `customer` or `admin`.
+    pub role: String,
+}
+
+impl Conversation {
+    /// Appends a turn, dropping the oldest beyond [`MAX_TURNS`].
+    pub fn push(&mut self, turn: Turn) {
+        self.turns.push_back(turn);
+        while self.turns.len() > MAX_TURNS {
+            self.turns.pop_front();
+        }
+    }
+}
+
+/// A store failure (Redis unreachable, a corrupt entry).
+#[derive(Debug, thiserror::Error)]
+#[error("conversation store: {0}")]
+pub struct StoreError(pub String);
+
+/// Where conversations live.
+pub trait ConversationStore: Send + Sync {
+    /// The conversation of `session`, if it exists and has not expired.
+    fn load(
+        &self,
+        session: &str,
+    ) -> impl Future<Output = Result<Option<Conversation>, StoreError>> + Send;
+    /// Saves it and refreshes its TTL.
+    fn save(
+        &self,
+        session: &str,
+        conversation: &Conversation,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// True when the store answers.
+    fn ping(&self) -> impl Future<Output = bool> + Send;
+}
+
+/// The in-process store: same TTL semantics as Redis.
+#[derive(Debug)]
+pub struct MemoryStore {
+    ttl: Duration,
+    entries: Mutex<HashMap<String, (Instant, Conversation)>>,
+}
+
+impl MemoryStore {
+    /// A store whose entries expire `ttl` after their last write.
+    pub fn new(ttl: Duration) -> Self {
+        Self {
+            ttl,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl ConversationStore for MemoryStore {
+    async fn load(&self, session: &str) -> Result<Option<Conversation>, StoreError> {
+        let mut entries = self
+            .entries
+            .lock()
+            .map_err(|_| StoreError("poisoned".into()))?;
+        let now = Instant::now();
+        entries.retain(|_, (expires, _)| *expires > now);
+        Ok(entries.get(session).map(|(_, c)| c.clone()))
+    }
+
+    async fn save(&self, session: &str, conversation: &Conversation) -> Result<(), StoreError> {
+        let mut entries = self
+            .entries
+            .lock()
+            .map_err(|_| StoreError("poisoned".into()))?;
+        entries.insert(
+            session.to_owned(),
+            (Instant::now() + self.ttl, conversation.clone()),
+        );
+        Ok(())
+    }
+
+    async fn ping(&self) -> bool {
+        true
+    }
+}
+
+/// Conversations in Redis, as JSON under `<prefix><session>` with `EX ttl`.
+#[derive(Clone)]
+pub struct RedisStore {
+    manager: redis::aio::ConnectionManager,
+    prefix: String,
+    ttl: Duration,
+}
+
+impl std::fmt::Debug for RedisStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedisStore")
+            .field("prefix", &self.prefix)
+            .field("ttl", &self.ttl)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RedisStore {
+    /// Connects (the manager reconnects by itself afterwards).
+    pub async fn connect(url: &str, prefix: &str, ttl: Duration) -> Result<Self, StoreError> {
+        let client = redis::Client::open(url).map_err(|e| StoreError(format!("REDIS_URL: {e}")))?;
+        let config = redis::aio::ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(Duration::from_secs(2)))
+            .set_response_timeout(Some(Duration::from_secs(2)))
+            .set_number_of_retries(1);
+        let manager = tokio::time::timeout(
+            Duration::from_secs(5),
+            redis::aio::ConnectionManager::new_with_config(client, config),
+        )
+        .await
+        .map_err(|_| StoreError("Redis did not answer within 5 s".into()))?
+        .map_err(|e| StoreError(e.to_string()))?;
+        Ok(Self {
+            manager,
+            prefix: prefix.to_owned(),
+            ttl,
+        })
+    }
+}
+
+impl ConversationStore for RedisStore {
+    async fn load(&self, session: &str) -> Result<Option<Conversation>, StoreError> {
+        let mut conn = self.manager.clone();
+        let raw: Option<String> = redis::cmd("GET")
+            .arg(format!("{}{session}", self.prefix))
+            .query_async(&mut conn)
+            .await
+            .map_err(|e| StoreError(e.to_string()))?;
+        raw.map(|r| serde_json::from_str(&r).map_err(|e| StoreError(format!("corrupt entry: {e}"))))
+            .transpose()
+    }
+
+    async fn save(&self, session: &str, conversation: &Conversation) -> Result<(), StoreError> {
+        let mut conn = self.manager.clone();
+        let json = serde_json::to_string(conversation).map_err(|e| StoreError(e.to_string()))?;
+        redis::cmd("SET")
+            .arg(format!("{}{session}", self.prefix))
+            .arg(json)
+            .arg("EX")
+            .arg(self.ttl.as_secs().max(1))
+            .query_async::<()>(&mut conn)
+            .await
+            .map_err(|e| StoreError(e.to_string()))
+    }
+
+    async fn ping(&self) -> bool {
+        let mut conn = self.manager.clone();
+        redis::cmd("PING")
+            .query_async::<String>(&mut conn)
+            .await
+            .is_ok()
+    }
+}
+
+/// The store in use.
+#[derive(Debug)]
+pub enum Store {
+    /// In-process.
+    Memory(MemoryStore),
+    /// Redis.
+    Redis(RedisStore),
+}
+
+impl ConversationStore for Store {
+    async fn load(&self, session: &str) -> Result<Option<Conversation>, StoreError> {
+        match self {
+            Store::Memory(s) => s.load(session).await,
+            Store::Redis(s) => s.load(session).await,
+        }
+    }
+
+    async fn save(&self, session: &str, conversation: &Conversation) -> Result<(), StoreError> {
+        match self {
+            Store::Memory(s) => s.save(session, conversation).await,
+            Store::Redis(s) => s.save(session, conversation).await,
+        }
+    }
+
+    async fn ping(&self) -> bool {
+        match self {
+            Store::Memory(s) => s.ping().await,
+            Store::Redis(s) => s.ping().await,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn memory_entries_expire_after_their_last_write() {
+        let store = MemoryStore::new(Duration::from_secs(60));
+        let conversation = Conversation {
+            locale: "es".into(),
+            ..Conversation::default()
+        };
+        store.save("s1", &conversation).await.expect("save");
+        tokio::time::advance(Duration::from_secs(50)).await;
+        store.save("s1", &conversation).await.expect("refresh");
+        tokio::time::advance(Duration::from_secs(50)).await;
+        assert_eq!(store.load("s1").await.expect("load"), Some(conversation));
+        tokio::time::advance(Duration::from_secs(11)).await;
+        assert_eq!(store.load("s1").await.expect("load"), None);
+    }
+
+    #[test]
+    fn turns_are_capped() {
+        let mut c = Conversation::default();
+        for n in 0..30 {
+            c.push(Turn {
+                role: "user".into(),
+                text: n.to_string(),
+                intent: None,
+            });
+        }
+        assert_eq!(c.turns.len(), MAX_TURNS);
+        assert_eq!(c.turns.front().map(|t| t.text.as_str()), Some("18"));
+    }
+}

@@ -1,0 +1,6 @@
+//! mcp-gateway's integration tests: a real WebSocket client against the
+//! gateway on a loopback port, with the MCP servers in-process and as the
+//! real sibling binaries, and conversations in real Redis.
+
+mod chat;
+mod support;

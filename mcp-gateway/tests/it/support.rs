@@ -1,0 +1,126 @@
+//! A gateway on port 0 and a WebSocket client.
+
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+use futures::{SinkExt as _, StreamExt as _};
+use museo_sdk::config::EnvSource;
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+
+/// A test environment.
+pub struct Env(pub Vec<(String, String)>);
+
+impl EnvSource for Env {
+    fn var(&self, key: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+    }
+}
+
+/// A running gateway.
+pub struct Running {
+    /// Its ws:// URL.
+    pub url: String,
+    /// Shared state.
+    pub gateway: std::sync::Arc<mcp_gateway::gateway::Gateway>,
+    _started: mcp_gateway::start::Started,
+}
+
+/// Starts a gateway over `data_dir` with `extra` environment.
+pub async fn gateway(
+    data_dir: &std::path::Path,
+    in_process: bool,
+    extra: &[(&str, String)],
+) -> anyhow::Result<Running> {
+    let mut vars = vec![(
+        "MUSEO_SANDBOX_DATA_DIR".to_owned(),
+        data_dir.display().to_string(),
+    )];
+    vars.extend(extra.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
+    let started = mcp_gateway::start::start(&Env(vars), in_process).await?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("ws://{}/ws", listener.local_addr()?);
+    let gateway = started.gateway.clone();
+    let router = mcp_gateway::server::router(gateway.clone());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    Ok(Running {
+        url,
+        gateway,
+        _started: started,
+    })
+}
+
+/// A WebSocket client.
+pub struct Ws {
+    stream: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+}
+
+impl Ws {
+    /// Connects.
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        let (stream, _) = tokio_tungstenite::connect_async(url).await?;
+        Ok(Self { stream })
+    }
+
+    /// Sends a JSON frame.
+    pub async fn send(&mut self, frame: Value) -> anyhow::Result<()> {
+        self.stream
+            .send(Message::Text(frame.to_string().into()))
+            .await?;
+        Ok(())
+    }
+
+    /// Sends raw text.
+    pub async fn send_raw(&mut self, message: Message) -> anyhow::Result<()> {
+        self.stream.send(message).await?;
+        Ok(())
+    }
+
+    /// The next JSON frame.
+    pub async fn next(&mut self) -> anyhow::Result<Value> {
+        loop {
+            let message = tokio::time::timeout(Duration::from_secs(60), self.stream.next())
+                .await
+                .context("no frame within 60 s")?
+                .context("connection closed")??;
+            match message {
+                Message::Text(text) => return Ok(serde_json::from_str(&text)?),
+                Message::Close(frame) => bail!("closed: {frame:?}"),
+                _ => {}
+            }
+        }
+    }
+
+    /// The next raw message (for close codes).
+    pub async fn next_raw(&mut self) -> anyhow::Result<Option<Message>> {
+        Ok(
+            tokio::time::timeout(Duration::from_secs(10), self.stream.next())
+                .await?
+                .transpose()?,
+        )
+    }
+
+    /// hello → welcome.
+    pub async fn hello(&mut self, hello: Value) -> anyhow::Result<Value> {
+        let mut frame = json!({ "type": "hello" });
+        if let (Some(frame), Some(extra)) = (frame.as_object_mut(), hello.as_object()) {
+            frame.extend(extra.clone());
+        }
+        self.send(frame).await?;
+        self.next().await
+    }
+
+    /// message → reply.
+    pub async fn say(&mut self, id: &str, text: &str) -> anyhow::Result<Value> {
+        self.send(json!({ "type": "message", "id": id, "text": text }))
+            .await?;
+        self.next().await
+    }
+}
