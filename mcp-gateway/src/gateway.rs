@@ -73,6 +73,8 @@ pub struct Gateway {
     pub metrics: Metrics,
     /// Most open sessions.
     pub max_sessions: usize,
+    /// Frames per second one session may send (`GATEWAY_RATE_PER_SECOND`, default 20).
+    pub rate_per_second: u32,
     /// Set when the store failed and the gateway runs without it.
     pub store_degraded: std::sync::atomic::AtomicBool,
 }

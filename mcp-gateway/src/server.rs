@@ -24,8 +24,6 @@ use crate::store::{Conversation, ConversationStore as _};
 
 /// Largest frame accepted; bigger ones close the connection with 1009.
 pub const MAX_FRAME_BYTES: usize = 64 * 1024;
-/// Frames per second a session may send (burst of the same size).
-pub const RATE_PER_SECOND: u32 = 10;
 
 /// The router over `gateway`.
 pub fn router(gateway: Arc<Gateway>) -> Router {
@@ -193,7 +191,8 @@ async fn session(
     gateway.metrics.sessions.fetch_add(1, Ordering::Relaxed);
     let (mut tx, mut rx) = socket.split();
     let mut state: Option<Session> = None;
-    let mut tokens = f64::from(RATE_PER_SECOND);
+    let rate = f64::from(gateway.rate_per_second);
+    let mut tokens = rate;
     let mut last = tokio::time::Instant::now();
     while let Some(message) = rx.next().await {
         let text = match message {
@@ -233,8 +232,7 @@ async fn session(
         };
         // Token bucket per session.
         let now = tokio::time::Instant::now();
-        tokens = (tokens + now.duration_since(last).as_secs_f64() * f64::from(RATE_PER_SECOND))
-            .min(f64::from(RATE_PER_SECOND));
+        tokens = (tokens + now.duration_since(last).as_secs_f64() * rate).min(rate);
         last = now;
         if tokens < 1.0 {
             gateway.metrics.errors.fetch_add(1, Ordering::Relaxed);
@@ -243,7 +241,7 @@ async fn session(
                 &error(
                     None,
                     "rate_limited",
-                    format!("at most {RATE_PER_SECOND} frames per second"),
+                    format!("at most {} frames per second", gateway.rate_per_second),
                 ),
             )
             .await

@@ -108,6 +108,15 @@ pub async fn start(env: &dyn EnvSource, force_in_process: bool) -> anyhow::Resul
         keys,
         metrics: Metrics::default(),
         max_sessions: 1000,
+        rate_per_second: match env.var("GATEWAY_RATE_PER_SECOND") {
+            Some(rate) => rate
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|r| *r > 0)
+                .context("GATEWAY_RATE_PER_SECOND must be a whole number above 0")?,
+            None => 20,
+        },
         store_degraded: std::sync::atomic::AtomicBool::new(false),
     };
     Ok(Started {
