@@ -6,27 +6,27 @@ use serde_json::{Map, Value, json};
 
 use crate::common::{TestSandbox, status_json};
 
-pub(crate) const ALICE: &str = "admin:alice@example.com";
+const ALICE: &str = "admin:alice@example.com";
 const PRODUCTS: &str = "/v1/admin/products";
 const BULK: &str = "/v1/admin/products/bulk";
 
-pub(crate) type Reply = (u16, Value);
+type Reply = (u16, Value);
 
 fn money(amount: &str, currency: &str) -> Value {
     json!({ "amount": amount, "currency": currency })
 }
 
-pub(crate) fn eur(amount: &str) -> Value {
+fn eur(amount: &str) -> Value {
     money(amount, "EUR")
 }
 
 /// A valid product input: a draft at `amount` EUR with 5 in stock.
-pub(crate) fn input(sku: &str, amount: &str) -> Value {
+fn input(sku: &str, amount: &str) -> Value {
     let title = json!({ "en": format!("Test {sku}") });
     json!({ "sku": sku, "title": title, "price": eur(amount), "stock": 5 })
 }
 
-pub(crate) fn with(mut value: Value, field: &str, v: Value) -> Value {
+fn with(mut value: Value, field: &str, v: Value) -> Value {
     value[field] = v;
     value
 }
@@ -49,15 +49,15 @@ async fn patch(s: &TestSandbox, sku: &str, body: Value) -> Reply {
     call(s, Method::PATCH, &format!("{PRODUCTS}/{sku}"), Some(body)).await
 }
 
-pub(crate) async fn fetch(s: &TestSandbox, sku: &str) -> Reply {
+async fn fetch(s: &TestSandbox, sku: &str) -> Reply {
     call(s, Method::GET, &format!("{PRODUCTS}/{sku}"), None).await
 }
 
-pub(crate) async fn bulk(s: &TestSandbox, body: Value) -> Reply {
+async fn bulk(s: &TestSandbox, body: Value) -> Reply {
     call(s, Method::POST, BULK, Some(body)).await
 }
 
-pub(crate) async fn audit(s: &TestSandbox, limit: u32) -> Reply {
+async fn audit(s: &TestSandbox, limit: u32) -> Reply {
     call(
         s,
         Method::GET,
@@ -67,7 +67,7 @@ pub(crate) async fn audit(s: &TestSandbox, limit: u32) -> Reply {
     .await
 }
 
-pub(crate) async fn create(s: &TestSandbox, body: Value) -> Value {
+async fn create(s: &TestSandbox, body: Value) -> Value {
     let (status, product) = post(s, body).await;
     assert_eq!(status, 201, "{product}");
     product
@@ -382,7 +382,7 @@ async fn the_audit_log_names_account_subject_and_correlation_id() {
 }
 
 /// `sku:outcome` of every item, in order (`-` for no SKU).
-pub(crate) fn outcomes(report: &Value) -> String {
+fn outcomes(report: &Value) -> String {
     let results = report["results"].as_array().expect("results");
     let outcome = |r: &Value| {
         let sku = r["sku"].as_str().unwrap_or("-");
@@ -392,7 +392,7 @@ pub(crate) fn outcomes(report: &Value) -> String {
 }
 
 /// `[created, updated, unchanged, failed]`.
-pub(crate) fn counts(report: &Value) -> [i64; 4] {
+fn counts(report: &Value) -> [i64; 4] {
     ["created", "updated", "unchanged", "failed"].map(|k| report[k].as_i64().expect("count"))
 }
 

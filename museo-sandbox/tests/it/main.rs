@@ -3,7 +3,6 @@
 mod admin;
 mod auth;
 mod baskets;
-mod bulk;
 mod client;
 mod common;
 mod help;
