@@ -3,15 +3,10 @@
 //! `MUSEO_API_URL` it runs the Museo sandbox in-process and acts with the
 //! sandbox's dev service account. Logs go to stderr.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use mcp_admin::AdminServer;
-use mcp_admin::auth::{self, AuthConfig, Gate, HttpAuth};
-use museo_sandbox::embedded::Backend;
-use museo_sdk::auth::Minter;
+use mcp_admin::auth::{self, AuthConfig};
 use museo_sdk::config::ProcessEnv;
 use museo_sdk::serve::ServeArgs;
 
@@ -75,54 +70,5 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
 
-    let backend = Backend::from_env(&ProcessEnv, "mcp-admin").await?;
-    let account = backend.service_account(&ProcessEnv)?.context(
-        "no service account for the Museo admin API: set SERVICE_ACCOUNT_ID and SERVICE_ACCOUNT_KEY_FILE",
-    )?;
-    tracing::info!(account = %account.id, "acting with this service account");
-    let client = backend
-        .client
-        .clone()
-        .with_service_account(Arc::new(Minter::new(account)));
-
-    let result = if args.serve.http.is_some() {
-        let verifier = match auth_config.verifier()? {
-            Some(verifier) => verifier,
-            None => {
-                let dev = auth::dev_issuer(&backend.data_dir)?;
-                tracing::warn!(
-                    data_dir = %backend.data_dir.display(),
-                    "no MCP_ADMIN_JWKS_URL/FILE: --http trusts the local dev issuer (mint with `mcp-admin dev-token`); configure the gateway's JWKS in production"
-                );
-                auth_config.dev_verifier(&dev)?
-            }
-        };
-        let http_auth = HttpAuth {
-            verifier: Arc::new(verifier),
-            authorization_server: auth_config.authorization_server.clone(),
-        };
-        let server = AdminServer::new(client, Arc::new(Gate::bearer_only()));
-        museo_sdk::serve::run_with(
-            args.serve,
-            "mcp-admin",
-            move || server.clone(),
-            move |router| auth::protect(router, http_auth),
-        )
-        .await
-    } else {
-        let gate = Gate::new(auth_config.verifier()?);
-        if gate.requires_token() {
-            tracing::info!("every call must carry a verified admin token in _meta");
-        } else {
-            tracing::info!(
-                "no MCP_ADMIN_JWKS_URL/FILE: calls act with the service account alone (direct use under an MCP host)"
-            );
-        }
-        let server = AdminServer::new(client, Arc::new(gate));
-        museo_sdk::serve::run(args.serve, "mcp-admin", move || server.clone()).await
-    };
-    if let Some(sandbox) = backend.sandbox {
-        sandbox.stop().await;
-    }
-    result
+    mcp_admin::serve_from_env(args.serve, auth_config).await
 }

@@ -5,6 +5,8 @@
 //! cargo run -p mcp-gateway --example cli -- -m "busco tazas de Monet" -m "añade dos"
 //! cargo run -p mcp-gateway --example cli -- --call mcp-storefront get_product '{"product_id":"MUG-NYMPH-01"}'
 //! cargo run -p mcp-gateway --example cli -- --json --trace --locale fr --token "$KEY"
+//! cargo run -p mcp-gateway --example cli -- --token "$ADMIN_KEY" --servers               # status
+//! cargo run -p mcp-gateway --example cli -- --token "$ADMIN_KEY" --server mcp-notify restart
 //! ```
 //!
 //! In the REPL, a line starting with `/call SERVER TOOL {json}` is a direct
@@ -48,6 +50,63 @@ struct Args {
     /// Print every frame sent and received.
     #[arg(long)]
     trace: bool,
+    /// Operator: print the MCP servers' status (needs an admin --token).
+    #[arg(long)]
+    servers: bool,
+    /// Operator: start, stop or restart one MCP server (needs an admin --token).
+    #[arg(long, num_args = 2, value_names = ["NAME", "start|stop|restart"])]
+    server: Option<Vec<String>>,
+}
+
+/// `/admin/servers` on the gateway's HTTP side.
+async fn operator(args: &Args) -> anyhow::Result<()> {
+    let mut base = url::Url::parse(&args.url)?;
+    let scheme = if base.scheme() == "wss" {
+        "https"
+    } else {
+        "http"
+    };
+    base.set_scheme(scheme)
+        .map_err(|()| anyhow::anyhow!("cannot turn {} into an HTTP URL", args.url))?;
+    let token = args
+        .token
+        .as_deref()
+        .context("operator commands need an admin --token")?;
+    let client = reqwest::Client::new();
+    let request = match &args.server {
+        Some(pair) => client.post(base.join(&format!("/admin/servers/{}/{}", pair[0], pair[1]))?),
+        None => client.get(base.join("/admin/servers")?),
+    };
+    let response = request.bearer_auth(token).send().await?;
+    let status = response.status();
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    if args.json || !status.is_success() {
+        println!("{body}");
+    } else {
+        let list = if body.is_array() {
+            body.as_array().cloned().unwrap_or_default()
+        } else {
+            vec![body]
+        };
+        for s in list {
+            println!(
+                "{:<16} {:<9} pid {:<8} restarts {:<3} {} {}",
+                s["name"].as_str().unwrap_or_default(),
+                s["state"].as_str().unwrap_or_default(),
+                s["pid"].as_u64().map_or("-".to_owned(), |p| p.to_string()),
+                s["restarts"],
+                s["launch"].as_str().unwrap_or_default(),
+                s["last_error"]
+                    .as_str()
+                    .map(|e| format!("(last error: {e})"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    if !status.is_success() {
+        bail!("the gateway answered {status}");
+    }
+    Ok(())
 }
 
 type Socket =
@@ -68,7 +127,22 @@ async fn exchange(ws: &mut Socket, frame: Value, args: &Args) -> anyhow::Result<
                 if args.trace {
                     eprintln!("← {text}");
                 }
-                return Ok(serde_json::from_str(&text)?);
+                let frame: Value = serde_json::from_str(&text)?;
+                if frame["type"] == "progress" {
+                    if !args.json && !args.trace {
+                        let total = frame["total"]
+                            .as_f64()
+                            .map(|t| format!("/{t}"))
+                            .unwrap_or_default();
+                        eprintln!(
+                            "… {}{total} {}",
+                            frame["progress"],
+                            frame["message"].as_str().unwrap_or_default()
+                        );
+                    }
+                    continue;
+                }
+                return Ok(frame);
             }
             Message::Close(frame) => bail!("closed: {frame:?}"),
             _ => {}
@@ -108,6 +182,9 @@ fn call_frame(id: usize, server: &str, tool: &str, arguments: &str) -> anyhow::R
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    if args.servers || args.server.is_some() {
+        return operator(&args).await;
+    }
     let (mut ws, _) = tokio_tungstenite::connect_async(&args.url)
         .await
         .with_context(|| format!("cannot connect to {} (is mcp-gateway running?)", args.url))?;

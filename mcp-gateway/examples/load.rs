@@ -82,7 +82,12 @@ async fn main() -> anyhow::Result<()> {
         ("GATEWAY_RATE_PER_SECOND".into(), "1000000".into()),
     ]);
     let started = Instant::now();
-    let gw = mcp_gateway::start::start(&env, false).await?;
+    let gw = mcp_gateway::start::start(
+        &env,
+        mcp_gateway::config::Config::default(),
+        mcp_gateway::start::Builtins::Processes,
+    )
+    .await?;
     for child in gw.gateway.children.values() {
         child.warm().await?;
     }
@@ -92,10 +97,14 @@ async fn main() -> anyhow::Result<()> {
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("ws://{}/ws", listener.local_addr()?);
-    let router = mcp_gateway::server::router(gw.gateway.clone());
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(mcp_gateway::start::run(
+        gw.gateway.clone(),
+        listener,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
 
     // Direct call through the gateway vs the same tool over stdio.
     let (mut ws, _) = tokio_tungstenite::connect_async(&url).await?;
@@ -201,8 +210,7 @@ async fn main() -> anyhow::Result<()> {
         after.saturating_sub(before) as f64 / sessions as f64
     );
     drop(idle);
-    for child in gw.gateway.children.values() {
-        child.stop().await;
-    }
+    let _ = stop.send(());
+    server.await??;
     Ok(())
 }

@@ -2,19 +2,26 @@
 //! turned into MCP tool calls on the Museo servers.
 //!
 //! - [`protocol`]: the fixed wire frames;
-//! - [`children`]: the supervised MCP servers (sibling binaries over stdio,
-//!   or in-process when no binary is found);
-//! - [`gateway`]: sessions, routing by intent, role checks, admin tokens;
+//! - [`config`]: which servers run and how they are supervised (TOML, or
+//!   Claude Desktop's `mcpServers` JSON);
+//! - [`children`]: the supervised MCP servers (processes over stdio,
+//!   Streamable HTTP endpoints, or in-process);
+//! - [`gateway`]: sessions, requests, role checks, admin tokens;
+//! - [`route`]: the routing table from intents to tools;
+//! - [`metrics`]: what `/metrics` exposes;
 //! - [`store`]: conversations in memory or Redis;
 //! - [`auth`], [`locale`], [`reply`]: who, which language, what to say;
 //! - [`server`]: the HTTP and WebSocket surface; [`start`] wires it all.
 
 pub mod auth;
 pub mod children;
+pub mod config;
 pub mod gateway;
 pub mod locale;
+pub mod metrics;
 pub mod protocol;
 pub mod reply;
+pub mod route;
 pub mod server;
 pub mod start;
 pub mod store;

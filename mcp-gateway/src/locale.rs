@@ -1,15 +1,28 @@
 //! Which language a session speaks: `hello.locale`, then the phone number's
 //! country (WhatsApp), then `Accept-Language` on the upgrade, then the
 //! language of the first message (DESIGN.md, "Locale").
+//!
+//! Each source gives a BCP-47 tag, not just a language, because money and
+//! dates depend on the region: `+353…` is `en-IE` (`€49.90`), `+1…` is
+//! `en-US` (`$49.90`), `fr-CA` stays `fr-CA` and is written like `fr-FR`.
 
 use museo_sdk::types::Lang;
 
-/// The language of a phone number's country; `None` when unknown.
-pub fn from_phone(phone: &str) -> Option<Lang> {
+/// The locale of a phone number's country (`es-MX`, `fr-BE`, `en-IE`);
+/// `None` when the number is not valid E.164.
+pub fn from_phone(phone: &str) -> Option<String> {
     let number = phonenumber::parse(None, phone).ok()?;
     let region = number.country().id()?;
+    let lang = region_language(region);
+    Some(format!("{}-{}", lang.code(), region.as_ref()))
+}
+
+/// The language spoken to a customer from `region`: Spanish- and
+/// French-speaking countries get es and fr, everyone else en (Canada
+/// included: a number does not tell Quebec from Ontario).
+fn region_language(region: phonenumber::country::Id) -> Lang {
     use phonenumber::country::Id;
-    Some(match region {
+    match region {
         Id::ES
         | Id::MX
         | Id::AR
@@ -55,13 +68,14 @@ pub fn from_phone(phone: &str) -> Option<Lang> {
         | Id::PF
         | Id::NC => Lang::Fr,
         _ => Lang::En,
-    })
+    }
 }
 
-/// The best of en/es/fr for an `Accept-Language` header (quality-ordered,
-/// wildcards and unsupported languages skipped); `None` when none fits.
-pub fn from_accept_language(header: &str) -> Option<Lang> {
-    let mut ranges: Vec<(f32, Lang)> = header
+/// The preferred tag of an `Accept-Language` header whose language is en, es
+/// or fr (quality-ordered, wildcards and other languages skipped); `None`
+/// when none fits.
+pub fn from_accept_language(header: &str) -> Option<String> {
+    let mut ranges: Vec<(f32, String)> = header
         .split(',')
         .filter_map(|part| {
             let mut pieces = part.trim().split(';');
@@ -71,11 +85,24 @@ pub fn from_accept_language(header: &str) -> Option<Lang> {
                 .and_then(|q| q.parse::<f32>().ok())
                 .unwrap_or(1.0);
             (q > 0.0).then_some(())?;
-            Lang::from_tag(tag).map(|lang| (q, lang))
+            valid_tag(tag).map(|tag| (q, tag))
         })
         .collect();
+    // A stable sort keeps the header's order among equal qualities.
     ranges.sort_by(|a, b| b.0.total_cmp(&a.0));
-    ranges.first().map(|(_, lang)| *lang)
+    ranges.into_iter().next().map(|(_, tag)| tag)
+}
+
+/// `tag` when it looks like BCP-47 (letters, digits, `-`/`_`, at most 35
+/// characters) and its language is one replies are written in.
+pub fn valid_tag(tag: &str) -> Option<String> {
+    let tag = tag.trim();
+    let shaped = !tag.is_empty()
+        && tag.len() <= 35
+        && tag
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    (shaped && Lang::from_tag(tag).is_some()).then(|| tag.replace('_', "-"))
 }
 
 #[cfg(test)]
@@ -84,21 +111,37 @@ mod tests {
 
     #[test]
     fn phones_name_their_language() {
-        assert_eq!(from_phone("+34600111222"), Some(Lang::Es));
-        assert_eq!(from_phone("+5215512345678"), Some(Lang::Es));
-        assert_eq!(from_phone("+33612345678"), Some(Lang::Fr));
-        assert_eq!(from_phone("+442071234567"), Some(Lang::En));
+        assert_eq!(from_phone("+34600111222").as_deref(), Some("es-ES"));
+        assert_eq!(from_phone("+5215512345678").as_deref(), Some("es-MX"));
+        assert_eq!(from_phone("+33612345678").as_deref(), Some("fr-FR"));
+        assert_eq!(from_phone("+32470123456").as_deref(), Some("fr-BE"));
+        assert_eq!(from_phone("+353861234567").as_deref(), Some("en-IE"));
+        assert_eq!(from_phone("+442071234567").as_deref(), Some("en-GB"));
+        assert_eq!(from_phone("+12025550143").as_deref(), Some("en-US"));
         assert_eq!(from_phone("not a phone"), None);
+        assert_eq!(from_phone(&"9".repeat(10_000)), None);
     }
 
     #[test]
     fn accept_language_is_negotiated_by_quality() {
         assert_eq!(
-            from_accept_language("de-DE,de;q=0.9,fr;q=0.8,en;q=0.5"),
-            Some(Lang::Fr)
+            from_accept_language("de-DE,de;q=0.9,fr-CA;q=0.8,en;q=0.5").as_deref(),
+            Some("fr-CA")
         );
-        assert_eq!(from_accept_language("es-MX"), Some(Lang::Es));
+        assert_eq!(from_accept_language("es-MX").as_deref(), Some("es-MX"));
+        assert_eq!(
+            from_accept_language("en-IE,en;q=0.9").as_deref(),
+            Some("en-IE")
+        );
         assert_eq!(from_accept_language("de, *;q=0.1"), None);
-        assert_eq!(from_accept_language("fr;q=0, en;q=0.2"), Some(Lang::En));
+        assert_eq!(
+            from_accept_language("fr;q=0, en;q=0.2").as_deref(),
+            Some("en")
+        );
+        assert_eq!(from_accept_language("q=;;,,;"), None);
+        assert_eq!(from_accept_language("<script>, fr"), Some("fr".into()));
+        assert_eq!(valid_tag("fr_FR").as_deref(), Some("fr-FR"));
+        assert_eq!(valid_tag("xx-evil\n"), None);
+        assert_eq!(valid_tag(&format!("en-{}", "a".repeat(40))), None);
     }
 }

@@ -42,6 +42,16 @@ pub enum ClientFrame {
     },
 }
 
+impl ClientFrame {
+    /// The client's id of a `message` or `call`.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            ClientFrame::Hello { .. } => None,
+            ClientFrame::Message { id, .. } | ClientFrame::Call { id, .. } => Some(id),
+        }
+    }
+}
+
 /// A frame to an app.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
@@ -82,6 +92,19 @@ pub enum ServerFrame {
         text: String,
         /// True when the tool refused.
         is_error: bool,
+    },
+    /// Progress of a long `message` or `call` (an import), before its answer.
+    Progress {
+        /// The client's id of the request.
+        id: String,
+        /// Work done so far.
+        progress: f64,
+        /// Total, when known.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        total: Option<f64>,
+        /// What is happening.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
     },
     /// Something went wrong with a frame.
     Error {

@@ -1,42 +1,57 @@
-//! What the gateway says itself, in English, Spanish and French, built from
-//! the tools' structured results and formatted per channel (`web`: markdown;
-//! `whatsapp`: plain text with *bold*; `cli`: plain).
+//! What the gateway says itself, built from the tools' structured results
+//! in the reader's language and locale, and formatted for their channel.
+//!
+//! The words live in `locales/{en,es,fr}/gateway.ftl` (Fluent, with plural
+//! variants where a count changes the wording), loaded by [`l10n`]. The
+//! language comes from the session's BCP-47 locale tag (`fr-FR` → French,
+//! anything unknown → English); money and dates follow the whole tag
+//! through [`museo_sdk::locale`], so `fr-FR` reads `49,90 €`, `en-IE`
+//! `€49.90` and `en-US` `$49.90`. Amounts are always formatted here from
+//! the structured `{ amount, currency }`: a tool's `display` string is only
+//! a fallback, because it was written for the tool's idea of the locale.
+//! [`markup`] knows each channel's conventions and escapes untrusted text.
 
+mod admin;
+mod l10n;
+mod markup;
+#[cfg(test)]
+mod tests;
+
+use museo_sdk::locale::{format_datetime, try_format_money};
 use museo_sdk::types::Lang;
 use serde_json::Value;
+
+pub use admin::admin;
+use l10n::{format, message, n, s};
 
 /// How a channel shows text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Channel {
-    /// Markdown.
+    /// The web admin and shop: markdown (`**bold**`, `- ` lists, `[text](url)` links).
     Web,
-    /// Plain text with `*bold*`.
+    /// WhatsApp: plain text with `*bold*`, short lines and lists, bare URLs.
     WhatsApp,
-    /// Plain text.
+    /// The CLI: plain text.
     Plain,
+    /// The mobile app: plain text (the app renders the reply's `data` itself).
+    Mobile,
 }
 
 impl Channel {
-    /// From the `hello.channel` value.
+    /// From the `hello.channel` value (`web`, `whatsapp`, `mobile`, `cli`);
+    /// anything else is the web.
     pub fn from_name(name: Option<&str>) -> Self {
-        match name {
-            Some("whatsapp") => Channel::WhatsApp,
-            Some("cli") => Channel::Plain,
+        match name.map(str::trim) {
+            Some(n) if n.eq_ignore_ascii_case("whatsapp") => Channel::WhatsApp,
+            Some(n) if n.eq_ignore_ascii_case("cli") => Channel::Plain,
+            Some(n) if n.eq_ignore_ascii_case("mobile") => Channel::Mobile,
             _ => Channel::Web,
-        }
-    }
-
-    fn bold(self, text: &str) -> String {
-        match self {
-            Channel::Web => format!("**{text}**"),
-            Channel::WhatsApp => format!("*{text}*"),
-            Channel::Plain => text.to_owned(),
         }
     }
 }
 
 /// A fixed phrase.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phrase {
     /// Greeting.
     Greeting,
@@ -58,169 +73,329 @@ pub enum Phrase {
     Unavailable,
     /// Unsure what was meant.
     Clarify,
+    /// An import without a file: which one?
+    WhichFile,
+    /// A notification without an address: ask for the e-mail address.
+    NeedEmail,
+    /// The session sends faster than its rate limit.
+    RateLimited,
+    /// The session's role may not do this.
+    Forbidden,
+    /// After an import's dry run: say yes to import for real, or no.
+    ConfirmImport,
+    /// A pending action (delete, import) was called off.
+    Cancelled,
 }
 
-/// The phrase in `lang`.
-pub fn phrase(p: Phrase, lang: Lang) -> &'static str {
-    use Lang::{En, Es, Fr};
-    match (p, lang) {
-        (Phrase::Greeting, En) => {
-            "Hello! I can find products, answer questions about them, fill your basket and give you a payment link. What are you looking for?"
-        }
-        (Phrase::Greeting, Es) => {
-            "¡Hola! Puedo buscar productos, responder preguntas sobre ellos, llenar tu cesta y darte un enlace de pago. ¿Qué buscas?"
-        }
-        (Phrase::Greeting, Fr) => {
-            "Bonjour ! Je peux chercher des produits, répondre à vos questions, remplir votre panier et vous donner un lien de paiement. Que cherchez-vous ?"
-        }
-        (Phrase::Help, En) => {
-            "Try: \"Monet mugs under 20 euros\", \"is the second one dishwasher safe?\", \"add two of those\", \"show my basket\", \"I want to pay\"."
-        }
-        (Phrase::Help, Es) => {
-            "Prueba: \"tazas de Monet de menos de 20 euros\", \"¿la segunda va al lavavajillas?\", \"añade dos de esas\", \"ver mi cesta\", \"quiero pagar\"."
-        }
-        (Phrase::Help, Fr) => {
-            "Essayez : « mugs Monet à moins de 20 euros », « le deuxième passe au lave-vaisselle ? », « ajoute-en deux », « mon panier », « je veux payer »."
-        }
-        (Phrase::Goodbye, En) => "Thank you for visiting the Museo shop. See you soon!",
-        (Phrase::Goodbye, Es) => "Gracias por visitar la tienda del Museo. ¡Hasta pronto!",
-        (Phrase::Goodbye, Fr) => "Merci de votre visite à la boutique du Museo. À bientôt !",
-        (Phrase::Unknown, En) => {
-            "Sorry, I did not understand. I can search the shop, answer product questions and handle your basket."
-        }
-        (Phrase::Unknown, Es) => {
-            "Perdona, no te he entendido. Puedo buscar en la tienda, responder preguntas sobre productos y gestionar tu cesta."
-        }
-        (Phrase::Unknown, Fr) => {
-            "Désolé, je n'ai pas compris. Je peux chercher dans la boutique, répondre à vos questions et gérer votre panier."
-        }
-        (Phrase::WhichProduct, En) => {
-            "Which product do you mean? Search first, or give me its name or SKU."
-        }
-        (Phrase::WhichProduct, Es) => {
-            "¿Qué producto? Busca primero, o dime su nombre o referencia."
-        }
-        (Phrase::WhichProduct, Fr) => {
-            "Quel produit ? Faites d'abord une recherche, ou donnez-moi son nom ou sa référence."
-        }
-        (Phrase::NoBasket, En) => "Your basket is empty.",
-        (Phrase::NoBasket, Es) => "Tu cesta está vacía.",
-        (Phrase::NoBasket, Fr) => "Votre panier est vide.",
-        (Phrase::AdminOnly, En) => "Only shop administrators can do that.",
-        (Phrase::AdminOnly, Es) => "Solo los administradores de la tienda pueden hacer eso.",
-        (Phrase::AdminOnly, Fr) => "Seuls les administrateurs de la boutique peuvent faire cela.",
-        (Phrase::NothingFound, En) => "I found nothing matching that.",
-        (Phrase::NothingFound, Es) => "No he encontrado nada que coincida.",
-        (Phrase::NothingFound, Fr) => "Je n'ai rien trouvé de correspondant.",
-        (Phrase::Unavailable, En) => {
-            "That service is unavailable right now; please try again in a moment."
-        }
-        (Phrase::Unavailable, Es) => {
-            "Ese servicio no está disponible ahora mismo; inténtalo de nuevo en un momento."
-        }
-        (Phrase::Unavailable, Fr) => {
-            "Ce service est indisponible pour le moment ; réessayez dans un instant."
-        }
-        (Phrase::Clarify, En) => {
-            "I'm not sure what you mean. Are you looking for a product, asking about one, or managing your basket?"
-        }
-        (Phrase::Clarify, Es) => {
-            "No estoy seguro de lo que quieres. ¿Buscas un producto, preguntas por uno o quieres gestionar tu cesta?"
-        }
-        (Phrase::Clarify, Fr) => {
-            "Je ne suis pas sûr de comprendre. Cherchez-vous un produit, avez-vous une question, ou s'agit-il de votre panier ?"
+impl Phrase {
+    /// Every phrase.
+    pub const ALL: [Phrase; 16] = [
+        Phrase::Greeting,
+        Phrase::Help,
+        Phrase::Goodbye,
+        Phrase::Unknown,
+        Phrase::WhichProduct,
+        Phrase::NoBasket,
+        Phrase::AdminOnly,
+        Phrase::NothingFound,
+        Phrase::Unavailable,
+        Phrase::Clarify,
+        Phrase::WhichFile,
+        Phrase::NeedEmail,
+        Phrase::RateLimited,
+        Phrase::Forbidden,
+        Phrase::ConfirmImport,
+        Phrase::Cancelled,
+    ];
+
+    /// Its message id in `gateway.ftl`.
+    fn id(self) -> &'static str {
+        match self {
+            Phrase::Greeting => "greeting",
+            Phrase::Help => "help",
+            Phrase::Goodbye => "goodbye",
+            Phrase::Unknown => "unknown",
+            Phrase::WhichProduct => "which-product",
+            Phrase::NoBasket => "no-basket",
+            Phrase::AdminOnly => "admin-only",
+            Phrase::NothingFound => "nothing-found",
+            Phrase::Unavailable => "unavailable",
+            Phrase::Clarify => "clarify",
+            Phrase::WhichFile => "which-file",
+            Phrase::NeedEmail => "need-email",
+            Phrase::RateLimited => "rate-limited",
+            Phrase::Forbidden => "forbidden",
+            Phrase::ConfirmImport => "confirm-import",
+            Phrase::Cancelled => "cancelled",
         }
     }
 }
 
-/// A list of search results.
-pub fn products(result: &Value, lang: Lang, channel: Channel) -> String {
+/// The phrase in the language of `locale` (a BCP-47 tag; English when it
+/// names another language).
+pub fn phrase(p: Phrase, locale: &str) -> String {
+    message(lang_of(locale), p.id())
+}
+
+/// Asks an admin to confirm deleting the product called `title` (or its
+/// SKU). There is no channel here, so the title is only put on one line.
+pub fn confirm_delete(title: &str, locale: &str) -> String {
+    let lang = lang_of(locale);
+    let product = match markup::one_line(title) {
+        t if t.is_empty() => message(lang, "untitled"),
+        t => t,
+    };
+    format(lang, "confirm-delete", &[("product", s(product))])
+}
+
+/// A `search_products` result: how many were found, then one numbered line
+/// per product (numbered, since "the second one" refers back to it).
+pub fn products(result: &Value, locale: &str, channel: Channel) -> String {
+    let lang = lang_of(locale);
     let Some(products) = result["products"].as_array().filter(|p| !p.is_empty()) else {
-        return phrase(Phrase::NothingFound, lang).to_owned();
+        return phrase(Phrase::NothingFound, locale);
     };
-    let head = match lang {
-        Lang::En => format!("I found {}:", products.len()),
-        Lang::Es => format!("He encontrado {}:", products.len()),
-        Lang::Fr => format!("J'ai trouvé {} produits :", products.len()),
+    let found = count_of(products.len());
+    let head = if result["next_cursor"]
+        .as_str()
+        .is_some_and(|c| !c.is_empty())
+    {
+        "products-first"
+    } else {
+        "products-found"
     };
-    let mut lines = vec![head];
-    for (i, p) in products.iter().take(5).enumerate() {
-        let stock = if p["in_stock"] == true {
-            ""
-        } else {
-            match lang {
-                Lang::En => " (out of stock)",
-                Lang::Es => " (agotado)",
-                Lang::Fr => " (épuisé)",
-            }
+    let mut lines = vec![format(lang, head, &[("count", n(found))])];
+    let shown = products.len().min(channel.list_limit());
+    for (i, product) in products.iter().take(shown).enumerate() {
+        let name = channel.bold(&channel.name(&title_or_sku(product, lang)));
+        let name = match product["url"].as_str() {
+            Some(url) => channel.link(&name, url).unwrap_or(name),
+            None => name,
         };
-        lines.push(format!(
-            "{}. {} — {}{stock}",
-            i + 1,
-            channel.bold(p["title"].as_str().unwrap_or_default()),
-            p["price"]["display"].as_str().unwrap_or_default()
-        ));
+        let mut line = format!("{}. {name}", i + 1);
+        if let Some(price) = money(&product["price"], locale) {
+            line.push_str(" — ");
+            line.push_str(&channel.text(&price));
+        }
+        let available = product["in_stock"]
+            .as_bool()
+            .or_else(|| product["stock"].as_i64().map(|s| s > 0));
+        if available == Some(false) {
+            line.push_str(&format!(" ({})", message(lang, "out-of-stock")));
+        }
+        lines.push(line);
+    }
+    if products.len() > shown {
+        let more = count_of(products.len() - shown);
+        lines.push(format(lang, "products-more", &[("count", n(more))]));
     }
     lines.join("\n")
 }
 
-/// A basket.
-pub fn basket(result: &Value, lang: Lang, channel: Channel, added: Option<(&str, i64)>) -> String {
+/// A whole basket (`add_to_basket`, `view_basket`, `remove_from_basket`),
+/// after "Added 2 × …" when `added` names what was just added.
+pub fn basket(
+    result: &Value,
+    locale: &str,
+    channel: Channel,
+    added: Option<(&str, i64)>,
+) -> String {
+    let lang = lang_of(locale);
     let mut lines = Vec::new();
     if let Some((title, quantity)) = added {
-        lines.push(match lang {
-            Lang::En => format!("Added {quantity} × {title} to your basket."),
-            Lang::Es => format!("He añadido {quantity} × {title} a tu cesta."),
-            Lang::Fr => format!("J'ai ajouté {quantity} × {title} à votre panier."),
-        });
-    }
-    let items = result["items"].as_array().cloned().unwrap_or_default();
-    if items.is_empty() {
-        lines.push(phrase(Phrase::NoBasket, lang).to_owned());
-        return lines.join("\n");
-    }
-    for item in &items {
-        lines.push(format!(
-            "- {} × {} — {}",
-            item["quantity"],
-            item["title"].as_str().unwrap_or_default(),
-            item["line_total"]["display"].as_str().unwrap_or_default()
+        let product = channel.bold(&channel.name(title));
+        lines.push(format(
+            lang,
+            "basket-added",
+            &[("quantity", n(quantity)), ("product", s(product))],
         ));
     }
-    let total = result["total"]["display"].as_str().unwrap_or_default();
-    lines.push(match lang {
-        Lang::En => format!("Total: {}", channel.bold(total)),
-        Lang::Es => format!("Total: {}", channel.bold(total)),
-        Lang::Fr => format!("Total : {}", channel.bold(total)),
+    let items = result["items"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    if items.is_empty() {
+        lines.push(phrase(Phrase::NoBasket, locale));
+        return lines.join("\n");
+    }
+    let units = result["item_count"].as_i64().unwrap_or_else(|| {
+        items
+            .iter()
+            .map(|i| i["quantity"].as_i64().unwrap_or(1))
+            .sum()
     });
+    lines.push(format(lang, "basket-header", &[("count", n(units))]));
+    let shown = items.len().min(channel.list_limit());
+    for item in &items[..shown] {
+        let quantity = item["quantity"].as_i64().unwrap_or(1);
+        let mut line = format!("- {quantity} × {}", channel.name(&title_or_sku(item, lang)));
+        if let Some(total) = money(&item["line_total"], locale) {
+            line.push_str(" — ");
+            line.push_str(&channel.text(&total));
+        }
+        lines.push(line);
+    }
+    if items.len() > shown {
+        let more = count_of(items.len() - shown);
+        lines.push(format(lang, "basket-more", &[("count", n(more))]));
+    }
+    if let Some(total) = money(&result["total"], locale) {
+        let total = channel.bold(&channel.text(&total));
+        lines.push(format(lang, "basket-total", &[("total", s(total))]));
+    }
+    for warning in result["warnings"].as_array().into_iter().flatten().take(3) {
+        if let Some(warning) = warning.as_str().filter(|w| !w.trim().is_empty()) {
+            lines.push(format!("⚠ {}", channel.text(warning)));
+        }
+    }
     lines.join("\n")
 }
 
-/// A payment link.
-pub fn payment(result: &Value, lang: Lang, channel: Channel) -> String {
+/// A `get_payment_link` result: the total, the link, and until when it works
+/// (in words, for the locale, in UTC).
+pub fn payment(result: &Value, locale: &str, channel: Channel) -> String {
+    let lang = lang_of(locale);
     let url = result["url"].as_str().unwrap_or_default();
-    let total = channel.bold(result["total"]["display"].as_str().unwrap_or_default());
-    let expires = result["expires_at"].as_str().unwrap_or_default();
-    match lang {
-        Lang::En => format!("Pay {total} here: {url} (valid until {expires} UTC)"),
-        Lang::Es => format!("Paga {total} aquí: {url} (válido hasta {expires} UTC)"),
-        Lang::Fr => format!("Payez {total} ici : {url} (valable jusqu'au {expires} UTC)"),
+    let label = channel.text(&message(lang, "payment-action"));
+    let link = match (channel.link(&label, url), channel.bare_url(url)) {
+        (Some(link), _) => link,
+        (None, Some(url)) => format(lang, "payment-action-url", &[("url", s(url))]),
+        (None, None) => return message(lang, "payment-no-link"),
+    };
+    let mut lines = Vec::new();
+    if let Some(total) = money(&result["total"], locale) {
+        let total = channel.bold(&channel.text(&total));
+        lines.push(format(lang, "payment-total", &[("total", s(total))]));
+    }
+    lines.push(link);
+    let expires = result["expires_at"]
+        .as_str()
+        .and_then(|at| at.trim().parse::<jiff::Timestamp>().ok());
+    if let Some(at) = expires {
+        let expires = format_datetime(at, locale);
+        lines.push(format(lang, "payment-expires", &[("expires", s(expires))]));
+    }
+    lines.join("\n")
+}
+
+/// A `get_product` result: name, price and stock, the description, and a
+/// link to the product page.
+pub fn details(result: &Value, locale: &str, channel: Channel) -> String {
+    let lang = lang_of(locale);
+    let mut head = channel.bold(&channel.name(&title_or_sku(result, lang)));
+    if let Some(price) = money(&result["price"], locale) {
+        head.push_str(" — ");
+        head.push_str(&channel.text(&price));
+    }
+    let stock = match result["stock"].as_i64() {
+        Some(stock) if stock > 0 => Some(format(lang, "stock-count", &[("count", n(stock))])),
+        Some(_) => Some(message(lang, "out-of-stock")),
+        None if result["in_stock"] == false => Some(message(lang, "out-of-stock")),
+        None => None,
+    };
+    if let Some(stock) = stock {
+        head.push_str(&format!(" ({stock})"));
+    }
+    let mut lines = vec![head];
+    let description = markup::shorten(
+        &markup::one_line(result["description"].as_str().unwrap_or_default()),
+        channel.text_limit(),
+    );
+    if !description.is_empty() {
+        lines.push(channel.text(&description));
+    }
+    let url = result["url"].as_str().unwrap_or_default();
+    let label = message(lang, "details-link");
+    if let Some(link) = channel.link(&channel.text(&label), url) {
+        lines.push(link);
+    } else if let Some(url) = channel.bare_url(url) {
+        lines.push(format(lang, "details-link-url", &[("url", s(url))]));
+    }
+    lines.join("\n")
+}
+
+/// An `answer_product_question` result: the answer mcp-storefront wrote
+/// from the product's own fields (already in the reader's language), or,
+/// when it has none, a sentence saying the product information does not
+/// answer the question.
+pub fn answer(result: &Value, locale: &str, channel: Channel) -> String {
+    let lang = lang_of(locale);
+    let text = result["answer"].as_str().map(str::trim).unwrap_or_default();
+    if text.is_empty() {
+        let product = channel.bold(&channel.name(&title_or_sku(result, lang)));
+        return format(lang, "answer-none", &[("product", s(product))]);
+    }
+    channel.text(&markup::shorten(text, channel.text_limit() * 2))
+}
+
+/// The language of a locale tag, English for any other.
+fn lang_of(locale: &str) -> Lang {
+    Lang::from_tag(locale).unwrap_or(Lang::En)
+}
+
+/// Money from `{ amount, currency }` for `locale`; the result's `display`
+/// when the amount or currency is missing or unreadable; `None` when there
+/// is nothing to show.
+fn money(value: &Value, locale: &str) -> Option<String> {
+    let amount = match &value["amount"] {
+        Value::String(amount) => Some(amount.clone()),
+        Value::Number(amount) => Some(amount.to_string()),
+        _ => None,
+    };
+    let currency = value["currency"].as_str();
+    if let (Some(amount), Some(currency)) = (&amount, currency)
+        && let Ok(formatted) = try_format_money(amount, currency, locale)
+    {
+        return Some(formatted);
+    }
+    if let Some(display) = value["display"].as_str().filter(|d| !d.trim().is_empty()) {
+        return Some(display.trim().to_owned());
+    }
+    match (amount, currency) {
+        (Some(amount), Some(currency)) => Some(format!("{} {}", amount.trim(), currency.trim())),
+        (Some(amount), None) if !amount.trim().is_empty() => Some(amount.trim().to_owned()),
+        _ => None,
     }
 }
 
-/// A product's details.
-pub fn details(result: &Value, lang: Lang, channel: Channel) -> String {
-    let title = channel.bold(result["title"].as_str().unwrap_or_default());
-    let price = result["price"]["display"].as_str().unwrap_or_default();
-    let stock = result["stock"].as_i64().unwrap_or(0);
-    let stock = match (stock > 0, lang) {
-        (true, Lang::En) => format!("{stock} in stock"),
-        (true, Lang::Es) => format!("{stock} disponibles"),
-        (true, Lang::Fr) => format!("{stock} en stock"),
-        (false, Lang::En) => "out of stock".into(),
-        (false, Lang::Es) => "agotado".into(),
-        (false, Lang::Fr) => "épuisé".into(),
+/// What to call a product (a search card, an API or admin product, a
+/// basket line) for a reader in `locale`: its title in that language (or
+/// the first language that has one), else its SKU, else its id, else
+/// "(untitled product)". Plain text, not escaped for any channel.
+pub fn title_of(product: &Value, locale: &str) -> String {
+    title_or_sku(product, lang_of(locale))
+}
+
+/// A text given as a string or per language (`{ "en": …, "fr": … }`, as
+/// mcp-admin returns products), in `lang` or the first language that has
+/// one.
+fn localized(value: &Value, lang: Lang) -> Option<String> {
+    let pick = |v: &Value| {
+        v.as_str()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
     };
-    let description = result["description"].as_str().unwrap_or_default();
-    format!("{title} — {price} ({stock})\n{description}")
+    match value {
+        Value::String(_) => pick(value),
+        Value::Object(by_lang) => std::iter::once(lang.code())
+            .chain(Lang::ALL.iter().map(|l| l.code()))
+            .find_map(|code| by_lang.get(code).and_then(pick)),
+        _ => None,
+    }
+}
+
+/// What to call a product, line or answer: its title, else its SKU, else
+/// its id, else "(untitled product)".
+fn title_or_sku(value: &Value, lang: Lang) -> String {
+    localized(&value["title"], lang)
+        .or_else(|| localized(&value["sku"], lang))
+        .or_else(|| localized(&value["product_id"], lang))
+        .or_else(|| localized(&value["id"], lang))
+        .unwrap_or_else(|| message(lang, "untitled"))
+}
+
+/// A count for a Fluent argument.
+fn count_of(len: usize) -> i64 {
+    i64::try_from(len).unwrap_or(i64::MAX)
 }

@@ -1,10 +1,14 @@
 //! The gateway's HTTP surface on one port: `/ws` (the chat protocol),
 //! `/healthz`, `/readyz`, `/metrics`, `/.well-known/jwks.json`, and the
-//! authenticated admin endpoint `/admin/children` (status, restart).
+//! operator endpoints `/admin/servers` (status; `POST …/{name}/start|stop|restart`),
+//! which need an admin credential.
+//!
+//! A WebSocket session reads one frame at a time and answers it before the
+//! next (a chat is a conversation: turns are ordered), forwarding the
+//! progress of a long request as `progress` frames meanwhile. On shutdown a
+//! session finishes the request it is on, then closes with 1001.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
-use std::time::Duration;
 
 use axum::Router;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
@@ -13,17 +17,18 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use futures::{SinkExt as _, StreamExt as _};
-use museo_sdk::types::Lang;
 use serde_json::json;
+use tokio::sync::mpsc;
 
-use crate::auth::{self, Role};
-use crate::gateway::{Gateway, Metrics, Session};
+use crate::auth::{Identity, Role};
+use crate::children::Progress;
+use crate::gateway::{Gateway, Session};
 use crate::protocol::{self, ClientFrame, ServerFrame};
 use crate::reply::Channel;
-use crate::store::{Conversation, ConversationStore as _};
+use crate::store::ConversationStore as _;
 
-/// Largest frame accepted; bigger ones close the connection with 1009.
-pub const MAX_FRAME_BYTES: usize = 64 * 1024;
+/// Longest chat message, in characters.
+pub const MAX_TEXT_CHARS: usize = 4000;
 
 /// The router over `gateway`.
 pub fn router(gateway: Arc<Gateway>) -> Router {
@@ -36,8 +41,16 @@ pub fn router(gateway: Arc<Gateway>) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .route("/.well-known/jwks.json", get(jwks))
-        .route("/admin/children", get(children))
-        .route("/admin/children/{name}/restart", post(restart))
+        .route("/admin/servers", get(servers))
+        .route("/admin/servers/{name}/{action}", post(control))
+        // The names of the first release, kept working.
+        .route("/admin/children", get(servers))
+        .route(
+            "/admin/children/{name}/restart",
+            post(|state, Path(name): Path<String>, headers| {
+                control(state, Path((name, "restart".to_owned())), headers)
+            }),
+        )
         .with_state(gateway)
 }
 
@@ -51,7 +64,8 @@ async fn readyz(State(gateway): State<Arc<Gateway>>) -> Response {
         children.push(child.status().await);
     }
     let store = gateway.store.ping().await;
-    let ready = store && children.iter().all(|c| c.state == "running");
+    let draining = gateway.shutdown.is_cancelled();
+    let ready = store && !draining && children.iter().all(|c| c.state == "running");
     let status = if ready {
         StatusCode::OK
     } else {
@@ -59,23 +73,52 @@ async fn readyz(State(gateway): State<Arc<Gateway>>) -> Response {
     };
     (
         status,
-        axum::Json(json!({ "ready": ready, "store": store, "children": children })),
+        axum::Json(
+            json!({ "ready": ready, "store": store, "draining": draining, "children": children }),
+        ),
     )
         .into_response()
 }
 
-fn bearer_role(gateway: &Gateway, headers: &HeaderMap) -> Option<Role> {
-    let token = headers
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
         .get(header::AUTHORIZATION)?
         .to_str()
         .ok()?
-        .strip_prefix("Bearer ")?;
-    auth::authenticate(&gateway.keys, token).map(|k| k.role)
+        .strip_prefix("Bearer ")
 }
 
-async fn children(State(gateway): State<Arc<Gateway>>, headers: HeaderMap) -> Response {
-    if bearer_role(&gateway, &headers) != Some(Role::Admin) {
-        return (StatusCode::UNAUTHORIZED, "an admin API key is required").into_response();
+/// `Ok` for an admin credential; the response to send otherwise.
+async fn require_admin(gateway: &Gateway, headers: &HeaderMap) -> Result<Identity, Response> {
+    let Some(token) = bearer(headers) else {
+        return Err((
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            axum::Json(json!({ "error": "unauthorized", "message": "an admin API key or JWT is required (Authorization: Bearer …)" })),
+        )
+            .into_response());
+    };
+    match gateway.auth.authenticate(token).await {
+        Ok(identity) if identity.role == Role::Admin => Ok(identity),
+        Ok(_) => Err((
+            StatusCode::FORBIDDEN,
+            axum::Json(
+                json!({ "error": "forbidden", "message": "this credential's role is customer" }),
+            ),
+        )
+            .into_response()),
+        Err(failure) => Err((
+            StatusCode::from_u16(failure.status()).unwrap_or(StatusCode::UNAUTHORIZED),
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            axum::Json(json!({ "error": failure.code(), "message": failure.to_string() })),
+        )
+            .into_response()),
+    }
+}
+
+async fn servers(State(gateway): State<Arc<Gateway>>, headers: HeaderMap) -> Response {
+    if let Err(response) = require_admin(&gateway, &headers).await {
+        return response;
     }
     let mut list = Vec::new();
     for child in gateway.children.values() {
@@ -84,62 +127,66 @@ async fn children(State(gateway): State<Arc<Gateway>>, headers: HeaderMap) -> Re
     axum::Json(list).into_response()
 }
 
-async fn restart(
+async fn control(
     State(gateway): State<Arc<Gateway>>,
-    Path(name): Path<String>,
+    Path((name, action)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    if bearer_role(&gateway, &headers) != Some(Role::Admin) {
-        return (StatusCode::UNAUTHORIZED, "an admin API key is required").into_response();
-    }
-    match gateway.children.get(&name) {
-        Some(child) => {
-            child.restart().await;
-            axum::Json(child.status().await).into_response()
+    let identity = match require_admin(&gateway, &headers).await {
+        Ok(identity) => identity,
+        Err(response) => return response,
+    };
+    let Some(child) = gateway.children.get(&name) else {
+        return (
+            StatusCode::NOT_FOUND,
+            axum::Json(json!({ "error": "unknown_server", "message": "no such server" })),
+        )
+            .into_response();
+    };
+    tracing::info!(server = %name, action, by = %identity.subject, "operator action");
+    let outcome = match action.as_str() {
+        "start" => child.start_now().await,
+        "restart" => child.restart().await,
+        "stop" => {
+            child.stop_now().await;
+            Ok(())
         }
-        None => (StatusCode::NOT_FOUND, "no such server").into_response(),
+        _ => {
+            return (
+                StatusCode::NOT_FOUND,
+                axum::Json(json!({ "error": "unknown_action", "message": "actions: start, stop, restart" })),
+            )
+                .into_response();
+        }
+    };
+    let status = child.status().await;
+    match outcome {
+        Ok(()) => axum::Json(status).into_response(),
+        Err(e) => (
+            StatusCode::BAD_GATEWAY,
+            axum::Json(
+                json!({ "error": "start_failed", "message": e.to_string(), "status": status }),
+            ),
+        )
+            .into_response(),
     }
 }
 
 async fn metrics(State(gateway): State<Arc<Gateway>>) -> impl IntoResponse {
-    let m: &Metrics = &gateway.metrics;
-    let mut out = String::new();
-    out.push_str("# TYPE gateway_frames_total counter\n");
-    if let Ok(frames) = m.frames.lock() {
-        for (kind, n) in frames.iter() {
-            out.push_str(&format!("gateway_frames_total{{type=\"{kind}\"}} {n}\n"));
-        }
-    }
-    out.push_str("# TYPE gateway_intents_total counter\n");
-    if let Ok(intents) = m.intents.lock() {
-        for (intent, n) in intents.iter() {
-            out.push_str(&format!(
-                "gateway_intents_total{{intent=\"{intent}\"}} {n}\n"
-            ));
-        }
-    }
-    out.push_str(&format!(
-        "# TYPE gateway_errors_total counter\ngateway_errors_total {}\n",
-        m.errors.load(Ordering::Relaxed)
-    ));
-    out.push_str(&format!(
-        "# TYPE gateway_open_sessions gauge\ngateway_open_sessions {}\n",
-        m.sessions.load(Ordering::Relaxed)
-    ));
-    out.push_str(&format!(
-        "# TYPE gateway_request_duration_ms summary\ngateway_request_duration_ms_sum {}\ngateway_request_duration_ms_count {}\n",
-        m.latency_ms_sum.load(Ordering::Relaxed),
-        m.requests.load(Ordering::Relaxed)
-    ));
-    out.push_str("# TYPE gateway_child_restarts_total counter\n");
     for child in gateway.children.values() {
         let status = child.status().await;
-        out.push_str(&format!(
-            "gateway_child_restarts_total{{server=\"{}\"}} {}\n",
-            status.name, status.restarts
-        ));
+        gateway
+            .metrics
+            .child(&status.name, status.restarts, status.state == "running");
     }
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out)
+    gateway.metrics.store(gateway.store.ping().await);
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        gateway.metrics.encode(),
+    )
 }
 
 async fn upgrade(
@@ -147,20 +194,35 @@ async fn upgrade(
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
-    if gateway.metrics.sessions.load(Ordering::Relaxed) >= gateway.max_sessions {
+    if gateway.shutdown.is_cancelled() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
+    }
+    if gateway.sessions.len() >= gateway.limits.max_sessions {
+        gateway.metrics.error("too_many_sessions");
         return (StatusCode::SERVICE_UNAVAILABLE, "too many sessions").into_response();
     }
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|h| h.to_str().ok())
-        .and_then(|h| h.strip_prefix("Bearer "))
-        .map(str::to_owned);
+    // A bad header credential is refused before the upgrade; none is a customer.
+    let identity = match bearer(&headers) {
+        Some(token) => match gateway.auth.authenticate(token).await {
+            Ok(identity) => Some(identity),
+            Err(failure) => {
+                return (
+                    StatusCode::from_u16(failure.status()).unwrap_or(StatusCode::UNAUTHORIZED),
+                    [(header::WWW_AUTHENTICATE, "Bearer")],
+                    failure.to_string(),
+                )
+                    .into_response();
+            }
+        },
+        None => None,
+    };
     let accept = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|h| h.to_str().ok())
         .and_then(crate::locale::from_accept_language);
-    ws.max_message_size(MAX_FRAME_BYTES)
-        .on_upgrade(move |socket| session(gateway, socket, bearer, accept))
+    let tracker = gateway.sessions.clone();
+    ws.max_message_size(gateway.limits.max_frame_bytes)
+        .on_upgrade(move |socket| tracker.track_future(session(gateway, socket, identity, accept)))
 }
 
 fn error(id: Option<String>, code: &str, message: impl Into<String>) -> ServerFrame {
@@ -172,43 +234,113 @@ fn error(id: Option<String>, code: &str, message: impl Into<String>) -> ServerFr
     }
 }
 
-async fn send(
-    socket: &mut futures::stream::SplitSink<WebSocket, Message>,
-    frame: &ServerFrame,
-) -> bool {
+type Tx = futures::stream::SplitSink<WebSocket, Message>;
+
+async fn send(socket: &mut Tx, frame: &ServerFrame) -> bool {
     match serde_json::to_string(frame) {
         Ok(text) => socket.send(Message::Text(text.into())).await.is_ok(),
         Err(_) => false,
     }
 }
 
+/// Runs `request`, sending its progress as `progress` frames for `id` until it answers.
+async fn with_progress<F>(
+    tx: &mut Tx,
+    id: &str,
+    request: impl FnOnce(mpsc::UnboundedSender<Progress>) -> F,
+) -> Option<ServerFrame>
+where
+    F: std::future::Future<Output = ServerFrame>,
+{
+    let (progress_tx, mut progress_rx) = mpsc::unbounded_channel();
+    let request = request(progress_tx);
+    tokio::pin!(request);
+    let frame = |p: Progress| ServerFrame::Progress {
+        id: id.to_owned(),
+        progress: p.progress,
+        total: p.total,
+        message: p.message,
+    };
+    loop {
+        tokio::select! {
+            // Progress first: an update that arrived before the answer goes out before it.
+            biased;
+            Some(p) = progress_rx.recv() => {
+                if !send(tx, &frame(p)).await {
+                    return None;
+                }
+            }
+            answer = &mut request => {
+                while let Ok(p) = progress_rx.try_recv() {
+                    if !send(tx, &frame(p)).await {
+                        return None;
+                    }
+                }
+                return Some(answer);
+            }
+        }
+    }
+}
+
+/// A token bucket: `rate` frames per second, bursts of `rate`.
+struct Bucket {
+    rate: f64,
+    tokens: f64,
+    last: tokio::time::Instant,
+}
+
+impl Bucket {
+    fn new(rate: u32) -> Self {
+        Self {
+            rate: f64::from(rate),
+            tokens: f64::from(rate),
+            last: tokio::time::Instant::now(),
+        }
+    }
+
+    fn take(&mut self) -> bool {
+        let now = tokio::time::Instant::now();
+        self.tokens =
+            (self.tokens + now.duration_since(self.last).as_secs_f64() * self.rate).min(self.rate);
+        self.last = now;
+        if self.tokens < 1.0 {
+            return false;
+        }
+        self.tokens -= 1.0;
+        true
+    }
+}
+
 async fn session(
     gateway: Arc<Gateway>,
     socket: WebSocket,
-    bearer: Option<String>,
-    accept: Option<Lang>,
+    identity: Option<Identity>,
+    accept: Option<String>,
 ) {
-    gateway.metrics.sessions.fetch_add(1, Ordering::Relaxed);
+    gateway.metrics.sessions.inc();
     let (mut tx, mut rx) = socket.split();
     let mut state: Option<Session> = None;
-    let rate = f64::from(gateway.rate_per_second);
-    let mut tokens = rate;
-    let mut last = tokio::time::Instant::now();
-    while let Some(message) = rx.next().await {
+    let mut bucket = Bucket::new(gateway.limits.rate_per_second);
+    loop {
+        let message = tokio::select! {
+            message = rx.next() => message,
+            () = gateway.shutdown.cancelled() => {
+                let _ = tx.send(Message::Close(Some(CloseFrame { code: 1001, reason: "the gateway is restarting; reconnect and resume your session".into() }))).await;
+                break;
+            }
+        };
+        let Some(message) = message else { break };
         let text = match message {
             Ok(Message::Text(text)) => text,
             Ok(Message::Binary(_)) => {
                 gateway.metrics.frame("binary");
-                if !send(
-                    &mut tx,
-                    &error(
-                        None,
-                        "bad_frame",
-                        "binary frames are not supported; send JSON text",
-                    ),
-                )
-                .await
-                {
+                gateway.metrics.error("bad_frame");
+                let frame = error(
+                    None,
+                    "bad_frame",
+                    "binary frames are not supported; send JSON text",
+                );
+                if !send(&mut tx, &frame).await {
                     break;
                 }
                 continue;
@@ -217,45 +349,45 @@ async fn session(
             Ok(_) => continue,
             Err(e) => {
                 // Oversized frames end here: tell the client why.
-                let too_big = e.to_string().to_lowercase().contains("too long")
-                    || e.to_string().to_lowercase().contains("too big");
-                if too_big {
+                let text = e.to_string().to_lowercase();
+                if text.contains("too long") || text.contains("too big") {
+                    gateway.metrics.error("frame_too_big");
                     let _ = tx
                         .send(Message::Close(Some(CloseFrame {
                             code: 1009,
-                            reason: "frame too big".into(),
+                            reason: format!(
+                                "frames are at most {} bytes",
+                                gateway.limits.max_frame_bytes
+                            )
+                            .into(),
                         })))
                         .await;
                 }
                 break;
             }
         };
-        // Token bucket per session.
-        let now = tokio::time::Instant::now();
-        tokens = (tokens + now.duration_since(last).as_secs_f64() * rate).min(rate);
-        last = now;
-        if tokens < 1.0 {
-            gateway.metrics.errors.fetch_add(1, Ordering::Relaxed);
-            if !send(
-                &mut tx,
-                &error(
-                    None,
-                    "rate_limited",
-                    format!("at most {} frames per second", gateway.rate_per_second),
+        if !bucket.take() {
+            gateway.metrics.error("rate_limited");
+            let frame = error(
+                protocol::parse(&text)
+                    .ok()
+                    .and_then(|f| f.id().map(str::to_owned)),
+                "rate_limited",
+                format!(
+                    "at most {} frames per second; slow down and resend",
+                    gateway.limits.rate_per_second
                 ),
-            )
-            .await
-            {
+            );
+            if !send(&mut tx, &frame).await {
                 break;
             }
             continue;
         }
-        tokens -= 1.0;
         let frame = match protocol::parse(&text) {
             Ok(frame) => frame,
             Err((id, code, message)) => {
                 gateway.metrics.frame("invalid");
-                gateway.metrics.errors.fetch_add(1, Ordering::Relaxed);
+                gateway.metrics.error(code);
                 if !send(&mut tx, &error(id, code, message)).await {
                     break;
                 }
@@ -271,21 +403,18 @@ async fn session(
                 phone,
             } => {
                 gateway.metrics.frame("hello");
-                match hello(
-                    &gateway,
-                    token.or(bearer.clone()),
-                    session,
+                let hello = Hello {
+                    token,
+                    resume: session,
                     locale,
                     channel,
                     phone,
-                    accept,
-                )
-                .await
-                {
+                };
+                match open(&gateway, hello, identity.clone(), accept.clone()).await {
                     Ok(opened) => {
                         let welcome = ServerFrame::Welcome {
                             session: opened.id.clone(),
-                            locale: opened.lang.code().into(),
+                            locale: opened.locale.clone(),
                             role: opened.role.as_str().into(),
                         };
                         state = Some(opened);
@@ -298,16 +427,30 @@ async fn session(
                 gateway.metrics.frame("message");
                 let opened = match state.as_mut() {
                     Some(s) => s,
-                    None => {
-                        state.insert(default_session(&gateway, bearer.as_deref(), accept).await)
-                    }
+                    None => state
+                        .insert(default_session(&gateway, identity.as_ref(), accept.clone()).await),
                 };
                 if text.trim().is_empty() {
+                    gateway.metrics.error("bad_frame");
                     error(Some(id), "bad_frame", "`text` is empty")
-                } else if text.chars().count() > 4000 {
-                    error(Some(id), "bad_frame", "`text` is over 4000 characters")
+                } else if text.chars().count() > MAX_TEXT_CHARS {
+                    gateway.metrics.error("bad_frame");
+                    error(
+                        Some(id),
+                        "bad_frame",
+                        format!("`text` is over {MAX_TEXT_CHARS} characters"),
+                    )
                 } else {
-                    gateway.message(opened, id, &text).await
+                    let gw = &gateway;
+                    let request_id = id.clone();
+                    match with_progress(&mut tx, &request_id, |p| async move {
+                        gw.message(opened, id, &text, Some(&p)).await
+                    })
+                    .await
+                    {
+                        Some(frame) => frame,
+                        None => break,
+                    }
                 }
             }
             ClientFrame::Call {
@@ -319,96 +462,151 @@ async fn session(
                 gateway.metrics.frame("call");
                 let opened = match state.as_mut() {
                     Some(s) => s,
-                    None => {
-                        state.insert(default_session(&gateway, bearer.as_deref(), accept).await)
-                    }
+                    None => state
+                        .insert(default_session(&gateway, identity.as_ref(), accept.clone()).await),
                 };
-                gateway.call(opened, id, &server, &tool, arguments).await
+                let opened = &*opened;
+                let gw = &gateway;
+                let request_id = id.clone();
+                match with_progress(&mut tx, &request_id, |p| async move {
+                    gw.call(opened, id, &server, &tool, arguments, Some(&p))
+                        .await
+                })
+                .await
+                {
+                    Some(frame) => frame,
+                    None => break,
+                }
             }
         };
         if !send(&mut tx, &reply).await {
             break;
         }
     }
-    gateway.metrics.sessions.fetch_sub(1, Ordering::Relaxed);
+    gateway.metrics.sessions.dec();
 }
 
-async fn default_session(gateway: &Gateway, bearer: Option<&str>, accept: Option<Lang>) -> Session {
-    let role = bearer
-        .and_then(|t| auth::authenticate(&gateway.keys, t))
-        .map_or(Role::Customer, |k| k.role);
-    new_session(role, "anonymous".into(), accept, Channel::Web)
-}
-
-fn new_session(role: Role, subject: String, lang: Option<Lang>, channel: Channel) -> Session {
-    Session {
-        id: format!("ses_{}", uuid::Uuid::new_v4().simple()),
-        role,
-        subject,
-        lang: lang.unwrap_or(Lang::En),
-        lang_fixed: lang.is_some(),
-        channel,
-        conversation: Conversation::default(),
-    }
-}
-
-async fn hello(
+async fn default_session(
     gateway: &Gateway,
+    identity: Option<&Identity>,
+    accept: Option<String>,
+) -> Session {
+    let (role, subject) = identity.map_or((Role::Customer, "anonymous".to_owned()), |i| {
+        (i.role, i.subject.clone())
+    });
+    let mut session = Session::new(role, subject, accept, Channel::Web);
+    session.conversation.role = session.role.as_str().into();
+    session.conversation.subject = session.subject.clone();
+    session.conversation.locale = session.locale.clone();
+    gateway.save(&session).await;
+    session
+}
+
+/// A `hello` frame's fields.
+struct Hello {
     token: Option<String>,
     resume: Option<String>,
     locale: Option<String>,
     channel: Option<String>,
     phone: Option<String>,
-    accept: Option<Lang>,
+}
+
+/// Opens (or resumes) a session. The role comes from this connection's
+/// credentials — the `hello` token, else the upgrade's bearer — never from a
+/// stored conversation.
+async fn open(
+    gateway: &Gateway,
+    hello: Hello,
+    header_identity: Option<Identity>,
+    accept: Option<String>,
 ) -> Result<Session, ServerFrame> {
-    let (role, subject) = match token.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        None => (Role::Customer, "anonymous".to_owned()),
-        Some(token) => match auth::authenticate(&gateway.keys, token) {
-            Some(key) => (key.role, key.name.clone()),
-            None => {
+    let identity = match hello
+        .token
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        None => header_identity,
+        Some(token) => match gateway.auth.authenticate(token).await {
+            Ok(identity) => Some(identity),
+            Err(failure) => {
+                gateway.metrics.error(failure.code());
                 return Err(error(
                     None,
-                    "unauthorized",
-                    "unknown credentials; connect without a token to shop as a customer",
+                    failure.code(),
+                    format!("{failure}; connect without a token to shop as a customer"),
                 ));
             }
         },
     };
-    if let Some(channel) = channel.as_deref()
-        && !matches!(channel, "web" | "whatsapp" | "mobile" | "cli")
+    let (role, subject) = identity.map_or((Role::Customer, "anonymous".to_owned()), |i| {
+        (i.role, i.subject)
+    });
+    let channel = match hello.channel.as_deref() {
+        None => Channel::Web,
+        Some(name @ ("web" | "whatsapp" | "mobile" | "cli")) => Channel::from_name(Some(name)),
+        Some(_) => {
+            gateway.metrics.error("bad_frame");
+            return Err(error(
+                None,
+                "bad_frame",
+                "channel must be web, whatsapp, mobile or cli",
+            ));
+        }
+    };
+    if let Some(locale) = hello.locale.as_deref()
+        && crate::locale::valid_tag(locale).is_none()
     {
-        return Err(error(
-            None,
-            "bad_frame",
-            "channel must be web, whatsapp, mobile or cli",
-        ));
+        tracing::debug!("hello.locale is not an en/es/fr BCP-47 tag; using the next source");
     }
-    let lang = locale
+    let locale = hello
+        .locale
         .as_deref()
-        .and_then(Lang::from_tag)
-        .or_else(|| phone.as_deref().and_then(crate::locale::from_phone))
+        .and_then(crate::locale::valid_tag)
+        .or_else(|| hello.phone.as_deref().and_then(crate::locale::from_phone))
         .or(accept);
-    let mut session = new_session(role, subject, lang, Channel::from_name(channel.as_deref()));
-    if let Some(id) = resume.filter(|s| s.len() <= 100 && s.starts_with("ses_")) {
+    let mut session = Session::new(role, subject, locale, channel);
+    if let Some(id) = hello.resume {
+        let well_formed = id.len() <= 100
+            && id.starts_with("ses_")
+            && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        if !well_formed {
+            gateway.metrics.error("bad_frame");
+            return Err(error(
+                None,
+                "bad_frame",
+                "`session` is not a session id from a welcome frame",
+            ));
+        }
         match gateway.store.load(&id).await {
-            Ok(Some(conversation)) => {
-                // The role comes from this connection's credentials, never from the store.
-                if session.lang_fixed {
-                    // keep the new locale
-                } else if let Some(stored) = Lang::from_tag(&conversation.locale) {
-                    session.lang = stored;
-                    session.lang_fixed = true;
+            Ok(Some(conversation))
+                if conversation.subject.is_empty()
+                    || conversation.subject == "anonymous"
+                    || conversation.subject == session.subject =>
+            {
+                if !session.locale_fixed && !conversation.locale.is_empty() {
+                    session.locale = conversation.locale.clone();
+                    session.locale_fixed = true;
                 }
                 session.conversation = conversation;
+                // A pending admin action never survives into a session with another role.
+                if role != Role::Admin {
+                    session.conversation.pending = None;
+                }
                 session.id = id;
             }
-            Ok(None) => {}
+            Ok(Some(_)) => {
+                tracing::warn!("asked to resume another subject's session: starting a new one");
+            }
+            Ok(None) => {
+                tracing::info!("asked to resume an unknown or expired session: starting a new one");
+            }
             Err(e) => tracing::warn!(error = %e, "could not resume a session: store unavailable"),
         }
     }
     session.conversation.role = session.role.as_str().into();
-    session.conversation.locale = session.lang.code().into();
+    session.conversation.subject = session.subject.clone();
+    session.conversation.locale = session.locale.clone();
     gateway.save(&session).await;
-    let _ = Duration::ZERO;
     Ok(session)
 }

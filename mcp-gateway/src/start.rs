@@ -1,10 +1,16 @@
-//! Wiring the gateway from its environment: the Museo API (the embedded
-//! sandbox when `MUSEO_API_URL` is unset, shared by every child), the
-//! conversation store (`REDIS_URL` or memory), the signing key for mcp-admin
-//! tokens and its JWKS file, and the four children with the environment
-//! that makes them trust the gateway.
+//! Wiring the gateway from its environment and configuration file: the Museo
+//! API (the embedded sandbox when `MUSEO_API_URL` is unset, shared by every
+//! child), the conversation store (`REDIS_URL` or memory), the signing key
+//! for mcp-admin tokens and its JWKS file, and one supervised child per
+//! configured server with the environment that makes it trust the gateway.
+//!
+//! A built-in server (`mcp-intent`…) is started, in order of preference, as
+//! the sibling binary next to the gateway (or on `PATH`), as this very
+//! executable with `serve NAME` (so `cargo run -p mcp-gateway` alone gives
+//! four real child processes), or — in tests and with `--in-process` — inside
+//! the gateway over an in-memory pipe.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,14 +21,16 @@ use museo_sdk::auth::Minter;
 use museo_sdk::config::{EnvSource, MuseoConfig};
 use museo_sdk::museo::MuseoClient;
 use rmcp::ServiceExt as _;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
-use crate::auth::{self, AdminTokens};
+use crate::auth::{AdminTokens, Authenticator};
 use crate::children::{Child, InProcess, Launch, find_binary};
-use crate::gateway::{Gateway, Metrics, SESSION_TTL};
+use crate::config::{BUILTIN, Config, Transport};
+use crate::gateway::Gateway;
+use crate::metrics::Metrics;
 use crate::store::{MemoryStore, RedisStore, Store};
-
-/// The servers the built-in configuration starts.
-pub const SERVERS: [&str; 4] = ["mcp-intent", "mcp-storefront", "mcp-admin", "mcp-notify"];
 
 /// A running gateway's parts.
 #[derive(Debug)]
@@ -33,9 +41,21 @@ pub struct Started {
     pub backend: Backend,
 }
 
-/// Builds the gateway from `env`. `in_process: true` runs every server in
-/// this process (tests, or no sibling binaries).
-pub async fn start(env: &dyn EnvSource, force_in_process: bool) -> anyhow::Result<Started> {
+/// How built-in servers run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Builtins {
+    /// Child processes: the sibling binaries, else this executable (`serve NAME`).
+    Processes,
+    /// Inside the gateway (tests, `--in-process`).
+    InProcess,
+}
+
+/// Builds the gateway from `env` and `config`.
+pub async fn start(
+    env: &dyn EnvSource,
+    config: Config,
+    builtins: Builtins,
+) -> anyhow::Result<Started> {
     let backend = Backend::from_env(env, "mcp-gateway").await?;
     let account = backend.service_account(env)?;
     let tokens = AdminTokens::generate()?;
@@ -43,86 +63,221 @@ pub async fn start(env: &dyn EnvSource, force_in_process: bool) -> anyhow::Resul
     let jwks_file = backend.data_dir.join("gateway-jwks.json");
     std::fs::write(&jwks_file, serde_json::to_string(&tokens.jwks())?)
         .with_context(|| format!("writing {}", jwks_file.display()))?;
+    let ttl = config.limits.session_ttl;
     let store = match env.var(museo_sdk::env::REDIS_URL) {
         Some(url) => Store::Redis(
-            RedisStore::connect(&url, "museo:gateway:", SESSION_TTL)
+            RedisStore::connect(&url, "museo:gateway:", ttl)
                 .await
                 .context("REDIS_URL")?,
         ),
-        None => Store::Memory(MemoryStore::new(SESSION_TTL)),
+        None => Store::Memory(MemoryStore::new(ttl)),
     };
-    let keys = match env.var(auth::ENV_API_KEYS) {
-        Some(spec) => auth::parse_keys(&spec).map_err(anyhow::Error::msg)?,
-        None => Vec::new(),
-    };
+    let authenticator = Authenticator::from_env(env, reqwest::Client::new())?;
+    let mut limits = config.limits.clone();
+    if let Some(rate) = museo_sdk::config::env_parse::<u32>(env, ENV_RATE)? {
+        anyhow::ensure!(rate > 0, "{ENV_RATE} must be a whole number above 0");
+        limits.rate_per_second = rate;
+    }
+
     let api = backend.client.base_url().clone();
-    let mut child_env = vec![
-        ("MUSEO_API_URL".to_owned(), api.to_string()),
+    let mut builtin_env: BTreeMap<String, String> = [
+        ("MUSEO_API_URL", api.to_string()),
         (
-            "MUSEO_SANDBOX_DATA_DIR".to_owned(),
+            museo_sdk::env::SANDBOX_DATA_DIR,
             backend.data_dir.display().to_string(),
         ),
+        ("MCP_ADMIN_JWKS_FILE", jwks_file.display().to_string()),
         (
-            "MCP_ADMIN_JWKS_FILE".to_owned(),
-            jwks_file.display().to_string(),
-        ),
-        (
-            "RUST_LOG".to_owned(),
+            "RUST_LOG",
             env.var("RUST_LOG").unwrap_or_else(|| "warn".into()),
         ),
-    ];
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
     if let Some(account) = &account
         && env.var(museo_sdk::env::SERVICE_ACCOUNT_ID).is_none()
     {
-        child_env.push(("SERVICE_ACCOUNT_ID".into(), account.id.clone()));
-        child_env.push((
+        builtin_env.insert("SERVICE_ACCOUNT_ID".into(), account.id.clone());
+        builtin_env.insert(
             "SERVICE_ACCOUNT_KEY_FILE".into(),
             museo_sandbox::credentials::dev_key_path(&backend.data_dir)
                 .display()
                 .to_string(),
-        ));
+        );
     }
-    let timeout = Duration::from_secs(30);
-    let mut children = HashMap::new();
-    for name in SERVERS {
-        let launch = match (force_in_process, find_binary(name)) {
-            (false, Some(command)) => Launch::Process {
-                command,
-                args: Vec::new(),
-                env: child_env.clone(),
+
+    let mut children = BTreeMap::new();
+    for server in &config.servers {
+        let builtin = BUILTIN.contains(&server.name.as_str());
+        let launch = match &server.transport {
+            Transport::Http { url, headers } => Launch::Http {
+                url: url.clone(),
+                headers: headers.clone(),
             },
-            _ => {
-                tracing::info!(
-                    server = name,
-                    "no sibling binary: running it inside the gateway"
-                );
-                Launch::InProcess(in_process(name, &api, account.clone(), &jwks_file).await?)
+            Transport::Stdio { command, args, env } => {
+                let mut merged = if builtin {
+                    builtin_env.clone()
+                } else {
+                    BTreeMap::new()
+                };
+                merged.extend(env.iter().cloned());
+                Launch::Process {
+                    command: command.clone(),
+                    args: args.clone(),
+                    env: merged.into_iter().collect(),
+                }
             }
+            Transport::Builtin => match builtins {
+                Builtins::InProcess => Launch::InProcess(
+                    in_process(&server.name, &api, account.clone(), &jwks_file).await?,
+                ),
+                Builtins::Processes => {
+                    let (command, args) = builtin_command(&server.name)?;
+                    Launch::Process {
+                        command,
+                        args,
+                        env: builtin_env.clone().into_iter().collect(),
+                    }
+                }
+            },
         };
-        children.insert(name.to_owned(), Arc::new(Child::new(name, launch, timeout)));
+        tracing::info!(server = %server.name, ?launch, "configured");
+        children.insert(
+            server.name.clone(),
+            Arc::new(Child::new(
+                server.name.clone(),
+                launch,
+                server.access,
+                server.timeout,
+                server.restart.clone(),
+            )),
+        );
+    }
+    if !children.contains_key("mcp-intent") {
+        tracing::warn!("no mcp-intent server: chat messages will be refused; direct calls work");
     }
     let gateway = Gateway {
         children,
         store,
         tokens,
-        keys,
-        metrics: Metrics::default(),
-        max_sessions: 1000,
-        rate_per_second: match env.var("GATEWAY_RATE_PER_SECOND") {
-            Some(rate) => rate
-                .trim()
-                .parse::<u32>()
-                .ok()
-                .filter(|r| *r > 0)
-                .context("GATEWAY_RATE_PER_SECOND must be a whole number above 0")?,
-            None => 20,
-        },
+        auth: authenticator,
+        metrics: Metrics::new(),
+        limits,
         store_degraded: std::sync::atomic::AtomicBool::new(false),
+        shutdown: CancellationToken::new(),
+        sessions: TaskTracker::new(),
     };
     Ok(Started {
         gateway: Arc::new(gateway),
         backend,
     })
+}
+
+/// `GATEWAY_RATE_PER_SECOND`: overrides `gateway.rate_per_second`.
+pub const ENV_RATE: &str = "GATEWAY_RATE_PER_SECOND";
+
+/// The command that runs built-in server `name`: its sibling binary, else
+/// this executable with `serve NAME`.
+fn builtin_command(name: &str) -> anyhow::Result<(std::path::PathBuf, Vec<String>)> {
+    if let Some(binary) = find_binary(name) {
+        return Ok((binary, Vec::new()));
+    }
+    let exe = std::env::current_exe().context("cannot find the gateway's own executable")?;
+    let is_gateway = exe
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .is_some_and(|s| s == "mcp-gateway");
+    anyhow::ensure!(
+        is_gateway,
+        "no {name} binary next to {} or on PATH; build the workspace (cargo build --workspace) or run the servers in-process",
+        exe.display()
+    );
+    Ok((exe, vec!["serve".into(), name.into()]))
+}
+
+/// Serves `gateway` on `listener` until `shutdown` completes, then drains:
+/// no new connections, open sessions finish the request they are on and are
+/// closed with 1001, children are stopped last.
+pub async fn run(
+    gateway: Arc<Gateway>,
+    listener: TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let supervisors = TaskTracker::new();
+    for child in gateway.children.values().cloned() {
+        supervisors.spawn(child.supervise(gateway.shutdown.clone()));
+    }
+    let token = gateway.shutdown.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        token.cancel();
+    });
+    let router = crate::server::router(gateway.clone());
+    let token = gateway.shutdown.clone();
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async move { token.cancelled().await })
+        .await?;
+    gateway.sessions.close();
+    let open = gateway.sessions.len();
+    if open > 0 {
+        tracing::info!(open, "draining sessions");
+    }
+    if tokio::time::timeout(gateway.limits.drain, gateway.sessions.wait())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            left = gateway.sessions.len(),
+            "sessions still busy after the drain period; closing them"
+        );
+    }
+    supervisors.close();
+    supervisors.wait().await;
+    for child in gateway.children.values() {
+        child.shutdown().await;
+    }
+    tracing::info!("gateway stopped");
+    Ok(())
+}
+
+/// The wait before a gateway gives up on a child's first start.
+pub const WARM_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Starts every child now, so the first chat does not wait and `/readyz`
+/// turns green once all are initialised.
+pub fn warm(gateway: &Gateway) {
+    for child in gateway.children.values().cloned() {
+        tokio::spawn(async move {
+            match tokio::time::timeout(WARM_TIMEOUT, child.warm()).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::warn!(server = %child.name, error = %e, "could not start"),
+                Err(_) => tracing::warn!(server = %child.name, "did not start within 30 s"),
+            }
+        });
+    }
+}
+
+/// Runs built-in server `name` over stdio in this process (`mcp-gateway serve NAME`).
+pub async fn serve_builtin(name: &str) -> anyhow::Result<()> {
+    let serve = museo_sdk::serve::ServeArgs::default();
+    match name {
+        "mcp-intent" => mcp_intent::serve_from_env(serve).await,
+        "mcp-storefront" => mcp_storefront::serve_from_env(serve).await,
+        "mcp-admin" => {
+            let auth = mcp_admin::auth::AuthConfig::from_env(&museo_sdk::config::ProcessEnv)?;
+            mcp_admin::serve_from_env(serve, auth).await
+        }
+        "mcp-notify" => {
+            let config =
+                mcp_notify::config::NotifyConfig::from_env(&museo_sdk::config::ProcessEnv)?;
+            mcp_notify::run(serve, None, config).await
+        }
+        other => anyhow::bail!(
+            "no built-in server {other:?}; one of {}",
+            BUILTIN.join(", ")
+        ),
+    }
 }
 
 async fn in_process(

@@ -42,6 +42,33 @@ pub struct Shown {
     pub title: String,
 }
 
+/// An admin action waiting for the admin's yes (see [`crate::route`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pending {
+    /// The mcp-admin tool to call.
+    pub tool: String,
+    /// Its arguments.
+    pub args: serde_json::Value,
+    /// When the question was asked (Unix seconds).
+    pub asked_at: i64,
+}
+
+impl Pending {
+    /// An action asked about now.
+    pub fn new(tool: &str, args: serde_json::Value) -> Self {
+        Self {
+            tool: tool.to_owned(),
+            args,
+            asked_at: jiff::Timestamp::now().as_second(),
+        }
+    }
+
+    /// Seconds since the question.
+    pub fn age_secs(&self) -> i64 {
+        jiff::Timestamp::now().as_second() - self.asked_at
+    }
+}
+
 /// What the gateway remembers of a session.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Conversation {
@@ -53,8 +80,16 @@ pub struct Conversation {
     pub basket_id: Option<String>,
     /// The locale in use.
     pub locale: String,
-    /// `customer` or `admin`.
+    /// `customer` or `admin` (informational: a resumed session's role
+    /// always comes from the new connection's credentials).
     pub role: String,
+    /// Who the session belongs to (an API key's name, a JWT's `sub`, or
+    /// `anonymous`): another subject may not resume it.
+    #[serde(default)]
+    pub subject: String,
+    /// An admin action waiting for confirmation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<Pending>,
 }
 
 impl Conversation {
@@ -135,9 +170,14 @@ impl ConversationStore for MemoryStore {
 }
 
 /// Conversations in Redis, as JSON under `<prefix><session>` with `EX ttl`.
+///
+/// The connection is made on first use and kept by redis' connection
+/// manager, which reconnects by itself; a gateway started while Redis is
+/// down starts anyway (degraded) and connects once Redis answers.
 #[derive(Clone)]
 pub struct RedisStore {
-    manager: redis::aio::ConnectionManager,
+    client: redis::Client,
+    manager: std::sync::Arc<tokio::sync::OnceCell<redis::aio::ConnectionManager>>,
     prefix: String,
     ttl: Duration,
 }
@@ -151,32 +191,51 @@ impl std::fmt::Debug for RedisStore {
     }
 }
 
+/// Longest wait for Redis on one operation; the reply does not wait longer.
+const REDIS_TIMEOUT: Duration = Duration::from_secs(1);
+
 impl RedisStore {
-    /// Connects (the manager reconnects by itself afterwards).
+    /// A store on `url` (checked now; connected on first use). Credentials
+    /// in the URL never appear in errors or logs.
     pub async fn connect(url: &str, prefix: &str, ttl: Duration) -> Result<Self, StoreError> {
-        let client = redis::Client::open(url).map_err(|e| StoreError(format!("REDIS_URL: {e}")))?;
-        let config = redis::aio::ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(Duration::from_secs(2)))
-            .set_response_timeout(Some(Duration::from_secs(2)))
-            .set_number_of_retries(1);
-        let manager = tokio::time::timeout(
-            Duration::from_secs(5),
-            redis::aio::ConnectionManager::new_with_config(client, config),
-        )
-        .await
-        .map_err(|_| StoreError("Redis did not answer within 5 s".into()))?
-        .map_err(|e| StoreError(e.to_string()))?;
-        Ok(Self {
-            manager,
+        let client = redis::Client::open(url)
+            .map_err(|_| StoreError("REDIS_URL is not a redis:// or rediss:// URL".into()))?;
+        let store = Self {
+            client,
+            manager: std::sync::Arc::default(),
             prefix: prefix.to_owned(),
             ttl,
-        })
+        };
+        if let Err(e) = store.conn().await {
+            tracing::warn!(error = %e, "Redis is not answering yet: conversations stay in session memory until it does");
+        }
+        Ok(store)
+    }
+
+    async fn conn(&self) -> Result<redis::aio::ConnectionManager, StoreError> {
+        let manager = self
+            .manager
+            .get_or_try_init(|| async {
+                let config = redis::aio::ConnectionManagerConfig::new()
+                    .set_connection_timeout(Some(REDIS_TIMEOUT))
+                    .set_response_timeout(Some(REDIS_TIMEOUT))
+                    .set_number_of_retries(1);
+                tokio::time::timeout(
+                    REDIS_TIMEOUT * 2,
+                    redis::aio::ConnectionManager::new_with_config(self.client.clone(), config),
+                )
+                .await
+                .map_err(|_| StoreError("Redis did not answer".into()))?
+                .map_err(|e| StoreError(e.to_string()))
+            })
+            .await?;
+        Ok(manager.clone())
     }
 }
 
 impl ConversationStore for RedisStore {
     async fn load(&self, session: &str) -> Result<Option<Conversation>, StoreError> {
-        let mut conn = self.manager.clone();
+        let mut conn = self.conn().await?;
         let raw: Option<String> = redis::cmd("GET")
             .arg(format!("{}{session}", self.prefix))
             .query_async(&mut conn)
@@ -187,7 +246,7 @@ impl ConversationStore for RedisStore {
     }
 
     async fn save(&self, session: &str, conversation: &Conversation) -> Result<(), StoreError> {
-        let mut conn = self.manager.clone();
+        let mut conn = self.conn().await?;
         let json = serde_json::to_string(conversation).map_err(|e| StoreError(e.to_string()))?;
         redis::cmd("SET")
             .arg(format!("{}{session}", self.prefix))
@@ -200,7 +259,9 @@ impl ConversationStore for RedisStore {
     }
 
     async fn ping(&self) -> bool {
-        let mut conn = self.manager.clone();
+        let Ok(mut conn) = self.conn().await else {
+            return false;
+        };
         redis::cmd("PING")
             .query_async::<String>(&mut conn)
             .await

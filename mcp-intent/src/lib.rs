@@ -144,3 +144,11 @@ impl Analyzer {
         }
     }
 }
+
+/// Serves `analyze_intent` as the `mcp-intent` binary does (stdio, or HTTP
+/// with `--http`), configured from the process environment.
+pub async fn serve_from_env(serve: museo_sdk::serve::ServeArgs) -> anyhow::Result<()> {
+    let ai = ai::from_env(&museo_sdk::config::ProcessEnv)?;
+    let server = server::IntentServer::new(std::sync::Arc::new(Analyzer::new(ai)));
+    museo_sdk::serve::run(serve, "mcp-intent", move || server.clone()).await
+}

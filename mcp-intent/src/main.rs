@@ -1,11 +1,7 @@
 //! `mcp-intent`: serves `analyze_intent` over stdio, or Streamable HTTP at
 //! `/mcp` with `--http 127.0.0.1:PORT`. Logs go to stderr.
 
-use std::sync::Arc;
-
 use clap::Parser;
-use mcp_intent::Analyzer;
-use mcp_intent::server::IntentServer;
 use museo_sdk::serve::ServeArgs;
 
 /// Multilingual intent analysis as an MCP server (stdio by default).
@@ -20,7 +16,5 @@ struct Args {
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     museo_sdk::telemetry::init("info");
-    let ai = mcp_intent::ai::from_env(&museo_sdk::config::ProcessEnv)?;
-    let server = IntentServer::new(Arc::new(Analyzer::new(ai)));
-    museo_sdk::serve::run(args.serve, "mcp-intent", move || server.clone()).await
+    mcp_intent::serve_from_env(args.serve).await
 }

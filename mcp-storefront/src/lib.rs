@@ -27,3 +27,19 @@ pub mod server;
 pub mod text;
 
 pub use server::StorefrontServer;
+
+/// Serves the storefront as the `mcp-storefront` binary does (stdio, or HTTP
+/// with `--http`): the Museo API from `MUSEO_API_URL`, else the embedded sandbox.
+pub async fn serve_from_env(serve: museo_sdk::serve::ServeArgs) -> anyhow::Result<()> {
+    let backend = museo_sandbox::embedded::Backend::from_env(
+        &museo_sdk::config::ProcessEnv,
+        "mcp-storefront",
+    )
+    .await?;
+    let server = StorefrontServer::new(backend.client.clone());
+    let result = museo_sdk::serve::run(serve, "mcp-storefront", move || server.clone()).await;
+    if let Some(sandbox) = backend.sandbox {
+        sandbox.stop().await;
+    }
+    result
+}

@@ -1,6 +1,5 @@
 //! Chat through the gateway: the shopping flow in three languages, roles,
-//! admin by chat, bad frames, resuming on another instance through Redis,
-//! and a child killed mid-conversation.
+//! admin by chat, bad frames, resuming on another instance through Redis.
 
 use anyhow::{Context as _, ensure};
 use serde_json::json;
@@ -39,7 +38,7 @@ async fn shopping_by_chat_in_three_languages() -> anyhow::Result<()> {
         ensure!(
             welcome["type"] == "welcome"
                 && welcome["role"] == "customer"
-                && welcome["locale"] == locale[..2],
+                && welcome["locale"] == locale,
             "{welcome}"
         );
         let found = ws.say("1", search).await?;
@@ -218,53 +217,6 @@ async fn a_second_gateway_resumes_the_conversation_through_redis() -> anyhow::Re
     ensure!(
         basket["intent"] == "basket.view" && basket["data"]["items"][0]["quantity"] == 2,
         "{basket}"
-    );
-    Ok(())
-}
-
-#[tokio::test]
-async fn a_killed_child_comes_back() -> anyhow::Result<()> {
-    if mcp_gateway::children::find_binary("mcp-intent").is_none() {
-        anyhow::bail!("the sibling binaries are not built (cargo build --workspace)");
-    }
-    let dir = tempfile::tempdir()?;
-    let gw = gateway(dir.path(), false, &[]).await?;
-    let mut ws = Ws::connect(&gw.url).await?;
-    ws.hello(json!({ "locale": "en" })).await?;
-    let first = ws.say("1", "show me Monet mugs").await?;
-    ensure!(first["intent"] == "product.search", "{first}");
-    let child = gw.gateway.children.get("mcp-storefront").context("child")?;
-    let pid = child
-        .status()
-        .await
-        .pid
-        .context("storefront runs as a process")?;
-    ensure!(
-        std::process::Command::new("kill")
-            .args(["-9", &pid.to_string()])
-            .status()?
-            .success(),
-        "kill"
-    );
-    let started = std::time::Instant::now();
-    let during = ws.say("2", "show me Klimt prints").await?;
-    ensure!(
-        started.elapsed() < std::time::Duration::from_secs(5),
-        "the caller waited {:?}",
-        started.elapsed()
-    );
-    let after = ws.say("3", "show me Klimt prints").await?;
-    ensure!(
-        after["intent"] == "product.search"
-            && after["data"]["products"]
-                .as_array()
-                .is_some_and(|p| !p.is_empty()),
-        "during: {during}\nafter: {after}"
-    );
-    let status = child.status().await;
-    ensure!(
-        status.state == "running" && status.restarts >= 1 && status.pid != Some(pid),
-        "{status:?}"
     );
     Ok(())
 }

@@ -3,4 +3,6 @@
 //! real sibling binaries, and conversations in real Redis.
 
 mod chat;
+mod redis;
+mod supervision;
 mod support;

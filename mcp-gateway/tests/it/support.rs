@@ -24,15 +24,58 @@ impl EnvSource for Env {
 pub struct Running {
     /// Its ws:// URL.
     pub url: String,
+    /// Its http:// base URL.
+    pub http: String,
     /// Shared state.
     pub gateway: std::sync::Arc<mcp_gateway::gateway::Gateway>,
+    /// Stops it (graceful shutdown).
+    pub stop: Option<tokio::sync::oneshot::Sender<()>>,
+    /// The serving task: ends when the gateway has drained.
+    pub served: tokio::task::JoinHandle<anyhow::Result<()>>,
     _started: mcp_gateway::start::Started,
 }
 
-/// Starts a gateway over `data_dir` with `extra` environment.
+impl Running {
+    /// The Museo API the gateway's children use.
+    pub fn backend_url(&self) -> String {
+        self._started.backend.client.base_url().to_string()
+    }
+
+    /// Shuts it down and waits for the drain.
+    pub async fn shutdown(mut self) -> anyhow::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        (&mut self.served).await?
+    }
+}
+
+/// Starts a gateway over `data_dir` with `extra` environment, the built-in
+/// servers in-process (`in_process`) or as the sibling binaries.
 pub async fn gateway(
     data_dir: &std::path::Path,
     in_process: bool,
+    extra: &[(&str, String)],
+) -> anyhow::Result<Running> {
+    let builtins = if in_process {
+        mcp_gateway::start::Builtins::InProcess
+    } else {
+        mcp_gateway::start::Builtins::Processes
+    };
+    gateway_with(
+        data_dir,
+        mcp_gateway::config::Config::default(),
+        builtins,
+        extra,
+    )
+    .await
+}
+
+/// Starts a gateway with `config`.
+pub async fn gateway_with(
+    data_dir: &std::path::Path,
+    config: mcp_gateway::config::Config,
+    builtins: mcp_gateway::start::Builtins,
     extra: &[(&str, String)],
 ) -> anyhow::Result<Running> {
     let mut vars = vec![(
@@ -40,17 +83,24 @@ pub async fn gateway(
         data_dir.display().to_string(),
     )];
     vars.extend(extra.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
-    let started = mcp_gateway::start::start(&Env(vars), in_process).await?;
+    let started = mcp_gateway::start::start(&Env(vars), config, builtins).await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("ws://{}/ws", listener.local_addr()?);
+    let addr = listener.local_addr()?;
     let gateway = started.gateway.clone();
-    let router = mcp_gateway::server::router(gateway.clone());
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = tokio::spawn(mcp_gateway::start::run(
+        gateway.clone(),
+        listener,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
     Ok(Running {
-        url,
+        url: format!("ws://{addr}/ws"),
+        http: format!("http://{addr}"),
         gateway,
+        stop: Some(stop),
+        served,
         _started: started,
     })
 }

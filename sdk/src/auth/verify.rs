@@ -8,8 +8,9 @@
 //! 2. the key named by `kid`, whose own algorithm must equal `alg` — a token
 //!    cannot pick how its key is used (key confusion);
 //! 3. the signature, then `exp`/`nbf`/`aud`/`iss` with leeway;
-//! 4. `iat` not in the future and `exp - iat` within [`MAX_TOKEN_LIFETIME`],
-//!    so a leaked signing key cannot produce long-lived tokens unnoticed;
+//! 4. `iat` not in the future and `exp - iat` within [`MAX_TOKEN_LIFETIME`]
+//!    (or the verifier's [`Verifier::with_max_lifetime`]), so a leaked
+//!    signing key cannot produce long-lived tokens unnoticed;
 //! 5. the policy's required scopes, last, because only that failure is a
 //!    `403` rather than a `401`.
 //!
@@ -17,6 +18,8 @@
 //! verifier does not own. Services that must refuse a second use of a token
 //! record [`Claims::jti`] until [`Claims::exp`] and answer
 //! [`AuthError::Replayed`] themselves.
+
+use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -111,6 +114,7 @@ pub struct Verified {
 pub struct Verifier {
     keys: KeySet,
     policy: VerifyPolicy,
+    max_lifetime: Duration,
 }
 
 /// The header fields we look at before trusting anything.
@@ -128,7 +132,26 @@ struct RawHeader {
 impl Verifier {
     /// A verifier for `policy`, trusting the keys in `keys`.
     pub fn new(keys: KeySet, policy: VerifyPolicy) -> Self {
-        Self { keys, policy }
+        Self {
+            keys,
+            policy,
+            max_lifetime: MAX_TOKEN_LIFETIME,
+        }
+    }
+
+    /// Accepts tokens living up to `max_lifetime` (`exp - iat`, whole
+    /// seconds, plus leeway) instead of [`MAX_TOKEN_LIFETIME`]. For tokens
+    /// this workspace does not mint, such as an identity provider's app
+    /// tokens, which commonly live an hour or more; keep the default for
+    /// machine-to-machine tokens.
+    pub fn with_max_lifetime(mut self, max_lifetime: Duration) -> Self {
+        self.max_lifetime = max_lifetime;
+        self
+    }
+
+    /// The longest token lifetime accepted.
+    pub fn max_lifetime(&self) -> Duration {
+        self.max_lifetime
     }
 
     /// The policy in force.
@@ -215,10 +238,10 @@ impl Verifier {
             .exp
             .checked_sub(claims.iat)
             .ok_or_else(|| AuthError::Malformed("`exp` precedes `iat`".to_owned()))?;
-        if lifetime > MAX_TOKEN_LIFETIME.as_secs() + leeway {
+        let max = self.max_lifetime.as_secs();
+        if lifetime > max.saturating_add(leeway) {
             return Err(AuthError::Malformed(format!(
-                "token lifetime exceeds the {} s maximum",
-                MAX_TOKEN_LIFETIME.as_secs()
+                "token lifetime exceeds the {max} s maximum"
             )));
         }
         Ok(())

@@ -386,3 +386,34 @@ async fn errors_never_echo_the_token() {
         );
     }
 }
+
+#[tokio::test]
+async fn max_lifetime_can_be_raised_for_longer_lived_tokens() {
+    let f = fixture(SigningAlgorithm::EdDSA);
+    assert_eq!(f.verifier.max_lifetime(), MAX_TOKEN_LIFETIME);
+    let verifier = f
+        .verifier
+        .clone()
+        .with_max_lifetime(Duration::from_secs(3600));
+    assert_eq!(verifier.max_lifetime(), Duration::from_secs(3600));
+    let now = unix_now();
+    let mut c = claims();
+    c["exp"] = json!(now + 3600);
+    let hour = sign(&f.key, &c);
+    assert!(
+        matches!(refusal(&f, &hour).await, AuthError::Malformed(_)),
+        "the default still refuses an hour"
+    );
+    verifier.verify(&hour).await.expect("an hour is accepted");
+    // The new maximum plus leeway is the limit, one second more is refused.
+    c["exp"] = json!(now + 3630);
+    verifier
+        .verify(&sign(&f.key, &c))
+        .await
+        .expect("at the limit");
+    c["exp"] = json!(now + 3631);
+    match verifier.verify(&sign(&f.key, &c)).await {
+        Err(AuthError::Malformed(msg)) => assert!(msg.contains("3600 s"), "{msg}"),
+        other => panic!("expected Malformed, got {other:?}"),
+    }
+}

@@ -1,0 +1,141 @@
+# What the gateway says itself, in English.
+#
+# Arguments arrive already formatted for the reader's locale and channel:
+# money as `€49.90` or `$49.90`, dates in words, titles escaped for markdown
+# on the web. Counts are numbers, so plural variants pick the right form.
+# Every message here must exist in es/ and fr/ too (a unit test checks).
+
+## Fixed phrases
+
+greeting = Hello! I can find products, answer questions about them, fill your basket and give you a payment link. What are you looking for?
+help = Try: "Monet mugs under 20 euros", "is the second one dishwasher safe?", "add two of those", "show my basket", "I want to pay".
+goodbye = Thank you for visiting the Museo shop. See you soon!
+unknown = Sorry, I did not understand. I can search the shop, answer product questions and handle your basket.
+which-product = Which product do you mean? Search first, or give me its name or SKU.
+no-basket = Your basket is empty.
+admin-only = Only shop administrators can do that.
+nothing-found = I found nothing matching that.
+unavailable = That service is unavailable right now; please try again in a moment.
+clarify = I'm not sure what you mean. Are you looking for a product, asking about one, or managing your basket?
+which-file = Which file? Give its path on the server.
+need-email = Who should I send it to? Give me their e-mail address.
+rate-limited = You are sending messages too quickly. Please wait a moment and try again.
+forbidden = This session is not allowed to do that.
+confirm-delete = Delete { $product } for good? This cannot be undone. Reply "yes" to delete it or "no" to keep it.
+confirm-import = Reply "yes" to import it for real, or "no" to leave the catalog as it is.
+cancelled = All right, I have cancelled it. Nothing was changed.
+untitled = (untitled product)
+
+## Search results
+
+products-found =
+    { $count ->
+        [one] I found 1 product:
+       *[other] I found { $count } products:
+    }
+products-first =
+    { $count ->
+        [one] Here is the first product:
+       *[other] Here are the first { $count } products:
+    }
+products-more = …and { $count } more.
+out-of-stock = out of stock
+stock-count =
+    { $count ->
+        [one] 1 in stock
+       *[other] { $count } in stock
+    }
+
+## Basket
+
+basket-added = Added { $quantity } × { $product } to your basket.
+basket-header =
+    { $count ->
+        [one] Your basket (1 item):
+       *[other] Your basket ({ $count } items):
+    }
+basket-total = Total: { $total }
+basket-more =
+    { $count ->
+        [one] …and 1 more line.
+       *[other] …and { $count } more lines.
+    }
+
+## Payment
+
+payment-total = Your order comes to { $total }.
+payment-action = Pay now
+payment-action-url = Pay now: { $url }
+payment-expires = The link is valid until { $expires }.
+payment-no-link = I could not get a payment link for your basket. Please try again in a moment.
+
+## Product details and questions
+
+details-link = View the product
+details-link-url = View the product: { $url }
+answer-none = The product information for { $product } does not answer that.
+
+## Admin: products
+
+admin-created =
+    { $state ->
+        [published] Created and published { $product }.
+       *[draft] Created { $product }, saved as a draft.
+    }
+admin-updated = Updated { $product }.
+admin-deleted = Deleted { $product }.
+admin-not-deleted = { $product } was not deleted.
+admin-done = Done: { $tool }.
+
+## Admin: imports
+
+admin-import-dry =
+    Dry run, nothing was saved: { $created } to create, { $updated } to update, { $unchanged } unchanged, { $failed ->
+        [one] 1 failed
+       *[other] { $failed } failed
+    }.
+admin-import-done =
+    Import finished: { $created } created, { $updated } updated, { $unchanged } unchanged, { $failed ->
+        [one] 1 failed
+       *[other] { $failed } failed
+    }.
+admin-import-partial =
+    Before it stopped: { $created } created, { $updated } updated, { $unchanged } unchanged, { $failed ->
+        [one] 1 failed
+       *[other] { $failed } failed
+    }.
+admin-import-running = The import is running in the background (job { $job }). Ask me for its status in a moment.
+admin-import-cancelled = The import was cancelled after { $rows } rows.
+admin-import-failed = The import failed.
+admin-import-stopped = It stopped early: { $reason }
+admin-import-failure = Row { $row }: { $error }
+admin-import-more-failures =
+    { $count ->
+        [one] …and 1 more failed row.
+       *[other] …and { $count } more failed rows.
+    }
+
+## Admin: notifications
+
+notify-sent =
+    { $channel ->
+        [sms] SMS to { $to }: { $status }.
+        [whatsapp] WhatsApp message to { $to }: { $status }.
+       *[email] E-mail to { $to }: { $status }.
+    }
+notify-status =
+    { $status ->
+        [queued] queued
+        [accepted] accepted by the provider
+        [sending] being sent
+        [sent] sent
+        [delivered] delivered
+        [read] read
+        [failed] failed
+        [undelivered] not delivered
+        [unknown] status unknown
+       *[other] { $status }
+    }
+notify-duplicate = It had already been sent with the same idempotency key, so nothing was sent again.
+notify-outbox = It went to the local outbox, not to a real provider.
+notify-id = Message id: { $id }
