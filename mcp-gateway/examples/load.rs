@@ -7,8 +7,11 @@
 //! cargo run --release -p mcp-gateway --example load -- [SESSIONS] [MESSAGES_PER_SESSION]
 //! ```
 //!
-//! The gateway runs in this process on a loopback port with the sibling
-//! binaries as children (built beside this example) and the embedded sandbox.
+//! The round trip and chat figures come from a gateway in this process on a
+//! loopback port, with the sibling binaries as children (built beside this
+//! example) and the embedded sandbox. Start-to-ready and memory per idle
+//! connection come from the `mcp-gateway` binary run as its own process
+//! (its `/readyz`, its `VmRSS`), so the client's memory is not counted.
 #![allow(clippy::print_stdout)]
 
 use std::time::{Duration, Instant};
@@ -43,8 +46,8 @@ async fn exchange(ws: &mut Socket, frame: &Value) -> anyhow::Result<Value> {
     }
 }
 
-fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
             s.lines()
@@ -58,6 +61,70 @@ fn percentiles(mut times: Vec<Duration>) -> String {
     times.sort();
     let at = |p: f64| times[((times.len() as f64 - 1.0) * p).round() as usize];
     format!("p50 {:.2?}, p99 {:.2?}", at(0.5), at(0.99))
+}
+
+/// Runs the `mcp-gateway` binary on a free port: time to a 200 from
+/// `/readyz`, then its RSS before and after `sessions` idle WebSocket sessions.
+async fn process_figures(sessions: usize) -> anyhow::Result<(Duration, u64, u64)> {
+    let exe = std::env::current_exe()?;
+    let bin = exe
+        .parent()
+        .and_then(|d| d.parent())
+        .map(|d| d.join("mcp-gateway"))
+        .filter(|p| p.is_file())
+        .context("the mcp-gateway binary is not built (cargo build --release --workspace)")?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let data = tempfile::tempdir()?;
+    let started = Instant::now();
+    let mut gateway = tokio::process::Command::new(bin)
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .env("MUSEO_SANDBOX_DATA_DIR", data.path())
+        .env("RUST_LOG", "error")
+        .env("GATEWAY_RATE_PER_SECOND", "1000000")
+        .kill_on_drop(true)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    let pid = gateway.id().context("pid")?;
+    let http = reqwest::Client::new();
+    let ready = loop {
+        if let Ok(r) = http
+            .get(format!("http://127.0.0.1:{port}/readyz"))
+            .send()
+            .await
+            && r.status().is_success()
+        {
+            break started.elapsed();
+        }
+        anyhow::ensure!(
+            started.elapsed() < Duration::from_secs(60),
+            "the gateway never became ready"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    };
+    let url = format!("ws://127.0.0.1:{port}/ws");
+    // One session first, so lazily built state is not counted per connection.
+    let (mut warm, _) = tokio_tungstenite::connect_async(&url).await?;
+    exchange(&mut warm, &json!({ "type": "hello" })).await?;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let before = rss_kib(pid);
+    let mut idle = Vec::new();
+    for _ in 0..sessions {
+        let (mut ws, _) = tokio_tungstenite::connect_async(&url).await?;
+        exchange(&mut ws, &json!({ "type": "hello" })).await?;
+        idle.push(ws);
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let after = rss_kib(pid);
+    drop(idle);
+    // SIGTERM: the graceful path.
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status();
+    let _ = tokio::time::timeout(Duration::from_secs(15), gateway.wait()).await;
+    Ok((ready, before, after))
 }
 
 #[tokio::main]
@@ -194,22 +261,16 @@ async fn main() -> anyhow::Result<()> {
         percentiles(times)
     );
 
-    // Memory per idle connection.
-    let before = rss_kib();
-    let mut idle = Vec::new();
-    for _ in 0..sessions {
-        let (mut ws, _) = tokio_tungstenite::connect_async(&url).await?;
-        exchange(&mut ws, &json!({ "type": "hello" })).await?;
-        idle.push(ws);
-    }
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let after = rss_kib();
+    // The gateway binary as a process: start to ready, memory per idle connection.
+    let (ready_after, rss_before, rss_after) = process_figures(sessions).await?;
+    println!("gateway process: start to ready (sandbox + 4 child processes) {ready_after:.2?}");
     println!(
-        "idle connections: {sessions} → +{:.1} MiB RSS, {:.1} KiB each (client and server sides, same process)",
-        after.saturating_sub(before) as f64 / 1024.0,
-        after.saturating_sub(before) as f64 / sessions as f64
+        "idle connections: {sessions} → +{:.1} MiB gateway RSS ({:.1} MiB → {:.1} MiB), {:.1} KiB each",
+        rss_after.saturating_sub(rss_before) as f64 / 1024.0,
+        rss_before as f64 / 1024.0,
+        rss_after as f64 / 1024.0,
+        rss_after.saturating_sub(rss_before) as f64 / sessions as f64
     );
-    drop(idle);
     let _ = stop.send(());
     server.await??;
     Ok(())

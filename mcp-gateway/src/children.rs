@@ -29,21 +29,25 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use futures::future::BoxFuture;
+use rmcp::ServiceExt as _;
 use rmcp::model::{
-    CallToolRequest, CallToolRequestParams, CallToolResult, CancelledNotificationParam,
-    ClientRequest, JsonObject, MetaObject, NumberOrString, PingRequest, ProgressNotificationParam,
-    RequestMetaObject, ServerResult,
+    CallToolRequest, CallToolRequestParams, CallToolResult, ClientRequest, JsonObject, MetaObject,
+    PingRequest, RequestMetaObject, ServerResult,
 };
-use rmcp::service::{NotificationContext, Peer, PeerRequestOptions, RoleClient, RunningService};
+use rmcp::service::{Peer, PeerRequestOptions, RoleClient, RunningService};
 use rmcp::transport::TokioChildProcess;
-use rmcp::{ClientHandler, ServiceExt as _};
 use tokio::io::AsyncBufReadExt as _;
 use tokio::sync::{Mutex, mpsc};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::Role;
+
+mod relay;
+
 use crate::config::RestartPolicy;
+use relay::{Abandoned, token_text};
+pub use relay::{Progress, Relay};
 
 /// Starts a server inside the gateway on one end of a pipe.
 pub type InProcess = Arc<dyn Fn(tokio::io::DuplexStream) -> BoxFuture<'static, ()> + Send + Sync>;
@@ -114,86 +118,6 @@ pub enum ChildError {
     /// The server answered with a JSON-RPC error (e.g. unknown tool, bad params).
     #[error("{0} refused the call: {1}")]
     Refused(String, String),
-}
-
-/// One progress update of a call in flight.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Progress {
-    /// Work done so far.
-    pub progress: f64,
-    /// Total, when known.
-    pub total: Option<f64>,
-    /// What is happening.
-    pub message: Option<String>,
-}
-
-/// The gateway's MCP client handler: routes progress notifications to the
-/// call that asked for them, by progress token.
-#[derive(Debug, Clone, Default)]
-pub struct Relay {
-    routes: Arc<std::sync::Mutex<HashMap<String, mpsc::UnboundedSender<Progress>>>>,
-}
-
-impl Relay {
-    fn route(&self, token: &str, to: mpsc::UnboundedSender<Progress>) {
-        if let Ok(mut routes) = self.routes.lock() {
-            routes.insert(token.to_owned(), to);
-        }
-    }
-
-    fn unroute(&self, token: &str) {
-        if let Ok(mut routes) = self.routes.lock() {
-            routes.remove(token);
-        }
-    }
-}
-
-impl ClientHandler for Relay {
-    async fn on_progress(
-        &self,
-        params: ProgressNotificationParam,
-        _context: NotificationContext<RoleClient>,
-    ) {
-        let token = token_text(&params.progress_token.0);
-        let to = self.routes.lock().ok().and_then(|r| r.get(&token).cloned());
-        if let Some(to) = to {
-            let _ = to.send(Progress {
-                progress: params.progress,
-                total: params.total,
-                message: params.message,
-            });
-        }
-    }
-}
-
-fn token_text(token: &NumberOrString) -> String {
-    match token {
-        NumberOrString::String(s) => s.to_string(),
-        NumberOrString::Number(n) => n.to_string(),
-    }
-}
-
-/// Cancels a call on the server when the caller stops waiting for it.
-struct Abandoned {
-    peer: Peer<RoleClient>,
-    id: Option<rmcp::model::RequestId>,
-}
-
-impl Drop for Abandoned {
-    fn drop(&mut self) {
-        let Some(id) = self.id.take() else { return };
-        let peer = self.peer.clone();
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(async move {
-                let _ = peer
-                    .notify_cancelled(CancelledNotificationParam::new(
-                        Some(id),
-                        Some("the client went away".into()),
-                    ))
-                    .await;
-            });
-        }
-    }
 }
 
 struct Running {
@@ -335,10 +259,13 @@ impl Child {
                 self.name.clone(),
                 "answered tools/call with something other than a tool result".into(),
             )),
-            Err(rmcp::ServiceError::McpError(e)) => Err(ChildError::Refused(
-                self.name.clone(),
-                e.message.to_string(),
-            )),
+            Err(rmcp::ServiceError::McpError(e)) => {
+                let tool: String = tool.chars().take(64).collect();
+                Err(ChildError::Refused(
+                    self.name.clone(),
+                    format!("{tool:?}: {}", e.message),
+                ))
+            }
             Err(rmcp::ServiceError::Timeout { timeout }) => {
                 Err(ChildError::Timeout(self.name.clone(), timeout))
             }

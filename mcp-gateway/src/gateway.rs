@@ -350,10 +350,18 @@ impl Gateway {
                 turn
             })
             .collect();
-        if let Some(last) = history.iter_mut().rev().find(|t| t["role"] == "assistant")
-            && !session.conversation.products.is_empty()
-        {
-            last["entities"] = json!({ "products": session.conversation.products });
+        // What was shown, and which product the last answer was about.
+        if let Some(last) = history.iter_mut().rev().find(|t| t["role"] == "assistant") {
+            let mut entities = serde_json::Map::new();
+            if !session.conversation.products.is_empty() {
+                entities.insert("products".into(), json!(session.conversation.products));
+            }
+            if let Some(focus) = &session.conversation.focus {
+                entities.insert("product_ref".into(), json!(focus));
+            }
+            if !entities.is_empty() {
+                last["entities"] = Value::Object(entities);
+            }
         }
         let mut args = JsonObject::new();
         args.insert("message".into(), json!(text));

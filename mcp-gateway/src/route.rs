@@ -32,7 +32,7 @@ use serde_json::{Value, json};
 use crate::auth::Role;
 use crate::gateway::{CallError, Gateway, ProgressTx, Session, first_text};
 use crate::reply::{self, Phrase};
-use crate::store::{Pending, Shown};
+use crate::store::Shown;
 
 /// How long a confirmation question stays open.
 pub const PENDING_TTL_SECS: i64 = 300;
@@ -145,7 +145,7 @@ const BACK_REFERENCES: [&str; 24] = [
     "le",
 ];
 
-fn resolve(shown: &[Shown], entities: &Value) -> Target {
+fn resolve(shown: &[Shown], focus: Option<&str>, entities: &Value) -> Target {
     if let Some(sku) = entities["sku"].as_str().filter(|s| !s.trim().is_empty()) {
         return Target::Id(sku.trim().to_owned());
     }
@@ -154,8 +154,9 @@ fn resolve(shown: &[Shown], entities: &Value) -> Target {
         .map(str::trim)
         .filter(|r| !r.is_empty())
     else {
-        return match shown {
-            [only] => Target::Id(only.id.clone()),
+        return match (focus, shown) {
+            (Some(focus), _) => Target::Id(focus.to_owned()),
+            (None, [only]) => Target::Id(only.id.clone()),
             _ => Target::Unknown,
         };
     };
@@ -186,10 +187,11 @@ fn resolve(shown: &[Shown], entities: &Value) -> Target {
         };
     }
     if BACK_REFERENCES.contains(&lower.as_str()) {
-        // "add two of those": the product in focus is the first one shown.
-        return shown
-            .first()
-            .map_or(Target::Unknown, |p| Target::Id(p.id.clone()));
+        // "add two of those": the product last spoken about, else the first shown.
+        return focus
+            .map(str::to_owned)
+            .or_else(|| shown.first().map(|p| p.id.clone()))
+            .map_or(Target::Unknown, Target::Id);
     }
     if let Some(found) = shown
         .iter()
@@ -204,7 +206,41 @@ fn resolve(shown: &[Shown], entities: &Value) -> Target {
     Target::Search(reference.to_owned())
 }
 
+/// Words too common to tell products apart.
+const FILLER: [&str; 24] = [
+    "the", "a", "an", "of", "one", "de", "del", "la", "le", "el", "les", "los", "las", "du", "des",
+    "un", "une", "una", "uno", "en", "and", "y", "et", "with",
+];
+
+/// Whether `title` is plausibly what `name` means: at least half of the
+/// name's telling words (accents and case aside, plurals by their stem)
+/// are in the title. One search hit that matched a single generic word
+/// ("figurine") is shown with a question instead of acted on.
+fn names(name: &str, title: &str) -> bool {
+    let name = museo_sdk::parse::fold(name);
+    let title = museo_sdk::parse::fold(title);
+    let title_words = museo_sdk::parse::words(&title);
+    let telling: Vec<&str> = museo_sdk::parse::words(&name)
+        .into_iter()
+        .filter(|w| w.chars().count() >= 3 && !FILLER.contains(w))
+        .collect();
+    if telling.is_empty() {
+        return true;
+    }
+    // Same first four letters (three for three-letter words): "mugs" is "mug".
+    let alike = |a: &str, b: &str| {
+        let n = a.chars().count().min(b.chars().count()).min(4);
+        n >= 3 && a.chars().take(n).eq(b.chars().take(n))
+    };
+    let found = telling
+        .iter()
+        .filter(|w| title_words.iter().any(|t| alike(t, w)))
+        .count();
+    found * 2 >= telling.len()
+}
+
 fn remember(session: &mut Session, result: &Value) {
+    session.conversation.focus = None;
     session.conversation.products = result["products"]
         .as_array()
         .into_iter()
@@ -227,8 +263,12 @@ async fn product(
     entities: &Value,
     ctx: &TraceContext,
 ) -> Result<String, Answer> {
-    match resolve(&session.conversation.products, entities) {
-        Target::Id(id) => Ok(id),
+    let focus = session.conversation.focus.as_deref();
+    match resolve(&session.conversation.products, focus, entities) {
+        Target::Id(id) => {
+            session.conversation.focus = Some(id.clone());
+            Ok(id)
+        }
         Target::Unknown => Err(Answer::clarify(
             intent,
             reply::phrase(Phrase::WhichProduct, &session.locale),
@@ -253,10 +293,18 @@ async fn product(
                             intent,
                             reply::phrase(Phrase::NothingFound, &session.locale),
                         )),
-                        1 => Ok(result["products"][0]["id"]
-                            .as_str()
-                            .unwrap_or_default()
-                            .to_owned()),
+                        1 if names(
+                            &name,
+                            result["products"][0]["title"].as_str().unwrap_or_default(),
+                        ) =>
+                        {
+                            let id = result["products"][0]["id"]
+                                .as_str()
+                                .unwrap_or_default()
+                                .to_owned();
+                            session.conversation.focus = Some(id.clone());
+                            Ok(id)
+                        }
                         _ => {
                             remember(session, &result);
                             let text = format!(
@@ -457,7 +505,7 @@ pub async fn route(
                     "refused",
                 );
             }
-            admin_route(gateway, session, admin, entities, text, ctx, progress).await
+            admin::route(gateway, session, admin, entities, text, ctx, progress).await
         }
         _ => Answer::new(
             intent,
@@ -468,286 +516,9 @@ pub async fn route(
     }
 }
 
-async fn admin_route(
-    gateway: &Gateway,
-    session: &mut Session,
-    intent: &str,
-    entities: &Value,
-    text: &str,
-    ctx: &TraceContext,
-    progress: Option<&ProgressTx>,
-) -> Answer {
-    let locale = session.locale.clone();
-    let channel = session.channel;
-    let ask = |p: Phrase| Answer::clarify(intent, reply::phrase(p, &locale));
-    let (server, name, args) = match intent {
-        "admin.product.create" => (
-            "mcp-admin",
-            "create_product",
-            json!({ "description": text, "locale": locale }),
-        ),
-        "admin.product.update" | "admin.product.delete" => {
-            let product = match resolve(&session.conversation.products, entities) {
-                Target::Id(p) | Target::Search(p) => p,
-                Target::Unknown => return ask(Phrase::WhichProduct),
-            };
-            if intent == "admin.product.update" {
-                (
-                    "mcp-admin",
-                    "update_product",
-                    json!({ "product_id": product, "changes": text, "locale": locale }),
-                )
-            } else {
-                // Look it up first: the question names what will be deleted.
-                let args = json!({ "product_id": product });
-                return match tool(
-                    gateway,
-                    session,
-                    "mcp-admin",
-                    "get_product",
-                    args,
-                    ctx,
-                    None,
-                )
-                .await
-                {
-                    Called::Ok(found) => {
-                        let id = found["id"].as_str().unwrap_or(&product).to_owned();
-                        let title = reply::title_of(&found, &locale);
-                        session.conversation.pending = Some(Pending::new(
-                            "delete_product",
-                            json!({ "product_id": id, "confirm": true }),
-                        ));
-                        Answer::new(
-                            intent,
-                            reply::confirm_delete(&title, &locale),
-                            Some(found),
-                            "clarify",
-                        )
-                    }
-                    Called::Failed(text, outcome) => Answer::new(intent, text, None, outcome),
-                };
-            }
-        }
-        "admin.product.import" => {
-            let Some(file) = entities["file"].as_str().filter(|f| !f.trim().is_empty()) else {
-                return ask(Phrase::WhichFile);
-            };
-            // A dry run first; the import itself once the admin says yes.
-            let args = json!({ "path": file, "dry_run": true });
-            return match tool(
-                gateway,
-                session,
-                "mcp-admin",
-                "import_products",
-                args,
-                ctx,
-                progress,
-            )
-            .await
-            {
-                Called::Ok(plan) => {
-                    session.conversation.pending = Some(Pending::new(
-                        "import_products",
-                        json!({ "path": file, "dry_run": false }),
-                    ));
-                    let text = format!(
-                        "{}\n{}",
-                        reply::admin("import_products", &plan, &locale, channel),
-                        reply::phrase(Phrase::ConfirmImport, &locale)
-                    );
-                    Answer::new(intent, text, Some(plan), "clarify")
-                }
-                Called::Failed(text, outcome) => Answer::new(intent, text, None, outcome),
-            };
-        }
-        _ => match (entities["email"].as_str(), entities["phone"].as_str()) {
-            (Some(to), _) => (
-                "mcp-notify",
-                "send_email",
-                json!({ "to": to, "subject": "Museo", "text": text, "locale": locale }),
-            ),
-            (None, Some(to)) => (
-                "mcp-notify",
-                "send_sms",
-                json!({ "to": to, "body": text, "locale": locale }),
-            ),
-            (None, None) => return ask(Phrase::NeedEmail),
-        },
-    };
-    let called = tool(gateway, session, server, name, args, ctx, progress).await;
-    match called {
-        Called::Ok(result) => Answer::new(
-            intent,
-            reply::admin(name, &result, &locale, channel),
-            Some(result),
-            "ok",
-        ),
-        Called::Failed(text, outcome) => Answer::new(intent, text, None, outcome),
-    }
-}
+mod admin;
 
-const YES: [&str; 20] = [
-    "yes",
-    "y",
-    "yeah",
-    "yep",
-    "sure",
-    "ok",
-    "okay",
-    "confirm",
-    "confirmed",
-    "go ahead",
-    "do it",
-    "sí",
-    "si",
-    "claro",
-    "vale",
-    "confirmo",
-    "adelante",
-    "oui",
-    "d'accord",
-    "vas-y",
-];
-const NO: [&str; 9] = [
-    "no", "n", "nope", "cancel", "stop", "cancelar", "non", "annuler", "annule",
-];
-
-fn normalise(text: &str) -> String {
-    text.trim()
-        .trim_matches(|c: char| c.is_ascii_punctuation() || c == '¡' || c == '¿')
-        .trim()
-        .to_lowercase()
-}
-
-/// A message that answers an open confirmation question: `Some(answer)`
-/// when it did (yes runs the action, no drops it); `None` to analyse it as
-/// usual (any other message also drops the question).
-pub async fn pending(
-    gateway: &Gateway,
-    session: &mut Session,
-    text: &str,
-    ctx: &TraceContext,
-    progress: Option<&ProgressTx>,
-) -> Option<Answer> {
-    let pending = session.conversation.pending.take()?;
-    let reply_word = normalise(text);
-    if pending.age_secs() > PENDING_TTL_SECS {
-        return None;
-    }
-    let intent = match pending.tool.as_str() {
-        "delete_product" => "admin.product.delete",
-        _ => "admin.product.import",
-    };
-    if NO.contains(&reply_word.as_str()) {
-        return Some(Answer::new(
-            intent,
-            reply::phrase(Phrase::Cancelled, &session.locale),
-            None,
-            "ok",
-        ));
-    }
-    if !YES.contains(&reply_word.as_str()) {
-        return None;
-    }
-    let called = tool(
-        gateway,
-        session,
-        "mcp-admin",
-        &pending.tool,
-        pending.args,
-        ctx,
-        progress,
-    )
-    .await;
-    Some(match called {
-        Called::Ok(result) => Answer::new(
-            intent,
-            reply::admin(&pending.tool, &result, &session.locale, session.channel),
-            Some(result),
-            "ok",
-        ),
-        Called::Failed(text, outcome) => Answer::new(intent, text, None, outcome),
-    })
-}
+pub use admin::pending;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn shown() -> Vec<Shown> {
-        ["Water Lilies mug", "Great Wave print", "Klimt silk scarf"]
-            .iter()
-            .enumerate()
-            .map(|(i, title)| Shown {
-                id: format!("prd_{i}"),
-                sku: format!("SKU-{i}"),
-                title: (*title).into(),
-            })
-            .collect()
-    }
-
-    #[test]
-    fn references_resolve_against_what_was_shown() {
-        let shown = shown();
-        for (entities, want) in [
-            (
-                json!({ "product_ref": "the second one" }),
-                Target::Id("prd_1".into()),
-            ),
-            (
-                json!({ "product_ref": "la tercera" }),
-                Target::Id("prd_2".into()),
-            ),
-            (
-                json!({ "product_ref": "le dernier" }),
-                Target::Id("prd_2".into()),
-            ),
-            (
-                json!({ "product_ref": "those" }),
-                Target::Id("prd_0".into()),
-            ),
-            (
-                json!({ "product_ref": "sku-1" }),
-                Target::Id("prd_1".into()),
-            ),
-            (
-                json!({ "product_ref": "scarf" }),
-                Target::Id("prd_2".into()),
-            ),
-            (
-                json!({ "sku": "MUG-NYMPH-01" }),
-                Target::Id("MUG-NYMPH-01".into()),
-            ),
-            (
-                json!({ "product_ref": "MUG-NYMPH-01" }),
-                Target::Id("MUG-NYMPH-01".into()),
-            ),
-            (
-                json!({ "product_ref": "Van Gogh sunflowers tote" }),
-                Target::Search("Van Gogh sunflowers tote".into()),
-            ),
-            (json!({ "product_ref": "the fifth one" }), Target::Unknown),
-            (json!({}), Target::Unknown),
-            (json!({ "product_ref": 42 }), Target::Unknown),
-        ] {
-            assert_eq!(resolve(&shown, &entities), want, "{entities}");
-        }
-        assert_eq!(resolve(&shown[..1], &json!({})), Target::Id("prd_0".into()));
-        assert_eq!(
-            resolve(&[], &json!({ "product_ref": "those" })),
-            Target::Unknown
-        );
-    }
-
-    #[test]
-    fn confirmations_in_three_languages() {
-        for yes in ["Yes!", "sí", "¡Sí!", "oui", "OK.", "vale", "d'accord"] {
-            assert!(YES.contains(&normalise(yes).as_str()), "{yes}");
-        }
-        for no in ["no", "Non.", "cancel", "annuler"] {
-            assert!(NO.contains(&normalise(no).as_str()), "{no}");
-        }
-        assert!(!YES.contains(&normalise("yes, but delete everything else too").as_str()));
-    }
-}
+mod tests;

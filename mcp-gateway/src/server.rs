@@ -27,8 +27,8 @@ use crate::protocol::{self, ClientFrame, ServerFrame};
 use crate::reply::Channel;
 use crate::store::ConversationStore as _;
 
-/// Longest chat message, in characters.
-pub const MAX_TEXT_CHARS: usize = 4000;
+/// Longest chat message, in characters (what mcp-intent analyses).
+pub const MAX_TEXT_CHARS: usize = 2000;
 
 /// The router over `gateway`.
 pub fn router(gateway: Arc<Gateway>) -> Router {
@@ -80,23 +80,45 @@ async fn readyz(State(gateway): State<Arc<Gateway>>) -> Response {
         .into_response()
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
+/// The credential in `Authorization`: `None` without the header,
+/// `Some(Err(()))` for one that is not `Bearer <token>` (the scheme is
+/// case-insensitive, RFC 7235).
+fn bearer(headers: &HeaderMap) -> Option<Result<&str, ()>> {
+    let value = headers.get(header::AUTHORIZATION)?;
+    Some(
+        value
+            .to_str()
+            .ok()
+            .and_then(|v| v.trim().split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim())
+            .filter(|token| !token.is_empty())
+            .ok_or(()),
+    )
+}
+
+fn not_bearer() -> Response {
+    (
+        StatusCode::UNAUTHORIZED,
+        [(header::WWW_AUTHENTICATE, "Bearer")],
+        axum::Json(json!({ "error": "unauthorized", "message": "Authorization must be `Bearer <token>` (an API key or JWT)" })),
+    )
+        .into_response()
 }
 
 /// `Ok` for an admin credential; the response to send otherwise.
 async fn require_admin(gateway: &Gateway, headers: &HeaderMap) -> Result<Identity, Response> {
-    let Some(token) = bearer(headers) else {
-        return Err((
-            StatusCode::UNAUTHORIZED,
-            [(header::WWW_AUTHENTICATE, "Bearer")],
-            axum::Json(json!({ "error": "unauthorized", "message": "an admin API key or JWT is required (Authorization: Bearer …)" })),
-        )
-            .into_response());
+    let token = match bearer(headers) {
+        Some(Ok(token)) => token,
+        Some(Err(())) => return Err(not_bearer()),
+        None => {
+            return Err((
+                StatusCode::UNAUTHORIZED,
+                [(header::WWW_AUTHENTICATE, "Bearer")],
+                axum::Json(json!({ "error": "unauthorized", "message": "an admin API key or JWT is required (Authorization: Bearer …)" })),
+            )
+                .into_response());
+        }
     };
     match gateway.auth.authenticate(token).await {
         Ok(identity) if identity.role == Role::Admin => Ok(identity),
@@ -203,7 +225,8 @@ async fn upgrade(
     }
     // A bad header credential is refused before the upgrade; none is a customer.
     let identity = match bearer(&headers) {
-        Some(token) => match gateway.auth.authenticate(token).await {
+        Some(Err(())) => return not_bearer(),
+        Some(Ok(token)) => match gateway.auth.authenticate(token).await {
             Ok(identity) => Some(identity),
             Err(failure) => {
                 return (

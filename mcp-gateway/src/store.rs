@@ -51,6 +51,10 @@ pub struct Pending {
     pub args: serde_json::Value,
     /// When the question was asked (Unix seconds).
     pub asked_at: i64,
+    /// The product's title as the question named it (every language), so the
+    /// answer names it the same way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<serde_json::Value>,
 }
 
 impl Pending {
@@ -60,6 +64,7 @@ impl Pending {
             tool: tool.to_owned(),
             args,
             asked_at: jiff::Timestamp::now().as_second(),
+            title: None,
         }
     }
 
@@ -76,6 +81,9 @@ pub struct Conversation {
     pub turns: VecDeque<Turn>,
     /// The products last shown, in order.
     pub products: Vec<Shown>,
+    /// The product last spoken about (id or SKU): what "it" and "those" mean.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub focus: Option<String>,
     /// The session's basket.
     pub basket_id: Option<String>,
     /// The locale in use.

@@ -3,6 +3,9 @@
 //! real sibling binaries, and conversations in real Redis.
 
 mod chat;
+mod followups;
+mod frames;
+mod http;
 mod redis;
 mod supervision;
 mod support;

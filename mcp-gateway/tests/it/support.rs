@@ -174,3 +174,73 @@ impl Ws {
         self.next().await
     }
 }
+
+// Helpers for frames.rs, http.rs and followups.rs.
+
+/// A gateway's parts, built but not served: for the router in-process
+/// (`tower::ServiceExt::oneshot`) and for calling the gateway directly.
+pub async fn started(
+    data_dir: &std::path::Path,
+    config: mcp_gateway::config::Config,
+    extra: &[(&str, String)],
+) -> anyhow::Result<mcp_gateway::start::Started> {
+    let mut vars = vec![(
+        "MUSEO_SANDBOX_DATA_DIR".to_owned(),
+        data_dir.display().to_string(),
+    )];
+    vars.extend(extra.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
+    mcp_gateway::start::start(&Env(vars), config, mcp_gateway::start::Builtins::InProcess).await
+}
+
+/// `GATEWAY_API_KEYS` with an admin key (named carla) and a customer key
+/// (named sam).
+pub fn api_keys(admin: &str, customer: &str) -> String {
+    format!(
+        "admin:{}:carla,customer:{}:sam",
+        mcp_gateway::auth::sha256_hex(admin),
+        mcp_gateway::auth::sha256_hex(customer)
+    )
+}
+
+impl Ws {
+    /// Connects with extra headers on the upgrade request; `Ok(Err(status))`
+    /// when the gateway answers the upgrade with an HTTP error instead.
+    pub async fn connect_with(
+        url: &str,
+        headers: &[(&str, &str)],
+    ) -> anyhow::Result<Result<Self, u16>> {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
+        let mut request = url.into_client_request()?;
+        for (name, value) in headers {
+            request.headers_mut().insert(
+                tokio_tungstenite::tungstenite::http::HeaderName::from_bytes(name.as_bytes())?,
+                tokio_tungstenite::tungstenite::http::HeaderValue::from_str(value)?,
+            );
+        }
+        match tokio_tungstenite::connect_async(request).await {
+            Ok((stream, _)) => Ok(Ok(Self { stream })),
+            Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+                Ok(Err(response.status().as_u16()))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// call → its answer (`result` or `error`), skipping `progress` frames.
+    pub async fn call(
+        &mut self,
+        id: &str,
+        server: &str,
+        tool: &str,
+        arguments: Value,
+    ) -> anyhow::Result<Value> {
+        self.send(json!({ "type": "call", "id": id, "server": server, "tool": tool, "arguments": arguments }))
+            .await?;
+        loop {
+            let frame = self.next().await?;
+            if frame["type"] != "progress" {
+                return Ok(frame);
+            }
+        }
+    }
+}

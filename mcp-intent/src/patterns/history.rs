@@ -37,6 +37,9 @@ pub struct Context {
     pub offer: Option<Offer>,
     /// The language the user wrote in before.
     pub lang: Option<Lang>,
+    /// The product the assistant last spoke about (an assistant turn's
+    /// `product_ref` entity), when it is not simply the first one shown.
+    pub focused: Option<String>,
 }
 
 impl Context {
@@ -63,7 +66,17 @@ impl Context {
                             .collect();
                         if !shown.is_empty() {
                             ctx.shown = shown;
+                            ctx.focused = None;
                         }
+                    }
+                    if let Some(focus) = turn
+                        .entities
+                        .as_ref()
+                        .and_then(|e| e.get("product_ref"))
+                        .and_then(Value::as_str)
+                        .filter(|f| !f.trim().is_empty())
+                    {
+                        ctx.focused = Some(focus.to_owned());
                     }
                     ctx.offer = offer(&turn.text);
                 }
@@ -101,9 +114,12 @@ impl Context {
         self.shown.get(i).map(|s| s.sku.as_str())
     }
 
-    /// The product "it"/"those" points at: the only one shown, or the first.
+    /// The product "it"/"those" points at: the one the assistant last spoke
+    /// about, else the only one shown, or the first.
     pub fn focus(&self) -> Option<&str> {
-        self.shown.first().map(|s| s.sku.as_str())
+        self.focused
+            .as_deref()
+            .or_else(|| self.shown.first().map(|s| s.sku.as_str()))
     }
 }
 

@@ -205,3 +205,53 @@ async fn follow_ups_resolve_against_the_products_shown() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_product_last_spoken_about_is_the_one_in_focus() {
+    let analyzer = Analyzer::default();
+    let mut history = shown(&["SCARF-NYMPH-01", "SCARF-WAVE-01", "SCARF-FUJI-01"]);
+    history.push(mcp_intent::Turn {
+        role: mcp_intent::Role::User,
+        text: "le deuxième est en quelle matière ?".into(),
+        intent: None,
+        entities: None,
+    });
+    history.push(mcp_intent::Turn {
+        role: mcp_intent::Role::Assistant,
+        text: "Matériau : soie.".into(),
+        intent: Some("product.question".into()),
+        entities: serde_json::json!({ "product_ref": "SCARF-WAVE-01" })
+            .as_object()
+            .cloned(),
+    });
+    for (message, intent) in [
+        ("ajoute-en deux au panier", "basket.add"),
+        ("add two of those", "basket.add"),
+        ("¿de qué material es?", "product.question"),
+    ] {
+        let request = AnalyzeRequest {
+            message: message.into(),
+            locale: None,
+            history: Some(history.clone()),
+        };
+        let result = analyzer.analyze(&request).await.expect("ok");
+        assert_eq!(result.intent, intent, "{message}: {result:?}");
+        assert_eq!(
+            result.entities.get("product_ref").and_then(|v| v.as_str()),
+            Some("SCARF-WAVE-01"),
+            "{message}: {result:?}"
+        );
+    }
+    // An ordinal still counts in the list shown.
+    let request = AnalyzeRequest {
+        message: "show me the third one".into(),
+        locale: None,
+        history: Some(history),
+    };
+    let result = analyzer.analyze(&request).await.expect("ok");
+    assert_eq!(
+        result.entities.get("product_ref").and_then(|v| v.as_str()),
+        Some("SCARF-FUJI-01"),
+        "{result:?}"
+    );
+}
