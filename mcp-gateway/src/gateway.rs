@@ -311,7 +311,9 @@ impl Gateway {
         session.conversation.push(Turn {
             role: "user".into(),
             text: text.chars().take(2000).collect(),
-            intent: None,
+            // What the message was understood as: mcp-intent reads follow-ups
+            // ("enlève-en un" after an add) from the user turns' intents.
+            intent: Some(answer.intent.clone()),
         });
         session.conversation.push(Turn {
             role: "assistant".into(),

@@ -1447,12 +1447,10 @@ fn finish_entities(
             let quantity = if t.has(&["couple", "pair"]) {
                 Some(2)
             } else {
-                ent::first_quantity(
-                    &norms,
-                    &used,
-                    intent == "basket.add" && !t.has(&["one more", "otra mas"]),
-                )
-                .map(|(n, _)| n)
+                // "quita una", "enlève-en un": for a removal an article is
+                // a count too (one unit), as it is for an add.
+                ent::first_quantity(&norms, &used, !t.has(&["one more", "otra mas"]))
+                    .map(|(n, _)| n)
             };
             match (intent, quantity) {
                 ("basket.add", q) => {
