@@ -5,103 +5,54 @@
 //!
 //! A child is a process spoken to over stdio, a Streamable HTTP endpoint, or
 //! (tests, `--in-process`) the same server run inside the gateway over an
-//! in-memory pipe.
+//! in-memory pipe ([`Launch`]).
 //!
-//! Supervision ([`Child::supervise`], one task per child):
+//! Supervision ([`Child::supervise`], one task per child, the only place a
+//! child is started):
 //! - a broken connection (crash, `kill -9`, the endpoint gone) fails the calls
 //!   in flight at once and schedules a restart after an exponential backoff
 //!   with jitter; the failure count resets once the child has been up for
 //!   [`RestartPolicy::stable_after`];
 //! - a health ping every [`RestartPolicy::ping_interval`]; a child that does
 //!   not answer within [`RestartPolicy::ping_timeout`] is hung and restarted;
-//! - more than [`RestartPolicy::max_restarts`] restarts within the window mark
-//!   it `degraded`: calls fail fast until an operator starts it again;
+//! - more than [`RestartPolicy::max_restarts`] failures within the window
+//!   mark it `degraded`: calls fail fast until an operator starts it again;
 //! - an operator may stop, start and restart it (`/admin/servers`).
 //!
-//! Calls take the running peer from an `RwLock` without waiting on anything
-//! else; only a call that finds the child down goes through the start path.
-//! Child stderr goes to the gateway's log under the server's name.
+//! State sits behind a `std::sync::Mutex` that is never held across an
+//! `.await`, so `/readyz`, `/metrics` and the operator endpoint answer while a
+//! child is starting. Calls take the running peer from an `RwLock`; a call
+//! that finds the child down wakes the supervisor and waits for it (a short
+//! backoff), instead of starting a child of its own: one start at a time,
+//! one failure counted per failure. Child stderr goes to the gateway's log
+//! under the server's name.
 
-use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Mutex, MutexGuard, RwLock};
 use std::time::Duration;
 
-use futures::future::BoxFuture;
-use rmcp::ServiceExt as _;
 use rmcp::model::{
     CallToolRequest, CallToolRequestParams, CallToolResult, ClientRequest, JsonObject, MetaObject,
     PingRequest, RequestMetaObject, ServerResult,
 };
-use rmcp::service::{Peer, PeerRequestOptions, RoleClient, RunningService};
-use rmcp::transport::TokioChildProcess;
-use tokio::io::AsyncBufReadExt as _;
-use tokio::sync::{Mutex, mpsc};
+use rmcp::service::{Peer, PeerRequestOptions, RoleClient};
+use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::auth::Role;
+use crate::config::RestartPolicy;
 
+mod launch;
 mod relay;
 
-use crate::config::RestartPolicy;
+use launch::Running;
+pub use launch::{INHERITED_ENV, InProcess, Launch, find_binary, redacted};
 use relay::{Abandoned, token_text};
 pub use relay::{Progress, Relay};
 
-/// Starts a server inside the gateway on one end of a pipe.
-pub type InProcess = Arc<dyn Fn(tokio::io::DuplexStream) -> BoxFuture<'static, ()> + Send + Sync>;
-
-/// How a child is started.
-#[derive(Clone)]
-pub enum Launch {
-    /// A process spoken to over stdio.
-    Process {
-        /// The executable.
-        command: PathBuf,
-        /// Its arguments.
-        args: Vec<String>,
-        /// Extra environment.
-        env: Vec<(String, String)>,
-    },
-    /// A Streamable HTTP endpoint.
-    Http {
-        /// The MCP endpoint.
-        url: url::Url,
-        /// Extra headers on every request.
-        headers: Vec<(String, String)>,
-    },
-    /// The server run in this process.
-    InProcess(InProcess),
-}
-
-impl std::fmt::Debug for Launch {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Launch::Process { command, args, .. } => f
-                .debug_struct("Process")
-                .field("command", command)
-                .field("args", args)
-                .finish_non_exhaustive(),
-            // Header values may hold credentials: names only.
-            Launch::Http { url, .. } => f
-                .debug_struct("Http")
-                .field("url", url)
-                .finish_non_exhaustive(),
-            Launch::InProcess(_) => f.write_str("InProcess"),
-        }
-    }
-}
-
-impl Launch {
-    fn kind(&self) -> &'static str {
-        match self {
-            Launch::Process { .. } => "process",
-            Launch::Http { .. } => "http",
-            Launch::InProcess(_) => "in-process",
-        }
-    }
-}
+/// A call that finds its child down waits at most this long for a restart.
+pub const RESTART_WAIT: Duration = Duration::from_secs(3);
 
 /// Why a call to a child failed.
 #[derive(Debug, thiserror::Error)]
@@ -120,15 +71,13 @@ pub enum ChildError {
     Refused(String, String),
 }
 
-struct Running {
-    service: RunningService<RoleClient, Relay>,
-    started: Instant,
-    pid: Option<u32>,
-}
-
 #[derive(Default)]
-struct Slot {
+struct State {
     running: Option<Running>,
+    /// Starts so far (the generation of the next one).
+    starts: u64,
+    /// The supervisor is starting it now.
+    starting: bool,
     next_start: Option<Instant>,
     failures: u32,
     recent: Vec<Instant>,
@@ -148,9 +97,11 @@ pub struct Child {
     policy: RestartPolicy,
     relay: Relay,
     peer: RwLock<Option<Peer<RoleClient>>>,
-    slot: Mutex<Slot>,
+    state: Mutex<State>,
     restarts: AtomicU64,
-    /// Wakes the supervisor (a lost connection, an operator's command).
+    /// Bumped on every change of state; callers wait on it.
+    changed: watch::Sender<u64>,
+    /// Wakes the supervisor (a lost connection, a waiting caller, an operator).
     wake: tokio::sync::Notify,
 }
 
@@ -163,7 +114,7 @@ impl std::fmt::Debug for Child {
     }
 }
 
-/// A child's state, for `/readyz`, `/metrics` and the admin endpoint.
+/// A child's state, for the operator endpoint and `/metrics`.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ChildStatus {
     /// Name.
@@ -201,10 +152,22 @@ impl Child {
             policy,
             relay: Relay::default(),
             peer: RwLock::new(None),
-            slot: Mutex::new(Slot::default()),
+            state: Mutex::new(State::default()),
             restarts: AtomicU64::new(0),
+            changed: watch::channel(0).0,
             wake: tokio::sync::Notify::new(),
         }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock leaves plain data behind: keep going.
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn bump(&self) {
+        self.changed.send_modify(|n| *n = n.wrapping_add(1));
     }
 
     /// Calls `tool` with `arguments` and `_meta`; with `progress`, the
@@ -220,7 +183,7 @@ impl Child {
         meta: JsonObject,
         progress: Option<mpsc::UnboundedSender<Progress>>,
     ) -> Result<CallToolResult, ChildError> {
-        let peer = self.peer().await?;
+        let peer = self.peer(RESTART_WAIT).await?;
         let mut params = CallToolRequestParams::new(tool.to_owned()).with_arguments(arguments);
         if !meta.is_empty() {
             params.meta = Some(RequestMetaObject(MetaObject(meta)));
@@ -237,7 +200,7 @@ impl Child {
         let handle = match sent {
             Ok(handle) => handle,
             Err(e) => {
-                self.lost(&e.to_string()).await;
+                self.lost(&e.to_string());
                 return Err(ChildError::Broken(self.name.clone(), e.to_string()));
             }
         };
@@ -246,13 +209,10 @@ impl Child {
         if let Some(to) = progress {
             self.relay.route(&token, to);
         }
-        let mut abandoned = Abandoned {
-            peer: peer.clone(),
-            id: Some(handle.id.clone()),
-        };
+        let mut abandoned =
+            Abandoned::new(peer.clone(), handle.id.clone(), self.relay.clone(), token);
         let outcome = handle.await_response().await;
-        abandoned.id = None;
-        self.relay.unroute(&token);
+        abandoned.answered();
         match outcome {
             Ok(ServerResult::CallToolResult(result)) => Ok(result),
             Ok(_) => Err(ChildError::Refused(
@@ -270,21 +230,10 @@ impl Child {
                 Err(ChildError::Timeout(self.name.clone(), timeout))
             }
             Err(e) => {
-                self.lost(&e.to_string()).await;
+                self.lost(&e.to_string());
                 Err(ChildError::Broken(self.name.clone(), e.to_string()))
             }
         }
-    }
-
-    /// The running peer, starting the child when it is down and may start.
-    async fn peer(&self) -> Result<Peer<RoleClient>, ChildError> {
-        if let Some(peer) = self.current() {
-            return Ok(peer);
-        }
-        let mut slot = self.slot.lock().await;
-        self.ensure_running(&mut slot).await?;
-        self.current()
-            .ok_or_else(|| ChildError::Unavailable(self.name.clone(), "not running".into()))
     }
 
     fn current(&self) -> Option<Peer<RoleClient>> {
@@ -298,75 +247,71 @@ impl Child {
         }
     }
 
-    /// Starts the child unless it is running, stopped, degraded, or waiting
-    /// out a backoff longer than a caller should wait.
-    async fn ensure_running(&self, slot: &mut Slot) -> Result<(), ChildError> {
-        if let Some(running) = &slot.running {
-            if !running.service.is_transport_closed() {
-                return Ok(());
-            }
-            slot.running = None;
-            self.publish(None);
-            self.note_failure(slot, "its connection closed");
+    /// The running peer; when the child is down, wakes the supervisor and
+    /// waits up to `wait` for it to come back.
+    async fn peer(&self, wait: Duration) -> Result<Peer<RoleClient>, ChildError> {
+        if let Some(peer) = self.current() {
+            return Ok(peer);
         }
-        if slot.stopped {
-            return Err(ChildError::Unavailable(
-                self.name.clone(),
-                "stopped by an operator".into(),
-            ));
-        }
-        if slot.degraded {
-            return Err(ChildError::Unavailable(
-                self.name.clone(),
-                "restarting too often (degraded); start it again from /admin/servers".into(),
-            ));
-        }
-        if let Some(at) = slot.next_start {
-            let now = Instant::now();
-            if at > now {
-                let wait = at - now;
-                if wait > Duration::from_secs(2) {
-                    return Err(ChildError::Unavailable(
-                        self.name.clone(),
-                        format!("restarting in {} s", wait.as_secs().max(1)),
+        let deadline = Instant::now() + wait;
+        let mut changes = self.changed.subscribe();
+        loop {
+            {
+                let state = self.state();
+                if state.stopped {
+                    return Err(self.unavailable("stopped by an operator"));
+                }
+                if state.degraded {
+                    return Err(self.unavailable(
+                        "restarting too often (degraded); start it again from /admin/servers",
                     ));
                 }
-                tokio::time::sleep(wait).await;
-            }
-        }
-        match self.start().await {
-            Ok(running) => {
-                if slot.failures > 0 {
-                    self.restarts.fetch_add(1, Ordering::Relaxed);
-                    tracing::warn!(server = %self.name, pid = ?running.pid, "restarted");
+                if !state.starting
+                    && let Some(at) = state.next_start
+                    && at > deadline
+                {
+                    let secs = (at - Instant::now()).as_secs().max(1);
+                    return Err(self.unavailable(&format!("restarting in {secs} s")));
                 }
-                self.publish(Some(running.service.peer().clone()));
-                slot.running = Some(running);
-                slot.next_start = None;
-                Ok(())
             }
-            Err(e) => {
-                let why = format!("could not start: {e:#}");
-                self.note_failure(slot, &why);
-                Err(ChildError::Unavailable(self.name.clone(), why))
+            if let Some(peer) = self.current() {
+                return Ok(peer);
+            }
+            self.wake.notify_one();
+            match tokio::time::timeout_at(deadline, changes.changed()).await {
+                Ok(Ok(())) => {}
+                _ => {
+                    let why = self
+                        .state()
+                        .last_error
+                        .clone()
+                        .unwrap_or_else(|| "not running yet".into());
+                    return Err(self.unavailable(&why));
+                }
             }
         }
     }
 
-    fn note_failure(&self, slot: &mut Slot, why: &str) {
+    fn unavailable(&self, why: &str) -> ChildError {
+        ChildError::Unavailable(self.name.clone(), why.to_owned())
+    }
+
+    /// Records a failure: the backoff before the next start, `degraded` past
+    /// the crash-loop limit.
+    fn note_failure(&self, state: &mut State, why: &str) {
         let now = Instant::now();
-        slot.failures = slot.failures.saturating_add(1);
-        slot.last_error = Some(why.to_owned());
+        state.failures = state.failures.saturating_add(1);
+        state.last_error = Some(why.to_owned());
         let window = self.policy.window;
-        slot.recent.retain(|t| now.duration_since(*t) < window);
-        slot.recent.push(now);
-        if slot.recent.len() > self.policy.max_restarts as usize {
-            slot.degraded = true;
+        state.recent.retain(|t| now.duration_since(*t) < window);
+        state.recent.push(now);
+        if state.recent.len() > self.policy.max_restarts as usize {
+            state.degraded = true;
         }
         let doubling = self
             .policy
             .backoff_initial
-            .saturating_mul(1 << slot.failures.saturating_sub(1).min(16));
+            .saturating_mul(1 << state.failures.saturating_sub(1).min(16));
         let base = doubling.min(self.policy.backoff_max);
         // Up to 25 % jitter, so children that fail together do not restart together.
         let jitter_ms = base.as_millis() as u64 / 4;
@@ -375,130 +320,119 @@ impl Child {
         } else {
             Duration::from_millis(uuid::Uuid::new_v4().as_u128() as u64 % jitter_ms)
         };
-        slot.next_start = Some(now + base + jitter);
-        tracing::warn!(server = %self.name, why, failures = slot.failures, degraded = slot.degraded, "child lost");
+        state.next_start = Some(now + base + jitter);
+        tracing::warn!(server = %self.name, why, failures = state.failures, degraded = state.degraded, "child lost");
+    }
+
+    /// A call saw the connection break: drop the child (once) and wake the supervisor.
+    fn lost(&self, why: &str) {
+        let dead = {
+            let mut state = self.state();
+            let closed = state
+                .running
+                .as_ref()
+                .is_some_and(|r| r.service.is_transport_closed());
+            if closed {
+                self.publish(None);
+                self.note_failure(&mut state, why);
+            }
+            closed.then(|| state.running.take()).flatten()
+        };
+        drop(dead);
+        self.bump();
         self.wake.notify_one();
     }
 
-    async fn lost(&self, why: &str) {
-        let mut slot = self.slot.lock().await;
-        if slot
-            .running
-            .as_ref()
-            .is_some_and(|r| r.service.is_transport_closed())
-        {
-            slot.running = None;
-            self.publish(None);
-            self.note_failure(&mut slot, why);
-        }
-    }
-
-    async fn start(&self) -> anyhow::Result<Running> {
-        let started = Instant::now();
-        let (service, pid) = match &self.launch {
-            Launch::Process { command, args, env } => {
-                let mut cmd = tokio::process::Command::new(command);
-                cmd.args(args).kill_on_drop(true);
-                for (k, v) in env {
-                    cmd.env(k, v);
-                }
-                let (transport, stderr) = TokioChildProcess::builder(cmd)
-                    .stderr(std::process::Stdio::piped())
-                    .spawn()?;
-                let pid = transport.id();
-                if let Some(stderr) = stderr {
-                    let name = self.name.clone();
-                    tokio::spawn(async move {
-                        let mut lines = tokio::io::BufReader::new(stderr).lines();
-                        while let Ok(Some(line)) = lines.next_line().await {
-                            tracing::info!(server = %name, "{line}");
-                        }
-                    });
-                }
-                let service = tokio::time::timeout(
-                    Duration::from_secs(20),
-                    self.relay.clone().serve(transport),
-                )
-                .await??;
-                (service, pid)
-            }
-            Launch::Http { url, headers } => {
-                use rmcp::transport::StreamableHttpClientTransport;
-                use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
-                let mut config = StreamableHttpClientTransportConfig::with_uri(url.as_str());
-                let mut custom = HashMap::new();
-                for (name, value) in headers {
-                    if name.eq_ignore_ascii_case("authorization") {
-                        let token = value.strip_prefix("Bearer ").unwrap_or(value);
-                        config = config.auth_header(token.to_owned());
-                    } else {
-                        custom.insert(
-                            axum::http::HeaderName::try_from(name.as_str())?,
-                            axum::http::HeaderValue::try_from(value.as_str())?,
-                        );
-                    }
-                }
-                let config = config.custom_headers(custom);
-                let transport = StreamableHttpClientTransport::from_config(config);
-                let service = tokio::time::timeout(
-                    Duration::from_secs(20),
-                    self.relay.clone().serve(transport),
-                )
-                .await??;
-                (service, None)
-            }
-            Launch::InProcess(factory) => {
-                let (server_io, client_io) = tokio::io::duplex(1 << 20);
-                tokio::spawn(factory(server_io));
-                (self.relay.clone().serve(client_io).await?, None)
-            }
-        };
-        tracing::info!(server = %self.name, ?pid, launch = self.launch.kind(), ms = started.elapsed().as_millis() as u64, "started");
-        Ok(Running {
-            service,
-            started: Instant::now(),
-            pid,
-        })
-    }
-
-    /// Keeps the child up until `shutdown`: restarts it after a failure,
-    /// pings it, resets its failure count once it is stable.
-    pub async fn supervise(self: Arc<Self>, shutdown: CancellationToken) {
+    /// Keeps the child up until `shutdown`: starts it, restarts it after a
+    /// failure, pings it, resets its failure count once it is stable.
+    pub async fn supervise(&self, shutdown: CancellationToken) {
         let tick = Duration::from_millis(250);
         let mut last_ping = Instant::now();
         loop {
-            tokio::select! {
-                () = shutdown.cancelled() => break,
-                () = self.wake.notified() => {}
-                () = tokio::time::sleep(tick) => {}
-            }
-            let ping = {
-                let mut slot = self.slot.lock().await;
-                if slot.stopped || slot.degraded {
-                    None
-                } else if slot
+            // A connection that closed on its own (no call noticed).
+            let dead = {
+                let mut state = self.state();
+                let closed = state
                     .running
                     .as_ref()
-                    .is_none_or(|r| r.service.is_transport_closed())
-                {
-                    if slot.next_start.is_none_or(|at| at <= Instant::now()) {
-                        let _ = self.ensure_running(&mut slot).await;
-                    }
-                    None
-                } else {
-                    if let Some(running) = &slot.running
-                        && slot.failures > 0
-                        && running.started.elapsed() >= self.policy.stable_after
-                    {
-                        slot.failures = 0;
-                    }
-                    let due = !self.policy.ping_interval.is_zero()
-                        && last_ping.elapsed() >= self.policy.ping_interval;
-                    due.then(|| slot.running.as_ref().map(|r| r.service.peer().clone()))
-                        .flatten()
+                    .is_some_and(|r| r.service.is_transport_closed());
+                if closed {
+                    self.publish(None);
+                    self.note_failure(&mut state, "its connection closed");
                 }
+                closed.then(|| state.running.take()).flatten()
             };
-            if let Some(peer) = ping {
+            if dead.is_some() {
+                drop(dead);
+                self.bump();
+            }
+            let generation = {
+                let mut state = self.state();
+                let due = state.next_start.is_none_or(|at| at <= Instant::now());
+                let start = !state.stopped
+                    && !state.degraded
+                    && !state.starting
+                    && state.running.is_none()
+                    && due;
+                if start {
+                    state.starting = true;
+                    state.starts += 1;
+                }
+                start.then_some(state.starts)
+            };
+            if let Some(generation) = generation {
+                self.bump();
+                let started = tokio::select! {
+                    started = launch::start(&self.name, &self.launch, &self.relay, generation) => started,
+                    () = shutdown.cancelled() => break,
+                };
+                let unwanted = {
+                    let mut state = self.state();
+                    state.starting = false;
+                    match started {
+                        Ok(running) if !state.stopped => {
+                            if state.failures > 0 {
+                                self.restarts.fetch_add(1, Ordering::Relaxed);
+                                tracing::warn!(server = %self.name, pid = ?running.pid, "restarted");
+                            }
+                            self.publish(Some(running.service.peer().clone()));
+                            state.running = Some(running);
+                            state.next_start = None;
+                            last_ping = Instant::now();
+                            None
+                        }
+                        // Stopped by an operator while it was starting.
+                        Ok(running) => Some(running),
+                        Err(e) => {
+                            self.note_failure(&mut state, &format!("could not start: {e:#}"));
+                            None
+                        }
+                    }
+                };
+                drop(unwanted);
+                self.bump();
+            }
+            // A stable child forgets its failures; a due one is pinged.
+            let ping = {
+                let mut state = self.state();
+                let stable_after = self.policy.stable_after;
+                let found = state
+                    .running
+                    .as_ref()
+                    .map(|r| (r.generation, r.service.peer().clone(), r.started.elapsed()));
+                if let Some((_, _, up)) = &found
+                    && state.failures > 0
+                    && *up >= stable_after
+                {
+                    state.failures = 0;
+                }
+                let due = !self.policy.ping_interval.is_zero()
+                    && last_ping.elapsed() >= self.policy.ping_interval;
+                found
+                    .filter(|_| due)
+                    .map(|(generation, peer, _)| (generation, peer))
+            };
+            if let Some((generation, peer)) = ping {
                 last_ping = Instant::now();
                 let answer = tokio::time::timeout(
                     self.policy.ping_timeout,
@@ -506,62 +440,118 @@ impl Child {
                 )
                 .await;
                 if !matches!(answer, Ok(Ok(_))) {
-                    let mut slot = self.slot.lock().await;
-                    if let Some(running) = slot.running.take() {
-                        self.publish(None);
-                        let _ = running.service.cancel().await;
-                        self.note_failure(&mut slot, "no answer to a health ping (hung)");
+                    let hung = {
+                        let mut state = self.state();
+                        let same = state
+                            .running
+                            .as_ref()
+                            .is_some_and(|r| r.generation == generation);
+                        if same {
+                            self.publish(None);
+                            self.note_failure(&mut state, "no answer to a health ping (hung)");
+                        }
+                        same.then(|| state.running.take()).flatten()
+                    };
+                    if let Some(hung) = hung {
+                        self.bump();
+                        // The process is killed when its transport is dropped.
+                        let _ = hung.service.cancel().await;
                     }
                 }
+            }
+            if !self.pause(&shutdown, tick).await {
+                break;
             }
         }
     }
 
-    /// Starts the child now if it is not running (start-up, `/readyz`).
+    /// Waits for the next tick or a wake-up; `false` on shutdown.
+    async fn pause(&self, shutdown: &CancellationToken, tick: Duration) -> bool {
+        tokio::select! {
+            () = shutdown.cancelled() => false,
+            () = self.wake.notified() => true,
+            () = tokio::time::sleep(tick) => true,
+        }
+    }
+
+    /// Waits until the child runs (start-up, tests).
     pub async fn warm(&self) -> Result<(), ChildError> {
-        self.peer().await.map(drop)
+        self.peer(launch::START_TIMEOUT + Duration::from_secs(5))
+            .await
+            .map(drop)
     }
 
-    /// Operator: starts a stopped or degraded child (and clears its history).
+    /// Operator: starts a stopped or degraded child (and clears its
+    /// history); waits for the start to succeed or fail.
     pub async fn start_now(&self) -> Result<(), ChildError> {
-        let mut slot = self.slot.lock().await;
-        slot.stopped = false;
-        slot.degraded = false;
-        slot.recent.clear();
-        slot.failures = 0;
-        slot.next_start = None;
-        self.ensure_running(&mut slot).await
+        let mut changes = self.changed.subscribe();
+        let failures_before = {
+            let mut state = self.state();
+            state.stopped = false;
+            state.degraded = false;
+            state.recent.clear();
+            state.failures = 0;
+            state.next_start = None;
+            state.failures
+        };
+        self.bump();
+        self.wake.notify_one();
+        let deadline = Instant::now() + launch::START_TIMEOUT + Duration::from_secs(5);
+        loop {
+            {
+                let state = self.state();
+                if state.running.is_some() {
+                    return Ok(());
+                }
+                if !state.starting && state.failures > failures_before {
+                    let why = state.last_error.clone().unwrap_or_default();
+                    return Err(self.unavailable(&why));
+                }
+            }
+            if tokio::time::timeout_at(deadline, changes.changed())
+                .await
+                .is_err()
+            {
+                return Err(self.unavailable("did not start in time"));
+            }
+        }
     }
 
-    /// Operator: stops the child; calls fail until it is started again.
+    /// Operator (and shutdown): stops the child; calls fail until it is
+    /// started again.
     pub async fn stop_now(&self) {
-        let mut slot = self.slot.lock().await;
-        slot.stopped = true;
-        self.publish(None);
-        if let Some(running) = slot.running.take() {
+        let running = {
+            let mut state = self.state();
+            state.stopped = true;
+            self.publish(None);
+            state.running.take()
+        };
+        self.bump();
+        if let Some(running) = running {
             let _ = running.service.cancel().await;
         }
     }
 
-    /// Operator: stops and starts it.
+    /// Operator: stops and starts it; a restart is counted when it is back.
     pub async fn restart(&self) -> Result<(), ChildError> {
         self.stop_now().await;
+        self.start_now().await?;
         self.restarts.fetch_add(1, Ordering::Relaxed);
-        self.start_now().await
+        Ok(())
     }
 
-    /// Its state.
-    pub async fn status(&self) -> ChildStatus {
-        let slot = self.slot.lock().await;
-        let running = slot
+    /// Its state (never waits).
+    pub fn status(&self) -> ChildStatus {
+        let state = self.state();
+        let running = state
             .running
             .as_ref()
             .filter(|r| !r.service.is_transport_closed());
         ChildStatus {
             name: self.name.clone(),
-            state: if slot.stopped {
+            state: if state.stopped {
                 "stopped"
-            } else if slot.degraded {
+            } else if state.degraded {
                 "degraded"
             } else if running.is_some() {
                 "running"
@@ -573,32 +563,8 @@ impl Child {
             restarts: self.restarts.load(Ordering::Relaxed),
             launch: self.launch.kind().into(),
             uptime_secs: running.map(|r| r.started.elapsed().as_secs()),
-            last_error: slot.last_error.clone(),
+            last_error: state.last_error.clone(),
             access: self.access.as_str().into(),
         }
     }
-
-    /// Stops it for good (shutdown).
-    pub async fn shutdown(&self) {
-        let mut slot = self.slot.lock().await;
-        slot.stopped = true;
-        self.publish(None);
-        if let Some(running) = slot.running.take() {
-            let _ = running.service.cancel().await;
-        }
-    }
-}
-
-/// The sibling binary `name`: next to this executable (or its parent, for
-/// test binaries in `target/<profile>/deps`), else on `PATH`.
-pub fn find_binary(name: &str) -> Option<PathBuf> {
-    let exe = std::env::current_exe().ok()?;
-    let mut dirs: Vec<PathBuf> = exe.parent().map(|d| vec![d.to_owned()]).unwrap_or_default();
-    if let Some(parent) = exe.parent().and_then(|d| d.parent()) {
-        dirs.push(parent.to_owned());
-    }
-    if let Some(path) = std::env::var_os("PATH") {
-        dirs.extend(std::env::split_paths(&path));
-    }
-    dirs.into_iter().map(|d| d.join(name)).find(|p| p.is_file())
 }

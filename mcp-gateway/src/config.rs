@@ -120,10 +120,13 @@ impl Default for RestartPolicy {
 }
 
 /// Where a server runs.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub enum Transport {
     /// The built-in server: the sibling binary, else this executable.
-    Builtin,
+    Builtin {
+        /// Extra environment for it (on top of the gateway's own).
+        env: Vec<(String, String)>,
+    },
     /// A process over stdio.
     Stdio {
         /// The executable (a path, or a name looked up on `PATH`).
@@ -140,6 +143,31 @@ pub enum Transport {
         /// Extra request headers (e.g. `Authorization`).
         headers: Vec<(String, String)>,
     },
+}
+
+impl std::fmt::Debug for Transport {
+    /// Names only: environment values, arguments, URL credentials and header
+    /// values may hold secrets (`check-config` and logs print this).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let keys =
+            |pairs: &[(String, String)]| pairs.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
+        match self {
+            Transport::Builtin { env } => {
+                f.debug_struct("Builtin").field("env", &keys(env)).finish()
+            }
+            Transport::Stdio { command, args, env } => f
+                .debug_struct("Stdio")
+                .field("command", command)
+                .field("args", &args.len())
+                .field("env", &keys(env))
+                .finish(),
+            Transport::Http { url, headers } => f
+                .debug_struct("Http")
+                .field("url", &crate::children::redacted(url))
+                .field("headers", &keys(headers))
+                .finish(),
+        }
+    }
 }
 
 /// One configured server.
@@ -204,7 +232,7 @@ impl Default for Config {
                 .iter()
                 .map(|name| ServerConfig {
                     name: (*name).to_owned(),
-                    transport: Transport::Builtin,
+                    transport: Transport::Builtin { env: Vec::new() },
                     access: builtin_access(name),
                     timeout: DEFAULT_TIMEOUT,
                     restart: RestartPolicy::default(),
@@ -352,7 +380,17 @@ fn validate_server(key: &str, name: String, raw: RawServer) -> Result<ServerConf
                 headers: raw.headers.into_iter().collect(),
             }
         }
-        (None, None, None) if BUILTIN.contains(&name.as_str()) => Transport::Builtin,
+        (None, None, None) if BUILTIN.contains(&name.as_str()) => {
+            if !raw.args.is_empty() || !raw.headers.is_empty() {
+                return Err(ConfigError::new(
+                    key,
+                    "`args` and `headers` need a `command` or `url`; a built-in server takes `env` only",
+                ));
+            }
+            Transport::Builtin {
+                env: raw.env.into_iter().collect(),
+            }
+        }
         (None, None, _) => {
             return Err(ConfigError::new(
                 key,
@@ -368,7 +406,19 @@ fn validate_server(key: &str, name: String, raw: RawServer) -> Result<ServerConf
             ));
         }
     };
+    if name == "mcp-admin" && matches!(transport, Transport::Http { .. }) {
+        return Err(ConfigError::new(
+            format!("{key}.url"),
+            "mcp-admin runs over stdio under the gateway: the per-call admin token travels in _meta, which its HTTP mode does not read",
+        ));
+    }
     let access = match raw.access.as_deref() {
+        Some("customer") if name == "mcp-admin" => {
+            return Err(ConfigError::new(
+                format!("{key}.access"),
+                "mcp-admin is for admins only",
+            ));
+        }
         None => builtin_access(&name),
         Some("customer") => Role::Customer,
         Some("admin") => Role::Admin,
@@ -467,7 +517,7 @@ mod tests {
         let names: Vec<&str> = config.servers.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, ["mcp-storefront", "remote", "weather"]);
         let store = &config.servers[0];
-        assert_eq!(store.transport, Transport::Builtin);
+        assert_eq!(store.transport, Transport::Builtin { env: Vec::new() });
         assert_eq!(store.timeout, Duration::from_secs(5));
         assert_eq!(store.restart.max_restarts, 2);
         assert_eq!(store.restart.backoff_initial, Duration::from_millis(50));
@@ -543,6 +593,18 @@ mod tests {
                 "servers.bad name",
             ),
             (r#"{"gateway":{"max_sessions":0}}"#, "gateway.max_sessions"),
+            (
+                r#"{"mcpServers":{"mcp-admin":{"access":"customer"}}}"#,
+                "servers.mcp-admin.access",
+            ),
+            (
+                r#"{"mcpServers":{"mcp-admin":{"url":"http://h/mcp"}}}"#,
+                "servers.mcp-admin.url",
+            ),
+            (
+                r#"{"mcpServers":{"mcp-notify":{"args":["-v"]}}}"#,
+                "servers.mcp-notify",
+            ),
             (
                 r#"{"mcpServers":{"x":{"command":"a","restart":{"backoff_initial_ms":500,"backoff_max_ms":100}}}}"#,
                 "servers.x.restart.backoff_max_ms",

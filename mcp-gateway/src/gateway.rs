@@ -21,6 +21,7 @@ use serde_json::{Value, json};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
+use tracing::Instrument as _;
 
 use crate::auth::{AdminTokens, Authenticator, Role};
 use crate::children::{Child, ChildError, Progress};
@@ -57,6 +58,10 @@ pub struct Gateway {
     pub shutdown: CancellationToken,
     /// Open sessions, waited for on shutdown.
     pub sessions: TaskTracker,
+    /// Cancelled when the drain time is over: sessions still busy close.
+    pub abort: CancellationToken,
+    /// The children's supervisors (they stop on `shutdown`).
+    pub supervisors: TaskTracker,
 }
 
 /// One WebSocket session's state.
@@ -145,7 +150,8 @@ impl Gateway {
         }
         let mut meta = JsonObject::new();
         ctx.child().inject_meta(&mut meta);
-        if server == "mcp-admin" {
+        // Only an admin session's call carries a token, whatever the configuration says.
+        if server == "mcp-admin" && session.role == Role::Admin {
             let token = self.tokens.mint(&session.subject).map_err(|e| {
                 CallError::Child(ChildError::Unavailable(server.to_owned(), e.to_string()))
             })?;
@@ -187,20 +193,38 @@ impl Gateway {
         progress: Option<&ProgressTx>,
     ) -> ServerFrame {
         let ctx = TraceContext::new_root();
+        let span = tracing::info_span!("call", correlation_id = %ctx.correlation_id(), session = %session.id);
+        self.call_in(session, id, server, tool, args, progress, ctx)
+            .instrument(span)
+            .await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn call_in(
+        &self,
+        session: &Session,
+        id: String,
+        server: &str,
+        tool: &str,
+        args: JsonObject,
+        progress: Option<&ProgressTx>,
+        ctx: TraceContext,
+    ) -> ServerFrame {
         let correlation_id = ctx.correlation_id();
         let started = Instant::now();
         let outcome = self
             .child_call(server, tool, args, session, &ctx, progress)
             .await;
         let (frame, outcome) = match outcome {
-            Ok(result) => {
+            Ok(mut result) => {
                 let is_error = result.is_error == Some(true);
+                let text = first_text(&result);
                 (
                     ServerFrame::Result {
                         id,
                         correlation_id: correlation_id.clone(),
-                        structured: result.structured_content.clone(),
-                        text: first_text(&result),
+                        structured: result.structured_content.take(),
+                        text,
                         is_error,
                     },
                     if is_error { "tool_error" } else { "ok" },
@@ -253,6 +277,20 @@ impl Gateway {
         progress: Option<&ProgressTx>,
     ) -> ServerFrame {
         let ctx = TraceContext::new_root();
+        let span = tracing::info_span!("message", correlation_id = %ctx.correlation_id(), session = %session.id);
+        self.message_in(session, id, text, progress, ctx)
+            .instrument(span)
+            .await
+    }
+
+    async fn message_in(
+        &self,
+        session: &mut Session,
+        id: String,
+        text: &str,
+        progress: Option<&ProgressTx>,
+        ctx: TraceContext,
+    ) -> ServerFrame {
         let correlation_id = ctx.correlation_id();
         let started = Instant::now();
         let answer = match crate::route::pending(self, session, text, &ctx, progress).await {

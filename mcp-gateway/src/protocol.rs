@@ -122,6 +122,11 @@ pub enum ServerFrame {
 
 /// A text frame that could not be read, as the `error` frame to answer with.
 pub fn parse(text: &str) -> Result<ClientFrame, (Option<String>, &'static str, String)> {
+    // The common case, a well-formed frame, is read in one pass; only a
+    // frame that fails is read again to say what is wrong with it.
+    if let Ok(frame) = serde_json::from_str::<ClientFrame>(text) {
+        return Ok(frame);
+    }
     let value: Value =
         serde_json::from_str(text).map_err(|e| (None, "bad_frame", format!("not JSON: {e}")))?;
     let id = value.get("id").and_then(Value::as_str).map(str::to_owned);

@@ -24,7 +24,7 @@ use crate::auth::{Identity, Role};
 use crate::children::Progress;
 use crate::gateway::{Gateway, Session};
 use crate::protocol::{self, ClientFrame, ServerFrame};
-use crate::reply::Channel;
+use crate::reply::{self, Channel, Phrase};
 use crate::store::ConversationStore as _;
 
 /// Longest chat message, in characters (what mcp-intent analyses).
@@ -58,14 +58,19 @@ async fn jwks(State(gateway): State<Arc<Gateway>>) -> impl IntoResponse {
     axum::Json(gateway.tokens.jwks())
 }
 
+/// Ready when every server runs, the store answers and the gateway is not
+/// draining. The body says which is not, without server names or errors
+/// (those are for operators, at `/admin/servers`).
 async fn readyz(State(gateway): State<Arc<Gateway>>) -> Response {
-    let mut children = Vec::new();
-    for child in gateway.children.values() {
-        children.push(child.status().await);
-    }
+    let total = gateway.children.len();
+    let running = gateway
+        .children
+        .values()
+        .filter(|c| c.status().state == "running")
+        .count();
     let store = gateway.store.ping().await;
     let draining = gateway.shutdown.is_cancelled();
-    let ready = store && !draining && children.iter().all(|c| c.state == "running");
+    let ready = store && !draining && running == total;
     let status = if ready {
         StatusCode::OK
     } else {
@@ -73,9 +78,12 @@ async fn readyz(State(gateway): State<Arc<Gateway>>) -> Response {
     };
     (
         status,
-        axum::Json(
-            json!({ "ready": ready, "store": store, "draining": draining, "children": children }),
-        ),
+        axum::Json(json!({
+            "ready": ready,
+            "store": store,
+            "draining": draining,
+            "servers": { "running": running, "total": total },
+        })),
     )
         .into_response()
 }
@@ -144,7 +152,7 @@ async fn servers(State(gateway): State<Arc<Gateway>>, headers: HeaderMap) -> Res
     }
     let mut list = Vec::new();
     for child in gateway.children.values() {
-        list.push(child.status().await);
+        list.push(child.status());
     }
     axum::Json(list).into_response()
 }
@@ -181,7 +189,7 @@ async fn control(
                 .into_response();
         }
     };
-    let status = child.status().await;
+    let status = child.status();
     match outcome {
         Ok(()) => axum::Json(status).into_response(),
         Err(e) => (
@@ -196,7 +204,7 @@ async fn control(
 
 async fn metrics(State(gateway): State<Arc<Gateway>>) -> impl IntoResponse {
     for child in gateway.children.values() {
-        let status = child.status().await;
+        let status = child.status();
         gateway
             .metrics
             .child(&status.name, status.restarts, status.state == "running");
@@ -248,10 +256,14 @@ async fn upgrade(
         .on_upgrade(move |socket| tracker.track_future(session(gateway, socket, identity, accept)))
 }
 
+/// An `error` frame for a frame refused before any request began; logged
+/// with its correlation id, so a client's report can be found.
 fn error(id: Option<String>, code: &str, message: impl Into<String>) -> ServerFrame {
+    let correlation_id = museo_sdk::telemetry::TraceContext::new_root().correlation_id();
+    tracing::info!(%correlation_id, code, "frame refused");
     ServerFrame::Error {
         id,
-        correlation_id: museo_sdk::telemetry::TraceContext::new_root().correlation_id(),
+        correlation_id,
         code: code.into(),
         message: message.into(),
     }
@@ -266,10 +278,14 @@ async fn send(socket: &mut Tx, frame: &ServerFrame) -> bool {
     }
 }
 
-/// Runs `request`, sending its progress as `progress` frames for `id` until it answers.
+/// Runs `request`, sending its progress as `progress` frames for `id` until
+/// it answers. `None` when the session must end: the client went away (the
+/// request is dropped, which cancels it on the server) or the gateway's drain
+/// time ran out.
 async fn with_progress<F>(
     tx: &mut Tx,
     id: &str,
+    ends: &Ends,
     request: impl FnOnce(mpsc::UnboundedSender<Progress>) -> F,
 ) -> Option<ServerFrame>
 where
@@ -288,6 +304,11 @@ where
         tokio::select! {
             // Progress first: an update that arrived before the answer goes out before it.
             biased;
+            () = ends.gone.cancelled() => return None,
+            () = ends.abort.cancelled() => {
+                close(tx, 1001, "the gateway is restarting; reconnect and resume your session").await;
+                return None;
+            }
             Some(p) = progress_rx.recv() => {
                 if !send(tx, &frame(p)).await {
                     return None;
@@ -303,6 +324,23 @@ where
             }
         }
     }
+}
+
+/// What ends a session in the middle of a request.
+struct Ends {
+    /// The client closed the connection or it broke.
+    gone: tokio_util::sync::CancellationToken,
+    /// The gateway's drain time is over.
+    abort: tokio_util::sync::CancellationToken,
+}
+
+async fn close(tx: &mut Tx, code: u16, reason: &str) {
+    let _ = tx
+        .send(Message::Close(Some(CloseFrame {
+            code,
+            reason: reason.to_owned().into(),
+        })))
+        .await;
 }
 
 /// A token bucket: `rate` frames per second, bursts of `rate`.
@@ -342,27 +380,58 @@ async fn session(
 ) {
     gateway.metrics.sessions.inc();
     let (mut tx, mut rx) = socket.split();
+    // A reader task, so a request in flight notices when the client leaves.
+    let (inbox_tx, mut inbox) = mpsc::channel(16);
+    let ends = Ends {
+        gone: tokio_util::sync::CancellationToken::new(),
+        abort: gateway.abort.clone(),
+    };
+    let gone = ends.gone.clone();
+    let reader = tokio::spawn(async move {
+        while let Some(message) = rx.next().await {
+            let last = matches!(message, Ok(Message::Close(_)) | Err(_));
+            if inbox_tx.send(message).await.is_err() || last {
+                break;
+            }
+        }
+        gone.cancel();
+    });
     let mut state: Option<Session> = None;
     let mut bucket = Bucket::new(gateway.limits.rate_per_second);
     loop {
         let message = tokio::select! {
-            message = rx.next() => message,
+            // Shutdown first: no new request starts once the drain began.
+            biased;
             () = gateway.shutdown.cancelled() => {
-                let _ = tx.send(Message::Close(Some(CloseFrame { code: 1001, reason: "the gateway is restarting; reconnect and resume your session".into() }))).await;
+                close(&mut tx, 1001, "the gateway is restarting; reconnect and resume your session").await;
                 break;
             }
+            message = inbox.recv() => message,
         };
         let Some(message) = message else { break };
+        let locale = state.as_ref().map_or_else(
+            || accept.clone().unwrap_or_else(|| "en".into()),
+            |s| s.locale.clone(),
+        );
         let text = match message {
             Ok(Message::Text(text)) => text,
             Ok(Message::Binary(_)) => {
                 gateway.metrics.frame("binary");
-                gateway.metrics.error("bad_frame");
-                let frame = error(
-                    None,
-                    "bad_frame",
-                    "binary frames are not supported; send JSON text",
-                );
+                let frame = if bucket.take() {
+                    gateway.metrics.error("bad_frame");
+                    error(
+                        None,
+                        "bad_frame",
+                        "binary frames are not supported; send JSON text",
+                    )
+                } else {
+                    gateway.metrics.error("rate_limited");
+                    error(
+                        None,
+                        "rate_limited",
+                        reply::phrase(Phrase::RateLimited, &locale),
+                    )
+                };
                 if !send(&mut tx, &frame).await {
                     break;
                 }
@@ -375,16 +444,11 @@ async fn session(
                 let text = e.to_string().to_lowercase();
                 if text.contains("too long") || text.contains("too big") {
                     gateway.metrics.error("frame_too_big");
-                    let _ = tx
-                        .send(Message::Close(Some(CloseFrame {
-                            code: 1009,
-                            reason: format!(
-                                "frames are at most {} bytes",
-                                gateway.limits.max_frame_bytes
-                            )
-                            .into(),
-                        })))
-                        .await;
+                    let reason = format!(
+                        "frames are at most {} bytes",
+                        gateway.limits.max_frame_bytes
+                    );
+                    close(&mut tx, 1009, &reason).await;
                 }
                 break;
             }
@@ -396,10 +460,7 @@ async fn session(
                     .ok()
                     .and_then(|f| f.id().map(str::to_owned)),
                 "rate_limited",
-                format!(
-                    "at most {} frames per second; slow down and resend",
-                    gateway.limits.rate_per_second
-                ),
+                reply::phrase(Phrase::RateLimited, &locale),
             );
             if !send(&mut tx, &frame).await {
                 break;
@@ -466,7 +527,7 @@ async fn session(
                 } else {
                     let gw = &gateway;
                     let request_id = id.clone();
-                    match with_progress(&mut tx, &request_id, |p| async move {
+                    match with_progress(&mut tx, &request_id, &ends, |p| async move {
                         gw.message(opened, id, &text, Some(&p)).await
                     })
                     .await
@@ -491,7 +552,7 @@ async fn session(
                 let opened = &*opened;
                 let gw = &gateway;
                 let request_id = id.clone();
-                match with_progress(&mut tx, &request_id, |p| async move {
+                match with_progress(&mut tx, &request_id, &ends, |p| async move {
                     gw.call(opened, id, &server, &tool, arguments, Some(&p))
                         .await
                 })
@@ -506,6 +567,7 @@ async fn session(
             break;
         }
     }
+    reader.abort();
     gateway.metrics.sessions.dec();
 }
 

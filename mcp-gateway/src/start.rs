@@ -80,7 +80,7 @@ pub async fn start(
     }
 
     let api = backend.client.base_url().clone();
-    let mut builtin_env: BTreeMap<String, String> = [
+    let builtin_env: BTreeMap<String, String> = [
         ("MUSEO_API_URL", api.to_string()),
         (
             museo_sdk::env::SANDBOX_DATA_DIR,
@@ -95,17 +95,27 @@ pub async fn start(
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
+    // The admin API's credential goes to mcp-admin only.
+    let mut admin_env = BTreeMap::new();
     if let Some(account) = &account
         && env.var(museo_sdk::env::SERVICE_ACCOUNT_ID).is_none()
     {
-        builtin_env.insert("SERVICE_ACCOUNT_ID".into(), account.id.clone());
-        builtin_env.insert(
-            "SERVICE_ACCOUNT_KEY_FILE".into(),
+        admin_env.insert("SERVICE_ACCOUNT_ID".to_owned(), account.id.clone());
+        admin_env.insert(
+            "SERVICE_ACCOUNT_KEY_FILE".to_owned(),
             museo_sandbox::credentials::dev_key_path(&backend.data_dir)
                 .display()
                 .to_string(),
         );
     }
+    let env_for = |name: &str, own: &[(String, String)]| -> Vec<(String, String)> {
+        let mut merged = builtin_env.clone();
+        if name == "mcp-admin" {
+            merged.extend(admin_env.clone());
+        }
+        merged.extend(own.iter().cloned());
+        merged.into_iter().collect()
+    };
 
     let mut children = BTreeMap::new();
     for server in &config.servers {
@@ -115,29 +125,34 @@ pub async fn start(
                 url: url.clone(),
                 headers: headers.clone(),
             },
-            Transport::Stdio { command, args, env } => {
-                let mut merged = if builtin {
-                    builtin_env.clone()
+            // A third-party server gets its own `env` and the basics only,
+            // never the gateway's secrets.
+            Transport::Stdio { command, args, env } => Launch::Process {
+                command: command.clone(),
+                args: args.clone(),
+                env: if builtin {
+                    env_for(&server.name, env)
                 } else {
-                    BTreeMap::new()
-                };
-                merged.extend(env.iter().cloned());
-                Launch::Process {
-                    command: command.clone(),
-                    args: args.clone(),
-                    env: merged.into_iter().collect(),
+                    env.clone()
+                },
+                isolated: !builtin,
+            },
+            Transport::Builtin { env } => match builtins {
+                Builtins::InProcess => {
+                    if !env.is_empty() {
+                        tracing::warn!(server = %server.name, "`env` applies to child processes; an in-process server reads the gateway's environment");
+                    }
+                    Launch::InProcess(
+                        in_process(&server.name, &api, account.clone(), &jwks_file).await?,
+                    )
                 }
-            }
-            Transport::Builtin => match builtins {
-                Builtins::InProcess => Launch::InProcess(
-                    in_process(&server.name, &api, account.clone(), &jwks_file).await?,
-                ),
                 Builtins::Processes => {
                     let (command, args) = builtin_command(&server.name)?;
                     Launch::Process {
                         command,
                         args,
-                        env: builtin_env.clone().into_iter().collect(),
+                        env: env_for(&server.name, env),
+                        isolated: false,
                     }
                 }
             },
@@ -157,6 +172,13 @@ pub async fn start(
     if !children.contains_key("mcp-intent") {
         tracing::warn!("no mcp-intent server: chat messages will be refused; direct calls work");
     }
+    // Each child's supervisor starts it now and keeps it up until shutdown.
+    let shutdown = CancellationToken::new();
+    let supervisors = TaskTracker::new();
+    for child in children.values().cloned() {
+        let shutdown = shutdown.clone();
+        supervisors.spawn(async move { child.supervise(shutdown).await });
+    }
     let gateway = Gateway {
         children,
         store,
@@ -165,8 +187,10 @@ pub async fn start(
         metrics: Metrics::new(),
         limits,
         store_degraded: std::sync::atomic::AtomicBool::new(false),
-        shutdown: CancellationToken::new(),
+        shutdown,
         sessions: TaskTracker::new(),
+        abort: CancellationToken::new(),
+        supervisors,
     };
     Ok(Started {
         gateway: Arc::new(gateway),
@@ -204,10 +228,6 @@ pub async fn run(
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let supervisors = TaskTracker::new();
-    for child in gateway.children.values().cloned() {
-        supervisors.spawn(child.supervise(gateway.shutdown.clone()));
-    }
     let token = gateway.shutdown.clone();
     tokio::spawn(async move {
         shutdown.await;
@@ -231,12 +251,12 @@ pub async fn run(
             left = gateway.sessions.len(),
             "sessions still busy after the drain period; closing them"
         );
+        gateway.abort.cancel();
+        let _ = tokio::time::timeout(Duration::from_secs(2), gateway.sessions.wait()).await;
     }
-    supervisors.close();
-    supervisors.wait().await;
-    for child in gateway.children.values() {
-        child.shutdown().await;
-    }
+    gateway.supervisors.close();
+    gateway.supervisors.wait().await;
+    futures::future::join_all(gateway.children.values().map(|child| child.stop_now())).await;
     tracing::info!("gateway stopped");
     Ok(())
 }

@@ -68,14 +68,39 @@ pub(super) fn token_text(token: &NumberOrString) -> String {
     }
 }
 
-/// Cancels a call on the server when the caller stops waiting for it.
+/// Cancels a call on the server when the caller stops waiting for it, and
+/// always stops routing its progress.
 pub(super) struct Abandoned {
-    pub(super) peer: Peer<RoleClient>,
-    pub(super) id: Option<rmcp::model::RequestId>,
+    peer: Peer<RoleClient>,
+    id: Option<rmcp::model::RequestId>,
+    relay: Relay,
+    token: String,
+}
+
+impl Abandoned {
+    pub(super) fn new(
+        peer: Peer<RoleClient>,
+        id: rmcp::model::RequestId,
+        relay: Relay,
+        token: String,
+    ) -> Self {
+        Self {
+            peer,
+            id: Some(id),
+            relay,
+            token,
+        }
+    }
+
+    /// The answer came: nothing to cancel.
+    pub(super) fn answered(&mut self) {
+        self.id = None;
+    }
 }
 
 impl Drop for Abandoned {
     fn drop(&mut self) {
+        self.relay.unroute(&self.token);
         let Some(id) = self.id.take() else { return };
         let peer = self.peer.clone();
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {

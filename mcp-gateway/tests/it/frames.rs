@@ -73,11 +73,17 @@ async fn still_chats(ws: &mut Ws, id: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// These batteries test what frames say, not how fast they come: every
+/// frame, binary ones included, takes a token from the rate limiter.
+fn unlimited() -> [(&'static str, String); 1] {
+    [("GATEWAY_RATE_PER_SECOND", "100000".into())]
+}
+
 #[tokio::test]
 async fn frames_that_are_not_json_objects_are_refused_and_the_connection_kept() -> anyhow::Result<()>
 {
     let dir = tempfile::tempdir()?;
-    let gw = gateway(dir.path(), true, &[]).await?;
+    let gw = gateway(dir.path(), true, &unlimited()).await?;
     let mut ws = Ws::connect(&gw.url).await?;
     ws.hello(json!({})).await?;
     for raw in [
@@ -120,7 +126,7 @@ async fn frames_that_are_not_json_objects_are_refused_and_the_connection_kept() 
 #[tokio::test]
 async fn unknown_types_are_refused_without_echoing_them() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let gw = gateway(dir.path(), true, &[]).await?;
+    let gw = gateway(dir.path(), true, &unlimited()).await?;
     let mut ws = Ws::connect(&gw.url).await?;
     ws.hello(json!({})).await?;
     let long = "A".repeat(10 * 1024);
@@ -161,7 +167,7 @@ async fn unknown_types_are_refused_without_echoing_them() -> anyhow::Result<()> 
 async fn message_frames_need_a_string_id_and_a_non_empty_text_of_at_most_2000_characters()
 -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let gw = gateway(dir.path(), true, &[]).await?;
+    let gw = gateway(dir.path(), true, &unlimited()).await?;
     let mut ws = Ws::connect(&gw.url).await?;
     ws.hello(json!({})).await?;
     for (frame, id) in [
@@ -219,7 +225,7 @@ async fn message_frames_need_a_string_id_and_a_non_empty_text_of_at_most_2000_ch
 #[tokio::test]
 async fn a_message_of_exactly_2000_characters_is_answered() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let gw = gateway(dir.path(), true, &[]).await?;
+    let gw = gateway(dir.path(), true, &unlimited()).await?;
     let mut ws = Ws::connect(&gw.url).await?;
     ws.hello(json!({})).await?;
     for (id, body) in [
@@ -247,7 +253,7 @@ async fn a_message_of_exactly_2000_characters_is_answered() -> anyhow::Result<()
 #[tokio::test]
 async fn unknown_fields_are_refused_in_every_frame_type() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let gw = gateway(dir.path(), true, &[]).await?;
+    let gw = gateway(dir.path(), true, &unlimited()).await?;
     let mut ws = Ws::connect(&gw.url).await?;
     ws.hello(json!({})).await?;
     for (frame, id) in [
@@ -288,7 +294,7 @@ async fn unknown_fields_are_refused_in_every_frame_type() -> anyhow::Result<()> 
 #[tokio::test]
 async fn malformed_calls_are_refused() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let gw = gateway(dir.path(), true, &[]).await?;
+    let gw = gateway(dir.path(), true, &unlimited()).await?;
     let mut ws = Ws::connect(&gw.url).await?;
     ws.hello(json!({})).await?;
     for (frame, id) in [
@@ -424,7 +430,7 @@ async fn calls_to_servers_and_tools_that_do_not_exist() -> anyhow::Result<()> {
 #[tokio::test]
 async fn an_unknown_tool_is_named_in_the_error() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let gw = gateway(dir.path(), true, &[]).await?;
+    let gw = gateway(dir.path(), true, &unlimited()).await?;
     let mut ws = Ws::connect(&gw.url).await?;
     ws.hello(json!({})).await?;
     let answer = ws
@@ -442,7 +448,7 @@ async fn an_unknown_tool_is_named_in_the_error() -> anyhow::Result<()> {
 async fn wrong_argument_types_are_tool_errors_naming_the_field_and_change_nothing()
 -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let gw = gateway(dir.path(), true, &[]).await?;
+    let gw = gateway(dir.path(), true, &unlimited()).await?;
     let mut ws = Ws::connect(&gw.url).await?;
     ws.hello(json!({})).await?;
     let added = ws
@@ -568,7 +574,7 @@ async fn wrong_argument_types_are_tool_errors_naming_the_field_and_change_nothin
 #[tokio::test]
 async fn hello_frames_are_checked() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let gw = gateway(dir.path(), true, &[]).await?;
+    let gw = gateway(dir.path(), true, &unlimited()).await?;
     let mut ws = Ws::connect(&gw.url).await?;
     let first = ws.hello(json!({})).await?;
     ensure!(first["type"] == "welcome", "{first}");
@@ -640,7 +646,7 @@ async fn hello_frames_are_checked() -> anyhow::Result<()> {
 #[tokio::test]
 async fn hostile_chat_text_gets_replies_and_the_role_stays_customer() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let gw = gateway(dir.path(), true, &[]).await?;
+    let gw = gateway(dir.path(), true, &unlimited()).await?;
     let mut ws = Ws::connect(&gw.url).await?;
     let welcome = ws.hello(json!({})).await?;
     ensure!(welcome["role"] == "customer", "{welcome}");
@@ -710,7 +716,7 @@ async fn hostile_chat_text_gets_replies_and_the_role_stays_customer() -> anyhow:
 #[tokio::test]
 async fn a_frame_over_64_kib_closes_the_connection_with_1009() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let gw = gateway(dir.path(), true, &[]).await?;
+    let gw = gateway(dir.path(), true, &unlimited()).await?;
     for big in [
         text(json!({ "type": "message", "id": "big", "text": "x".repeat(65 * 1024) }).to_string()),
         Message::Binary(vec![b'x'; 100 * 1024].into()),

@@ -115,7 +115,7 @@ async fn kill_9_mid_request_answers_within_a_second_and_the_child_comes_back() -
     ws.hello(json!({ "locale": "en" })).await?;
     let greeting = ws.say("0", "hello").await?;
     ensure!(greeting["intent"] == "greeting", "{greeting}");
-    let pid = child.status().await.pid.context("a process")?;
+    let pid = child.status().pid.context("a process")?;
 
     // Unsure wording: the intent server asks the (silent) AI and waits.
     ws.send(json!({ "type": "message", "id": "1", "text": "zorblax quindle the frumious thing" }))
@@ -139,14 +139,14 @@ async fn kill_9_mid_request_answers_within_a_second_and_the_child_comes_back() -
     wait_for("a new intent process", Duration::from_secs(10), || {
         let child = child.clone();
         async move {
-            let status = child.status().await;
+            let status = child.status();
             status.state == "running" && status.pid.is_some_and(|p| p != pid)
         }
     })
     .await?;
     let after = ws.say("2", "hello").await?;
     ensure!(after["intent"] == "greeting", "{after}");
-    ensure!(child.status().await.restarts >= 1);
+    ensure!(child.status().restarts >= 1);
     let metrics = reqwest::get(format!("{}/metrics", gw.http))
         .await?
         .text()
@@ -178,17 +178,17 @@ async fn a_hung_child_is_found_by_its_health_ping_and_replaced() -> anyhow::Resu
         .context("child")?
         .clone();
     child.warm().await?;
-    let pid = child.status().await.pid.context("a process")?;
+    let pid = child.status().pid.context("a process")?;
     kill("-STOP", pid)?;
     wait_for("the hung child replaced", Duration::from_secs(10), || {
         let child = child.clone();
         async move {
-            let status = child.status().await;
+            let status = child.status();
             status.state == "running" && status.pid.is_some_and(|p| p != pid)
         }
     })
     .await?;
-    let status = child.status().await;
+    let status = child.status();
     ensure!(
         status
             .last_error
@@ -248,7 +248,7 @@ async fn a_crash_loop_is_degraded_until_an_operator_starts_it() -> anyhow::Resul
     let child = gw.gateway.children.get("broken").context("child")?.clone();
     wait_for("degraded", Duration::from_secs(10), || {
         let child = child.clone();
-        async move { child.status().await.state == "degraded" }
+        async move { child.status().state == "degraded" }
     })
     .await?;
     let mut ws = Ws::connect(&gw.url).await?;
@@ -423,8 +423,7 @@ async fn a_streamable_http_server_is_a_child_too() -> anyhow::Result<()> {
         .children
         .get("remote-shop")
         .context("child")?
-        .status()
-        .await;
+        .status();
     ensure!(
         status.launch == "http" && status.state == "running",
         "{status:?}"
