@@ -175,7 +175,8 @@ pub async fn start(
     // Each child's supervisor starts it now and keeps it up until shutdown.
     let shutdown = CancellationToken::new();
     let supervisors = TaskTracker::new();
-    for child in children.values().cloned() {
+    for child in children.values() {
+        let child = Arc::clone(child);
         let shutdown = shutdown.clone();
         supervisors.spawn(async move { child.supervise(shutdown).await });
     }
