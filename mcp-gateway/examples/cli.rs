@@ -114,7 +114,12 @@ type Socket =
 
 async fn exchange(ws: &mut Socket, frame: Value, args: &Args) -> anyhow::Result<Value> {
     if args.trace {
-        eprintln!("→ {frame}");
+        // The credential stays off the terminal.
+        let mut shown = frame.clone();
+        if shown.get("token").is_some_and(|t| !t.is_null()) {
+            shown["token"] = json!("…");
+        }
+        eprintln!("→ {shown}");
     }
     ws.send(Message::Text(frame.to_string().into())).await?;
     loop {

@@ -232,12 +232,9 @@ impl Gateway {
             }
             Err(e) => {
                 let (code, message, outcome) = match &e {
-                    CallError::Forbidden(server) => (
+                    CallError::Forbidden(_) => (
                         "forbidden",
-                        format!(
-                            "{server} is not available to this session (role {}); shop administrators sign in with an admin key",
-                            session.role.as_str()
-                        ),
+                        reply::phrase(Phrase::Forbidden, &session.locale),
                         "refused",
                     ),
                     CallError::UnknownServer(server) => (
@@ -249,7 +246,22 @@ impl Gateway {
                         ),
                         "error",
                     ),
-                    CallError::Child(e) => (error_code(e), e.to_string(), "error"),
+                    // Admins see what failed; customers are not shown internals
+                    // (the correlation id finds the cause in the log).
+                    CallError::Child(e) if session.role == Role::Admin => {
+                        (error_code(e), e.to_string(), "error")
+                    }
+                    CallError::Child(e @ ChildError::Refused(..)) => {
+                        (error_code(e), e.to_string(), "error")
+                    }
+                    CallError::Child(e) => {
+                        tracing::warn!(%correlation_id, server, tool, error = %e, "call failed");
+                        (
+                            error_code(e),
+                            reply::phrase(Phrase::Unavailable, &session.locale),
+                            "error",
+                        )
+                    }
                 };
                 self.metrics.error(code);
                 (
@@ -297,7 +309,12 @@ impl Gateway {
             Some(answer) => answer,
             None => match self.analyze(session, text, &ctx).await {
                 Ok(analysis) => {
-                    let intent = analysis["intent"].as_str().unwrap_or("unknown").to_owned();
+                    // Only the fixed intent ids go on (replies, metrics labels).
+                    let intent = analysis["intent"]
+                        .as_str()
+                        .filter(|i| mcp_intent::INTENTS.contains(i))
+                        .unwrap_or("unknown")
+                        .to_owned();
                     let confidence = analysis["confidence"].as_f64().unwrap_or(0.0);
                     if !session.locale_fixed
                         && let Some(lang) = analysis["language"].as_str().and_then(Lang::from_tag)
@@ -359,6 +376,7 @@ impl Gateway {
             intent: Some(answer.intent.clone()),
         });
         session.conversation.locale = session.locale.clone();
+        session.conversation.locale_fixed = session.locale_fixed;
         self.save(session).await;
         self.metrics
             .outcome("message", answer.outcome, started.elapsed());

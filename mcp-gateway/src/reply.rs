@@ -85,11 +85,15 @@ pub enum Phrase {
     ConfirmImport,
     /// A pending action (delete, import) was called off.
     Cancelled,
+    /// A confirmation came for a question already answered (another window).
+    AlreadyAnswered,
+    /// A notification without its text: what should it say?
+    NeedText,
 }
 
 impl Phrase {
     /// Every phrase.
-    pub const ALL: [Phrase; 16] = [
+    pub const ALL: [Phrase; 18] = [
         Phrase::Greeting,
         Phrase::Help,
         Phrase::Goodbye,
@@ -106,6 +110,8 @@ impl Phrase {
         Phrase::Forbidden,
         Phrase::ConfirmImport,
         Phrase::Cancelled,
+        Phrase::AlreadyAnswered,
+        Phrase::NeedText,
     ];
 
     /// Its message id in `gateway.ftl`.
@@ -127,6 +133,8 @@ impl Phrase {
             Phrase::Forbidden => "forbidden",
             Phrase::ConfirmImport => "confirm-import",
             Phrase::Cancelled => "cancelled",
+            Phrase::AlreadyAnswered => "already-answered",
+            Phrase::NeedText => "need-text",
         }
     }
 }
@@ -135,6 +143,19 @@ impl Phrase {
 /// names another language).
 pub fn phrase(p: Phrase, locale: &str) -> String {
     message(lang_of(locale), p.id())
+}
+
+/// Asks an admin to confirm sending `text` to `to` (an address or number).
+pub fn confirm_send(to: &str, text: &str, locale: &str) -> String {
+    let lang = lang_of(locale);
+    format(
+        lang,
+        "confirm-send",
+        &[
+            ("to", s(markup::one_line(to))),
+            ("text", s(markup::one_line(text))),
+        ],
+    )
 }
 
 /// Asks an admin to confirm deleting the product called `title` (or its

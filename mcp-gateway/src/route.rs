@@ -168,14 +168,26 @@ fn resolve(shown: &[Shown], focus: Option<&str>, entities: &Value) -> Target {
     }) {
         return Target::Id(found.id.clone());
     }
+    if let Some(found) = shown
+        .iter()
+        .find(|p| p.title.to_lowercase().contains(&lower))
+    {
+        return Target::Id(found.id.clone());
+    }
     let words: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    if let Some((_, n)) = ORDINALS
-        .iter()
-        .find(|(names, _)| words.iter().any(|w| names.iter().any(|n| w.starts_with(n))))
-    {
+    // "The second one", "la última": a short reference. In a longer one
+    // ("The Last Supper print") an ordinal word is part of a name.
+    let ordinal = (words.len() <= 3)
+        .then(|| {
+            ORDINALS
+                .iter()
+                .find(|(names, _)| words.iter().any(|w| names.iter().any(|n| w.starts_with(n))))
+        })
+        .flatten();
+    if let Some((_, n)) = ordinal {
         let index = if *n == usize::MAX {
             shown.len().checked_sub(1)
         } else {
@@ -192,12 +204,6 @@ fn resolve(shown: &[Shown], focus: Option<&str>, entities: &Value) -> Target {
             .map(str::to_owned)
             .or_else(|| shown.first().map(|p| p.id.clone()))
             .map_or(Target::Unknown, Target::Id);
-    }
-    if let Some(found) = shown
-        .iter()
-        .find(|p| p.title.to_lowercase().contains(&lower))
-    {
-        return Target::Id(found.id.clone());
     }
     // An id or SKU (no spaces, has a digit) is used as is; a name is searched.
     if !reference.contains(' ') && reference.chars().any(|c| c.is_ascii_digit()) {

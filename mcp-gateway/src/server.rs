@@ -571,23 +571,35 @@ async fn session(
     gateway.metrics.sessions.dec();
 }
 
+/// A session opened by a first `message` or `call` without `hello`.
 async fn default_session(
     gateway: &Gateway,
     identity: Option<&Identity>,
     accept: Option<String>,
 ) -> Session {
-    let (role, subject) = identity.map_or((Role::Customer, "anonymous".to_owned()), |i| {
-        (i.role, i.subject.clone())
-    });
-    let mut session = Session::new(role, subject, accept, Channel::Web);
-    session.conversation.role = session.role.as_str().into();
-    session.conversation.subject = session.subject.clone();
-    session.conversation.locale = session.locale.clone();
-    gateway.save(&session).await;
-    session
+    match open(gateway, Hello::default(), identity.cloned(), accept.clone()).await {
+        Ok(session) => session,
+        // Without a token, channel or session to check, opening cannot fail.
+        Err(_) => {
+            let (role, subject) = who(identity.cloned());
+            Session::new(role, subject, accept, Channel::Web)
+        }
+    }
 }
 
+/// The role and subject of a credential. Subjects are namespaced by how they
+/// were proven, so an API key's name and a JWT's `sub` never collide.
+fn who(identity: Option<Identity>) -> (Role, String) {
+    identity.map_or((Role::Customer, ANONYMOUS.to_owned()), |i| {
+        (i.role, format!("{}:{}", i.via, i.subject))
+    })
+}
+
+/// The subject of sessions without credentials.
+const ANONYMOUS: &str = "anonymous";
+
 /// A `hello` frame's fields.
+#[derive(Default)]
 struct Hello {
     token: Option<String>,
     resume: Option<String>,
@@ -624,9 +636,7 @@ async fn open(
             }
         },
     };
-    let (role, subject) = identity.map_or((Role::Customer, "anonymous".to_owned()), |i| {
-        (i.role, i.subject)
-    });
+    let (role, subject) = who(identity);
     let channel = match hello.channel.as_deref() {
         None => Channel::Web,
         Some(name @ ("web" | "whatsapp" | "mobile" | "cli")) => Channel::from_name(Some(name)),
@@ -664,14 +674,13 @@ async fn open(
             ));
         }
         match gateway.store.load(&id).await {
+            // Signing in keeps an anonymous basket; nobody takes over another's.
             Ok(Some(conversation))
-                if conversation.subject.is_empty()
-                    || conversation.subject == "anonymous"
-                    || conversation.subject == session.subject =>
+                if conversation.subject == session.subject || conversation.subject == ANONYMOUS =>
             {
                 if !session.locale_fixed && !conversation.locale.is_empty() {
                     session.locale = conversation.locale.clone();
-                    session.locale_fixed = true;
+                    session.locale_fixed = conversation.locale_fixed;
                 }
                 session.conversation = conversation;
                 // A pending admin action never survives into a session with another role.
@@ -692,6 +701,7 @@ async fn open(
     session.conversation.role = session.role.as_str().into();
     session.conversation.subject = session.subject.clone();
     session.conversation.locale = session.locale.clone();
+    session.conversation.locale_fixed = session.locale_fixed;
     gateway.save(&session).await;
     Ok(session)
 }

@@ -137,13 +137,13 @@ pub async fn start(
                 },
                 isolated: !builtin,
             },
-            Transport::Builtin { env } => match builtins {
+            Transport::Builtin { env: own } => match builtins {
                 Builtins::InProcess => {
-                    if !env.is_empty() {
+                    if !own.is_empty() {
                         tracing::warn!(server = %server.name, "`env` applies to child processes; an in-process server reads the gateway's environment");
                     }
                     Launch::InProcess(
-                        in_process(&server.name, &api, account.clone(), &jwks_file).await?,
+                        in_process(&server.name, &api, account.clone(), &jwks_file, env).await?,
                     )
                 }
                 Builtins::Processes => {
@@ -151,7 +151,7 @@ pub async fn start(
                     Launch::Process {
                         command,
                         args,
-                        env: env_for(&server.name, env),
+                        env: env_for(&server.name, own),
                         isolated: false,
                     }
                 }
@@ -306,6 +306,7 @@ async fn in_process(
     api: &url::Url,
     account: Option<museo_sdk::auth::ServiceAccount>,
     jwks_file: &std::path::Path,
+    env: &dyn EnvSource,
 ) -> anyhow::Result<InProcess> {
     let client = MuseoClient::new(MuseoConfig::for_url(api.clone()))?;
     Ok(match name {
@@ -350,8 +351,7 @@ async fn in_process(
             })
         }
         _ => {
-            let config =
-                mcp_notify::config::NotifyConfig::from_env(&museo_sdk::config::ProcessEnv)?;
+            let config = mcp_notify::config::NotifyConfig::from_env(env)?;
             let app = mcp_notify::build(&config).await?;
             Arc::new(move |io| {
                 let server = app.server();

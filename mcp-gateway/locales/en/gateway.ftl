@@ -24,6 +24,9 @@ forbidden = This session is not allowed to do that.
 confirm-delete = Delete { $product } for good? This cannot be undone. Reply "yes" to delete it or "no" to keep it.
 confirm-import = Reply "yes" to import it for real, or "no" to leave the catalog as it is.
 cancelled = All right, I have cancelled it. Nothing was changed.
+already-answered = That question was already answered (in another window?). Nothing more was done.
+need-text = What should the message say? Write it after a colon, e.g. "send an e-mail to ana@example.com: your order has shipped".
+confirm-send = Send to { $to }: "{ $text }"? Reply "yes" to send it or "no" to cancel.
 untitled = (untitled product)
 
 ## Search results

@@ -24,6 +24,9 @@ forbidden = Esta sesión no tiene permiso para hacer eso.
 confirm-delete = ¿Eliminar { $product } definitivamente? No se puede deshacer. Responde "sí" para eliminarlo o "no" para conservarlo.
 confirm-import = Responde "sí" para importarlo de verdad, o "no" para dejar el catálogo como está.
 cancelled = De acuerdo, lo he cancelado. No se ha cambiado nada.
+already-answered = Esa pregunta ya tiene respuesta (¿en otra ventana?). No he hecho nada más.
+need-text = ¿Qué debe decir el mensaje? Escríbelo tras dos puntos, p. ej. "envía un correo a ana@example.com: tu pedido ha salido".
+confirm-send = ¿Envío a { $to }: «{ $text }»? Responde "sí" para enviarlo o "no" para cancelar.
 untitled = (producto sin título)
 
 ## Resultados de búsqueda

@@ -25,6 +25,9 @@ forbidden = Cette session n'a pas le droit de faire cela.
 confirm-delete = Supprimer définitivement { $product } ? C'est irréversible. Répondez « oui » pour le supprimer ou « non » pour le garder.
 confirm-import = Répondez « oui » pour l'importer pour de bon, ou « non » pour laisser le catalogue tel quel.
 cancelled = Entendu, c'est annulé. Rien n'a été modifié.
+already-answered = Cette question a déjà reçu une réponse (dans une autre fenêtre ?). Je n'ai rien fait de plus.
+need-text = Que doit dire le message ? Écrivez-le après deux-points, par ex. « envoie un e-mail à ana@example.com : votre commande est partie ».
+confirm-send = J'envoie à { $to } : « { $text } » ? Répondez « oui » pour l'envoyer ou « non » pour annuler.
 untitled = (produit sans titre)
 
 ## Résultats de recherche

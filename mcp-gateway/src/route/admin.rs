@@ -1,7 +1,11 @@
 //! Admin intents: product creation, updates, deletes and imports, and
-//! notifications. Deletes and imports wait for the admin's yes
-//! ([`pending`]); the role was checked by the caller and is checked again in
-//! [`Gateway::child_call`].
+//! notifications. Deletes, imports and messages to customers wait for the
+//! admin's yes ([`pending`]); the role was checked by the caller and is
+//! checked again in [`Gateway::child_call`].
+//!
+//! A question's yes is good once: its one-time key is taken from the store
+//! (atomically, in Redis) before the action runs, so a second window of the
+//! same session, or a second gateway, cannot run it again or after a no.
 
 use museo_sdk::telemetry::TraceContext;
 use serde_json::{Value, json};
@@ -9,7 +13,55 @@ use serde_json::{Value, json};
 use super::{Answer, Called, PENDING_TTL_SECS, Target, resolve, tool};
 use crate::gateway::{Gateway, ProgressTx, Session};
 use crate::reply::{self, Phrase};
-use crate::store::Pending;
+use crate::store::{ConversationStore as _, Pending};
+
+/// Keeps `pending` as the session's open question and records its one-time
+/// key; `Err` with the answer to give when the store cannot record it (no
+/// question is asked that could not be answered safely).
+async fn ask(
+    gateway: &Gateway,
+    session: &mut Session,
+    intent: &str,
+    pending: Pending,
+) -> Result<(), Answer> {
+    let key = pending.once_key(&session.id);
+    let ttl = std::time::Duration::from_secs(PENDING_TTL_SECS as u64);
+    if let Err(e) = gateway.store.put_once(&key, ttl).await {
+        tracing::warn!(error = %e, "cannot record a confirmation question");
+        return Err(Answer::new(
+            intent,
+            reply::phrase(Phrase::Unavailable, &session.locale),
+            None,
+            "error",
+        ));
+    }
+    session.conversation.pending = Some(pending);
+    Ok(())
+}
+
+/// What a notification should say: the words after "saying", "que diga",
+/// "disant"… or after a colon, without quotes.
+fn message_body(text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    let after = [
+        " saying ",
+        " that says ",
+        " que diga ",
+        " diciendo ",
+        " diciéndole ",
+        " disant ",
+        " qui dit ",
+        " pour dire ",
+    ]
+    .iter()
+    .filter_map(|cue| lower.find(cue).map(|i| i + cue.len()))
+    .min()
+    .or_else(|| lower.find(": ").map(|i| i + 2))?;
+    let body = text.get(after..)?.trim().trim_matches(|c: char| {
+        matches!(c, '"' | '\'' | '«' | '»' | '“' | '”' | '‘' | '’') || c.is_whitespace()
+    });
+    (!body.is_empty()).then(|| body.to_owned())
+}
 
 pub(super) async fn route(
     gateway: &Gateway,
@@ -22,7 +74,7 @@ pub(super) async fn route(
 ) -> Answer {
     let locale = session.locale.clone();
     let channel = session.channel;
-    let ask = |p: Phrase| Answer::clarify(intent, reply::phrase(p, &locale));
+    let ask_for = |p: Phrase| Answer::clarify(intent, reply::phrase(p, &locale));
     let (server, name, args) = match intent {
         "admin.product.create" => (
             "mcp-admin",
@@ -33,7 +85,7 @@ pub(super) async fn route(
             let focus = session.conversation.focus.as_deref();
             let product = match resolve(&session.conversation.products, focus, entities) {
                 Target::Id(p) | Target::Search(p) => p,
-                Target::Unknown => return ask(Phrase::WhichProduct),
+                Target::Unknown => return ask_for(Phrase::WhichProduct),
             };
             if intent == "admin.product.update" {
                 (
@@ -59,11 +111,14 @@ pub(super) async fn route(
                         let id = found["id"].as_str().unwrap_or(&product).to_owned();
                         let title = reply::title_of(&found, &locale);
                         let mut pending = Pending::new(
+                            "mcp-admin",
                             "delete_product",
                             json!({ "product_id": id, "confirm": true }),
                         );
                         pending.title = Some(found["title"].clone());
-                        session.conversation.pending = Some(pending);
+                        if let Err(answer) = ask(gateway, session, intent, pending).await {
+                            return answer;
+                        }
                         Answer::new(
                             intent,
                             reply::confirm_delete(&title, &locale),
@@ -77,7 +132,7 @@ pub(super) async fn route(
         }
         "admin.product.import" => {
             let Some(file) = entities["file"].as_str().filter(|f| !f.trim().is_empty()) else {
-                return ask(Phrase::WhichFile);
+                return ask_for(Phrase::WhichFile);
             };
             // A dry run first; the import itself once the admin says yes.
             let args = json!({ "path": file, "dry_run": true });
@@ -93,10 +148,14 @@ pub(super) async fn route(
             .await
             {
                 Called::Ok(plan) => {
-                    session.conversation.pending = Some(Pending::new(
+                    let pending = Pending::new(
+                        "mcp-admin",
                         "import_products",
                         json!({ "path": file, "dry_run": false }),
-                    ));
+                    );
+                    if let Err(answer) = ask(gateway, session, intent, pending).await {
+                        return answer;
+                    }
                     let text = format!(
                         "{}\n{}",
                         reply::admin("import_products", &plan, &locale, channel),
@@ -107,19 +166,34 @@ pub(super) async fn route(
                 Called::Failed(text, outcome) => Answer::new(intent, text, None, outcome),
             };
         }
-        _ => match (entities["email"].as_str(), entities["phone"].as_str()) {
-            (Some(to), _) => (
-                "mcp-notify",
-                "send_email",
-                json!({ "to": to, "subject": "Museo", "text": text, "locale": locale }),
-            ),
-            (None, Some(to)) => (
-                "mcp-notify",
-                "send_sms",
-                json!({ "to": to, "body": text, "locale": locale }),
-            ),
-            (None, None) => return ask(Phrase::NeedEmail),
-        },
+        _ => {
+            let (name, to, args) = match (entities["email"].as_str(), entities["phone"].as_str()) {
+                (Some(to), _) => ("send_email", to, json!({ "to": to, "subject": "Museo" })),
+                (None, Some(to)) => ("send_sms", to, json!({ "to": to })),
+                (None, None) => return ask_for(Phrase::NeedEmail),
+            };
+            let Some(body) = message_body(text) else {
+                return ask_for(Phrase::NeedText);
+            };
+            let mut args = args;
+            let field = if name == "send_email" { "text" } else { "body" };
+            args[field] = json!(body);
+            args["locale"] = json!(locale);
+            // The same message is never sent twice, whatever is retried.
+            args["idempotency_key"] = json!(uuid::Uuid::new_v4().simple().to_string());
+            let question = reply::confirm_send(to, &body, &locale);
+            if let Err(answer) = ask(
+                gateway,
+                session,
+                intent,
+                Pending::new("mcp-notify", name, args),
+            )
+            .await
+            {
+                return answer;
+            }
+            return Answer::new(intent, question, None, "clarify");
+        }
     };
     let called = tool(gateway, session, server, name, args, ctx, progress).await;
     match called {
@@ -183,23 +257,51 @@ pub async fn pending(
     }
     let intent = match pending.tool.as_str() {
         "delete_product" => "admin.product.delete",
-        _ => "admin.product.import",
+        "import_products" => "admin.product.import",
+        _ => "notify.send",
     };
-    if NO.contains(&reply_word.as_str()) {
+    let yes = YES.contains(&reply_word.as_str());
+    if !yes && !NO.contains(&reply_word.as_str()) {
+        return None;
+    }
+    let locale = session.locale.clone();
+    // Good once, on any window or instance: a no spends it as well.
+    match gateway
+        .store
+        .take_once(&pending.once_key(&session.id))
+        .await
+    {
+        Ok(true) => {}
+        Ok(false) => {
+            return Some(Answer::new(
+                intent,
+                reply::phrase(Phrase::AlreadyAnswered, &locale),
+                None,
+                "ok",
+            ));
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot check a confirmation: nothing done");
+            return Some(Answer::new(
+                intent,
+                reply::phrase(Phrase::Unavailable, &locale),
+                None,
+                "error",
+            ));
+        }
+    }
+    if !yes {
         return Some(Answer::new(
             intent,
-            reply::phrase(Phrase::Cancelled, &session.locale),
+            reply::phrase(Phrase::Cancelled, &locale),
             None,
             "ok",
         ));
     }
-    if !YES.contains(&reply_word.as_str()) {
-        return None;
-    }
     let called = tool(
         gateway,
         session,
-        "mcp-admin",
+        &pending.server,
         &pending.tool,
         pending.args,
         ctx,
@@ -214,11 +316,42 @@ pub async fn pending(
             }
             Answer::new(
                 intent,
-                reply::admin(&pending.tool, &shown, &session.locale, session.channel),
+                reply::admin(&pending.tool, &shown, &locale, session.channel),
                 Some(result),
                 "ok",
             )
         }
         Called::Failed(text, outcome) => Answer::new(intent, text, None, outcome),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::message_body;
+
+    #[test]
+    fn the_message_is_what_follows_the_cue() {
+        for (text, body) in [
+            (
+                "send an email to ana@example.com saying your order has shipped",
+                Some("your order has shipped"),
+            ),
+            (
+                "envía un correo a ana@example.com que diga «tu pedido ha salido»",
+                Some("tu pedido ha salido"),
+            ),
+            (
+                "envoie un e-mail à ana@example.com : votre commande est partie",
+                Some("votre commande est partie"),
+            ),
+            (
+                "text +34600111222: \"ready for pickup\"",
+                Some("ready for pickup"),
+            ),
+            ("send an email to ana@example.com", None),
+            ("send an email to ana@example.com saying ", None),
+        ] {
+            assert_eq!(message_body(text).as_deref(), body, "{text}");
+        }
+    }
 }

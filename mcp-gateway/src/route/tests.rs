@@ -93,6 +93,23 @@ fn the_product_in_focus_wins_over_the_first_shown() {
 }
 
 #[test]
+fn an_ordinal_inside_a_name_is_part_of_the_name() {
+    let shown = shown();
+    assert_eq!(
+        resolve(
+            &shown,
+            None,
+            &json!({ "product_ref": "The Last Supper print" })
+        ),
+        Target::Search("The Last Supper print".into())
+    );
+    assert_eq!(
+        resolve(&shown, None, &json!({ "product_ref": "the last one" })),
+        Target::Id("prd_2".into())
+    );
+}
+
+#[test]
 fn a_single_hit_must_share_the_telling_words() {
     assert!(names(
         "Great Wave print",

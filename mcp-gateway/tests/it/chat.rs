@@ -220,3 +220,101 @@ async fn a_second_gateway_resumes_the_conversation_through_redis() -> anyhow::Re
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_confirmation_is_good_once_across_windows() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let key = "two-tabs-admin";
+    let gw = gateway(
+        dir.path(),
+        true,
+        &[(
+            "GATEWAY_API_KEYS",
+            format!("admin:{}:ops", mcp_gateway::auth::sha256_hex(key)),
+        )],
+    )
+    .await?;
+    let mut first = Ws::connect(&gw.url).await?;
+    let welcome = first.hello(json!({ "token": key, "locale": "en" })).await?;
+    let session = welcome["session"].as_str().context("session")?.to_owned();
+    let asked = first.say("1", "delete MUG-NYMPH-01").await?;
+    ensure!(
+        asked["intent"] == "admin.product.delete"
+            && asked["text"].as_str().is_some_and(|t| t.contains("yes")),
+        "{asked}"
+    );
+    // A second window of the same session holds the same question.
+    let mut second = Ws::connect(&gw.url).await?;
+    second
+        .hello(json!({ "token": key, "session": session }))
+        .await?;
+    let no = first.say("2", "no").await?;
+    ensure!(no["intent"] == "admin.product.delete", "{no}");
+    let late = second.say("3", "yes").await?;
+    ensure!(
+        late["intent"] == "admin.product.delete" && late.get("data").is_none_or(|d| d.is_null()),
+        "a yes after the no does nothing: {late}"
+    );
+    first.send(json!({ "type": "call", "id": "c", "server": "mcp-admin", "tool": "get_product", "arguments": { "product_id": "MUG-NYMPH-01" } })).await?;
+    let still = first.next().await?;
+    ensure!(
+        still["type"] == "result" && still["is_error"] == false,
+        "the product is still there: {still}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_admin_sends_a_message_by_chat_after_confirming_it() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let key = "notify-admin";
+    let outbox = dir.path().join("outbox");
+    let gw = gateway(
+        dir.path(),
+        true,
+        &[(
+            "GATEWAY_API_KEYS",
+            format!("admin:{}:ops", mcp_gateway::auth::sha256_hex(key)),
+        )],
+    )
+    .await?;
+    let mut ws = Ws::connect(&gw.url).await?;
+    ws.hello(json!({ "token": key, "locale": "es-ES" })).await?;
+    let missing = ws.say("0", "envía un correo a ana@example.com").await?;
+    ensure!(
+        missing["intent"] == "notify.send" && missing.get("data").is_none_or(|d| d.is_null()),
+        "no text, no message: {missing}"
+    );
+    let asked = ws
+        .say(
+            "1",
+            "envía un correo a ana@example.com que diga tu pedido ha salido",
+        )
+        .await?;
+    ensure!(
+        asked["intent"] == "notify.send"
+            && asked["text"]
+                .as_str()
+                .is_some_and(|t| t.contains("ana@example.com") && t.contains("tu pedido ha salido")),
+        "{asked}"
+    );
+    let sent = ws.say("2", "sí").await?;
+    ensure!(
+        sent["intent"] == "notify.send"
+            && sent["data"]["message_id"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+        "{sent}"
+    );
+    let written: Vec<String> = std::fs::read_dir(&outbox)
+        .with_context(|| format!("{}", outbox.display()))?
+        .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+        .collect();
+    ensure!(
+        written
+            .iter()
+            .any(|m| m.contains("ana@example.com") && m.contains("tu pedido ha salido")),
+        "the outbox holds the message: {written:?}"
+    );
+    Ok(())
+}

@@ -252,7 +252,7 @@ async fn a_crash_loop_is_degraded_until_an_operator_starts_it() -> anyhow::Resul
     })
     .await?;
     let mut ws = Ws::connect(&gw.url).await?;
-    ws.hello(json!({})).await?;
+    ws.hello(json!({ "token": key })).await?;
     let started = Instant::now();
     ws.send(json!({ "type": "call", "id": "c", "server": "broken", "tool": "x" }))
         .await?;
@@ -333,7 +333,7 @@ async fn operators_stop_and_start_servers_over_http() -> anyhow::Result<()> {
         .await?;
     ensure!(stopped["state"] == "stopped", "{stopped}");
     let mut ws = Ws::connect(&gw.url).await?;
-    ws.hello(json!({})).await?;
+    ws.hello(json!({ "token": admin })).await?;
     ws.send(json!({ "type": "call", "id": "c", "server": "mcp-storefront", "tool": "get_product", "arguments": { "product_id": "MUG-NYMPH-01" } })).await?;
     let down = ws.next().await?;
     ensure!(
@@ -342,6 +342,18 @@ async fn operators_stop_and_start_servers_over_http() -> anyhow::Result<()> {
                 .as_str()
                 .is_some_and(|m| m.contains("stopped by an operator")),
         "{down}"
+    );
+    // A customer is told it is unavailable, without the operator's details.
+    let mut shopper_ws = Ws::connect(&gw.url).await?;
+    shopper_ws.hello(json!({})).await?;
+    shopper_ws.send(json!({ "type": "call", "id": "s", "server": "mcp-storefront", "tool": "get_product", "arguments": { "product_id": "MUG-NYMPH-01" } })).await?;
+    let generic = shopper_ws.next().await?;
+    ensure!(
+        generic["code"] == "unavailable"
+            && generic["message"]
+                .as_str()
+                .is_some_and(|m| !m.contains("operator") && !m.contains("mcp-storefront")),
+        "{generic}"
     );
     let chat = ws.say("m", "show me Monet mugs").await?;
     ensure!(
