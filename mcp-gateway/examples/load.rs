@@ -177,22 +177,12 @@ async fn main() -> anyhow::Result<()> {
     let (mut ws, _) = tokio_tungstenite::connect_async(&url).await?;
     exchange(&mut ws, &json!({ "type": "hello", "locale": "en" })).await?;
     let call = json!({ "type": "call", "id": "c", "server": "mcp-storefront", "tool": "get_product", "arguments": { "product_id": "MUG-NYMPH-01" } });
-    let rounds = 300;
+    let rounds = 1000;
     let first = exchange(&mut ws, &call).await?;
     anyhow::ensure!(
         first["type"] == "result" && first["is_error"] == false,
         "{first}"
     );
-    for _ in 0..20 {
-        exchange(&mut ws, &call).await?;
-    }
-    let mut via_gateway = Vec::with_capacity(rounds);
-    for _ in 0..rounds {
-        let t = Instant::now();
-        let result = exchange(&mut ws, &call).await?;
-        via_gateway.push(t.elapsed());
-        anyhow::ensure!(result["type"] == "result", "{result}");
-    }
     let bin =
         mcp_gateway::children::find_binary("mcp-storefront").context("mcp-storefront binary")?;
     let mut command = tokio::process::Command::new(bin);
@@ -203,17 +193,24 @@ async fn main() -> anyhow::Result<()> {
     let Value::Object(arguments) = json!({ "product_id": "MUG-NYMPH-01" }) else {
         unreachable!()
     };
-    for _ in 0..20 {
+    let direct_call = || {
         direct
             .call_tool(CallToolRequestParams::new("get_product").with_arguments(arguments.clone()))
-            .await?;
+    };
+    for _ in 0..50 {
+        exchange(&mut ws, &call).await?;
+        direct_call().await?;
     }
+    // Interleaved, so both paths see the same machine at the same moment.
+    let mut via_gateway = Vec::with_capacity(rounds);
     let mut over_stdio = Vec::with_capacity(rounds);
     for _ in 0..rounds {
         let t = Instant::now();
-        direct
-            .call_tool(CallToolRequestParams::new("get_product").with_arguments(arguments.clone()))
-            .await?;
+        let result = exchange(&mut ws, &call).await?;
+        via_gateway.push(t.elapsed());
+        anyhow::ensure!(result["type"] == "result", "{result}");
+        let t = Instant::now();
+        direct_call().await?;
         over_stdio.push(t.elapsed());
     }
     let median = |v: &Vec<Duration>| {

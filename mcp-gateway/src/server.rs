@@ -252,7 +252,11 @@ async fn upgrade(
         .and_then(|h| h.to_str().ok())
         .and_then(crate::locale::from_accept_language);
     let tracker = gateway.sessions.clone();
-    ws.max_message_size(gateway.limits.max_frame_bytes)
+    // An idle session holds its read buffer: 8 KiB, not tungstenite's
+    // 128 KiB default (it grows for a big frame, up to the frame limit).
+    ws.read_buffer_size(8 * 1024)
+        .max_message_size(gateway.limits.max_frame_bytes)
+        .max_frame_size(gateway.limits.max_frame_bytes)
         .on_upgrade(move |socket| tracker.track_future(session(gateway, socket, identity, accept)))
 }
 
@@ -281,11 +285,12 @@ async fn send(socket: &mut Tx, frame: &ServerFrame) -> bool {
 /// Runs `request`, sending its progress as `progress` frames for `id` until
 /// it answers. `None` when the session must end: the client went away (the
 /// request is dropped, which cancels it on the server) or the gateway's drain
-/// time ran out.
+/// time ran out. Frames that arrive meanwhile wait in the inbox.
 async fn with_progress<F>(
     tx: &mut Tx,
+    inbox: &mut Inbox,
+    abort: &tokio_util::sync::CancellationToken,
     id: &str,
-    ends: &Ends,
     request: impl FnOnce(mpsc::UnboundedSender<Progress>) -> F,
 ) -> Option<ServerFrame>
 where
@@ -304,8 +309,7 @@ where
         tokio::select! {
             // Progress first: an update that arrived before the answer goes out before it.
             biased;
-            () = ends.gone.cancelled() => return None,
-            () = ends.abort.cancelled() => {
+            () = abort.cancelled() => {
                 close(tx, 1001, "the gateway is restarting; reconnect and resume your session").await;
                 return None;
             }
@@ -322,16 +326,56 @@ where
                 }
                 return Some(answer);
             }
+            left = inbox.read_ahead(), if inbox.can_read_ahead() => {
+                if left {
+                    return None;
+                }
+            }
         }
     }
 }
 
-/// What ends a session in the middle of a request.
-struct Ends {
-    /// The client closed the connection or it broke.
-    gone: tokio_util::sync::CancellationToken,
-    /// The gateway's drain time is over.
-    abort: tokio_util::sync::CancellationToken,
+/// The frames of a session: read ahead while a request runs, so the request
+/// notices a client that leaves (and is cancelled), and later frames keep
+/// their order.
+struct Inbox {
+    rx: futures::stream::SplitStream<WebSocket>,
+    queued: std::collections::VecDeque<Result<Message, axum::Error>>,
+    ended: bool,
+}
+
+/// Frames read ahead during one request; beyond this the socket is not
+/// read (TCP backpressure) until the request answers.
+const READ_AHEAD: usize = 16;
+
+impl Inbox {
+    async fn next(&mut self) -> Option<Result<Message, axum::Error>> {
+        if let Some(message) = self.queued.pop_front() {
+            return Some(message);
+        }
+        if self.ended {
+            return None;
+        }
+        self.rx.next().await
+    }
+
+    fn can_read_ahead(&self) -> bool {
+        !self.ended && self.queued.len() < READ_AHEAD
+    }
+
+    /// Reads one frame into the queue; `true` when the client has left.
+    async fn read_ahead(&mut self) -> bool {
+        match self.rx.next().await {
+            None | Some(Ok(Message::Close(_)) | Err(_)) => {
+                self.ended = true;
+                true
+            }
+            Some(message) => {
+                self.queued.push_back(message);
+                false
+            }
+        }
+    }
 }
 
 async fn close(tx: &mut Tx, code: u16, reason: &str) {
@@ -379,23 +423,13 @@ async fn session(
     accept: Option<String>,
 ) {
     gateway.metrics.sessions.inc();
-    let (mut tx, mut rx) = socket.split();
-    // A reader task, so a request in flight notices when the client leaves.
-    let (inbox_tx, mut inbox) = mpsc::channel(16);
-    let ends = Ends {
-        gone: tokio_util::sync::CancellationToken::new(),
-        abort: gateway.abort.clone(),
+    let (mut tx, rx) = socket.split();
+    let mut inbox = Inbox {
+        rx,
+        queued: std::collections::VecDeque::new(),
+        ended: false,
     };
-    let gone = ends.gone.clone();
-    let reader = tokio::spawn(async move {
-        while let Some(message) = rx.next().await {
-            let last = matches!(message, Ok(Message::Close(_)) | Err(_));
-            if inbox_tx.send(message).await.is_err() || last {
-                break;
-            }
-        }
-        gone.cancel();
-    });
+    let abort = gateway.abort.clone();
     let mut state: Option<Session> = None;
     let mut bucket = Bucket::new(gateway.limits.rate_per_second);
     loop {
@@ -406,7 +440,7 @@ async fn session(
                 close(&mut tx, 1001, "the gateway is restarting; reconnect and resume your session").await;
                 break;
             }
-            message = inbox.recv() => message,
+            message = inbox.next() => message,
         };
         let Some(message) = message else { break };
         let locale = state.as_ref().map_or_else(
@@ -527,7 +561,7 @@ async fn session(
                 } else {
                     let gw = &gateway;
                     let request_id = id.clone();
-                    match with_progress(&mut tx, &request_id, &ends, |p| async move {
+                    match with_progress(&mut tx, &mut inbox, &abort, &request_id, |p| async move {
                         gw.message(opened, id, &text, Some(&p)).await
                     })
                     .await
@@ -552,7 +586,7 @@ async fn session(
                 let opened = &*opened;
                 let gw = &gateway;
                 let request_id = id.clone();
-                match with_progress(&mut tx, &request_id, &ends, |p| async move {
+                match with_progress(&mut tx, &mut inbox, &abort, &request_id, |p| async move {
                     gw.call(opened, id, &server, &tool, arguments, Some(&p))
                         .await
                 })
@@ -567,7 +601,6 @@ async fn session(
             break;
         }
     }
-    reader.abort();
     gateway.metrics.sessions.dec();
 }
 

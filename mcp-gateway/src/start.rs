@@ -312,25 +312,11 @@ async fn in_process(
     Ok(match name {
         "mcp-intent" => {
             let analyzer = Arc::new(mcp_intent::Analyzer::default());
-            Arc::new(move |io| {
-                let server = mcp_intent::server::IntentServer::new(analyzer.clone());
-                async move {
-                    if let Ok(running) = server.serve(io).await {
-                        let _ = running.waiting().await;
-                    }
-                }
-                .boxed()
-            })
+            serve_in_process(move || mcp_intent::server::IntentServer::new(analyzer.clone()))
         }
-        "mcp-storefront" => Arc::new(move |io| {
-            let server = mcp_storefront::StorefrontServer::new(client.clone());
-            async move {
-                if let Ok(running) = server.serve(io).await {
-                    let _ = running.waiting().await;
-                }
-            }
-            .boxed()
-        }),
+        "mcp-storefront" => {
+            serve_in_process(move || mcp_storefront::StorefrontServer::new(client.clone()))
+        }
         "mcp-admin" => {
             let account = account.context("no service account for mcp-admin")?;
             let client = client.with_service_account(Arc::new(Minter::new(account)));
@@ -340,29 +326,28 @@ async fn in_process(
             )]);
             let config = mcp_admin::auth::AuthConfig::from_env(&env)?;
             let gate = Arc::new(mcp_admin::auth::Gate::new(config.verifier()?));
-            Arc::new(move |io| {
-                let server = mcp_admin::AdminServer::new(client.clone(), gate.clone());
-                async move {
-                    if let Ok(running) = server.serve(io).await {
-                        let _ = running.waiting().await;
-                    }
-                }
-                .boxed()
-            })
+            serve_in_process(move || mcp_admin::AdminServer::new(client.clone(), gate.clone()))
         }
         _ => {
             let config = mcp_notify::config::NotifyConfig::from_env(env)?;
             let app = mcp_notify::build(&config).await?;
-            Arc::new(move |io| {
-                let server = app.server();
-                async move {
-                    if let Ok(running) = server.serve(io).await {
-                        let _ = running.waiting().await;
-                    }
-                }
-                .boxed()
-            })
+            serve_in_process(move || app.server())
         }
+    })
+}
+
+/// A server made by `make` for each connection, served over the pipe.
+fn serve_in_process<S: rmcp::ServerHandler>(
+    make: impl Fn() -> S + Send + Sync + 'static,
+) -> InProcess {
+    Arc::new(move |io| {
+        let server = make();
+        async move {
+            if let Ok(running) = server.serve(io).await {
+                let _ = running.waiting().await;
+            }
+        }
+        .boxed()
     })
 }
 
