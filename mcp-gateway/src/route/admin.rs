@@ -88,11 +88,15 @@ pub(super) async fn route(
                 Target::Unknown => return ask_for(Phrase::WhichProduct),
             };
             if intent == "admin.product.update" {
-                (
-                    "mcp-admin",
-                    "update_product",
-                    json!({ "product_id": product, "changes": text, "locale": locale }),
-                )
+                // The sentence, and what intent analysis read from it: mcp-admin
+                // takes the structured fields over its own reading.
+                let mut args = json!({ "product_id": product, "changes": text, "locale": locale });
+                for key in ["price", "currency", "stock", "category"] {
+                    if !entities[key].is_null() {
+                        args[key] = entities[key].clone();
+                    }
+                }
+                ("mcp-admin", "update_product", args)
             } else {
                 // Look it up first: the question names what will be deleted.
                 let args = json!({ "product_id": product });

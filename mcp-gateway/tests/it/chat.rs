@@ -136,6 +136,14 @@ async fn an_admin_creates_a_product_by_chat() -> anyhow::Result<()> {
         got["type"] == "result" && got["structured"]["stock"] == 12,
         "{got}"
     );
+    let updated = ws
+        .say("2", "set the price of VASE-MIRO-GW to 39.90")
+        .await?;
+    ensure!(
+        updated["intent"] == "admin.product.update"
+            && updated["data"]["price"]["amount"] == "39.90",
+        "{updated}"
+    );
 
     let mut intruder = Ws::connect(&gw.url).await?;
     let refused = intruder.hello(json!({ "token": "wrong-key" })).await?;
