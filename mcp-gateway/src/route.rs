@@ -104,6 +104,17 @@ async fn tool(
     }
 }
 
+/// A storefront tool call for the chat.
+async fn shop(
+    gateway: &Gateway,
+    session: &Session,
+    name: &str,
+    args: Value,
+    ctx: &TraceContext,
+) -> Called {
+    tool(gateway, session, "mcp-storefront", name, args, ctx, None).await
+}
+
 /// Which product a message means.
 #[derive(Debug, PartialEq)]
 enum Target {
@@ -281,17 +292,7 @@ async fn product(
         )),
         Target::Search(name) => {
             let args = json!({ "query": name, "locale": session.locale, "limit": 5 });
-            match tool(
-                gateway,
-                session,
-                "mcp-storefront",
-                "search_products",
-                args,
-                ctx,
-                None,
-            )
-            .await
-            {
+            match shop(gateway, session, "search_products", args, ctx).await {
                 Called::Ok(result) => {
                     let found = result["products"].as_array().map_or(0, Vec::len);
                     match found {
@@ -363,16 +364,7 @@ pub async fn route(
             if let Some(category) = entities["category"].as_str() {
                 args["category"] = json!(category);
             }
-            let called = tool(
-                gateway,
-                session,
-                "mcp-storefront",
-                "search_products",
-                args,
-                ctx,
-                None,
-            )
-            .await;
+            let called = shop(gateway, session, "search_products", args, ctx).await;
             if let Called::Ok(result) = &called {
                 remember(session, result);
             }
@@ -386,30 +378,12 @@ pub async fn route(
             match intent {
                 "product.details" => {
                     let args = json!({ "product_id": product, "locale": locale });
-                    let called = tool(
-                        gateway,
-                        session,
-                        "mcp-storefront",
-                        "get_product",
-                        args,
-                        ctx,
-                        None,
-                    )
-                    .await;
+                    let called = shop(gateway, session, "get_product", args, ctx).await;
                     done(called, &|r| reply::details(r, &locale, channel))
                 }
                 "product.question" => {
                     let args = json!({ "product_id": product, "question": text, "locale": locale });
-                    let called = tool(
-                        gateway,
-                        session,
-                        "mcp-storefront",
-                        "answer_product_question",
-                        args,
-                        ctx,
-                        None,
-                    )
-                    .await;
+                    let called = shop(gateway, session, "answer_product_question", args, ctx).await;
                     done(called, &|r| reply::answer(r, &locale, channel))
                 }
                 "basket.add" => {
@@ -419,16 +393,7 @@ pub async fn route(
                     if let Some(basket) = &session.conversation.basket_id {
                         args["basket_id"] = json!(basket);
                     }
-                    let called = tool(
-                        gateway,
-                        session,
-                        "mcp-storefront",
-                        "add_to_basket",
-                        args,
-                        ctx,
-                        None,
-                    )
-                    .await;
+                    let called = shop(gateway, session, "add_to_basket", args, ctx).await;
                     if let Called::Ok(result) = &called {
                         session.conversation.basket_id =
                             result["basket_id"].as_str().map(str::to_owned);
@@ -456,16 +421,7 @@ pub async fn route(
                     if let Some(q) = entities["quantity"].as_i64() {
                         args["quantity"] = json!(q);
                     }
-                    let called = tool(
-                        gateway,
-                        session,
-                        "mcp-storefront",
-                        "remove_from_basket",
-                        args,
-                        ctx,
-                        None,
-                    )
-                    .await;
+                    let called = shop(gateway, session, "remove_from_basket", args, ctx).await;
                     done(called, &|r| reply::basket(r, &locale, channel, None))
                 }
             }
@@ -476,28 +432,10 @@ pub async fn route(
             };
             let args = json!({ "basket_id": basket, "locale": locale });
             if intent == "checkout.pay" {
-                let called = tool(
-                    gateway,
-                    session,
-                    "mcp-storefront",
-                    "get_payment_link",
-                    args,
-                    ctx,
-                    None,
-                )
-                .await;
+                let called = shop(gateway, session, "get_payment_link", args, ctx).await;
                 done(called, &|r| reply::payment(r, &locale, channel))
             } else {
-                let called = tool(
-                    gateway,
-                    session,
-                    "mcp-storefront",
-                    "view_basket",
-                    args,
-                    ctx,
-                    None,
-                )
-                .await;
+                let called = shop(gateway, session, "view_basket", args, ctx).await;
                 done(called, &|r| reply::basket(r, &locale, channel, None))
             }
         }
