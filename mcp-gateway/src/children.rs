@@ -324,8 +324,9 @@ impl Child {
         tracing::warn!(server = %self.name, why, failures = state.failures, degraded = state.degraded, "child lost");
     }
 
-    /// A call saw the connection break: drop the child (once) and wake the supervisor.
-    fn lost(&self, why: &str) {
+    /// Drops the running child if its connection closed, counting the
+    /// failure once (a call and the supervisor may both notice); `true` then.
+    fn drop_if_closed(&self, why: &str) -> bool {
         let dead = {
             let mut state = self.state();
             let closed = state
@@ -338,8 +339,17 @@ impl Child {
             }
             closed.then(|| state.running.take()).flatten()
         };
+        let dropped = dead.is_some();
         drop(dead);
-        self.bump();
+        if dropped {
+            self.bump();
+        }
+        dropped
+    }
+
+    /// A call saw the connection break: drop the child and wake the supervisor.
+    fn lost(&self, why: &str) {
+        self.drop_if_closed(why);
         self.wake.notify_one();
     }
 
@@ -350,22 +360,7 @@ impl Child {
         let mut last_ping = Instant::now();
         loop {
             // A connection that closed on its own (no call noticed).
-            let dead = {
-                let mut state = self.state();
-                let closed = state
-                    .running
-                    .as_ref()
-                    .is_some_and(|r| r.service.is_transport_closed());
-                if closed {
-                    self.publish(None);
-                    self.note_failure(&mut state, "its connection closed");
-                }
-                closed.then(|| state.running.take()).flatten()
-            };
-            if dead.is_some() {
-                drop(dead);
-                self.bump();
-            }
+            self.drop_if_closed("its connection closed");
             let generation = {
                 let mut state = self.state();
                 let due = state.next_start.is_none_or(|at| at <= Instant::now());

@@ -122,82 +122,75 @@ pub(super) async fn start(
     generation: u64,
 ) -> anyhow::Result<Running> {
     let started = Instant::now();
-    let (service, pid) = match launch {
-        Launch::Process {
-            command,
-            args,
-            env,
-            isolated,
-        } => {
-            let mut cmd = tokio::process::Command::new(command);
-            cmd.args(args).kill_on_drop(true);
-            if *isolated {
-                cmd.env_clear();
-                for key in INHERITED_ENV {
-                    if let Some(value) = std::env::var_os(key) {
-                        cmd.env(key, value);
+    let starting = async {
+        anyhow::Ok(match launch {
+            Launch::Process {
+                command,
+                args,
+                env,
+                isolated,
+            } => {
+                let mut cmd = tokio::process::Command::new(command);
+                cmd.args(args).kill_on_drop(true);
+                if *isolated {
+                    cmd.env_clear();
+                    for key in INHERITED_ENV {
+                        if let Some(value) = std::env::var_os(key) {
+                            cmd.env(key, value);
+                        }
                     }
                 }
-            }
-            for (k, v) in env {
-                cmd.env(k, v);
-            }
-            let (transport, stderr) = TokioChildProcess::builder(cmd)
-                .stderr(std::process::Stdio::piped())
-                .spawn()?;
-            let pid = transport.id();
-            if let Some(stderr) = stderr {
-                let name = name.to_owned();
-                tokio::spawn(async move {
-                    let mut lines = tokio::io::BufReader::new(stderr).lines();
-                    while let Ok(Some(line)) = lines.next_line().await {
-                        tracing::info!(server = %name, "{line}");
-                    }
-                });
-            }
-            let service = tokio::time::timeout(START_TIMEOUT, relay.clone().serve(transport))
-                .await
-                .map_err(|_| {
-                    anyhow::anyhow!("no answer to initialize within {START_TIMEOUT:?}")
-                })??;
-            (service, pid)
-        }
-        Launch::Http { url, headers } => {
-            use rmcp::transport::StreamableHttpClientTransport;
-            use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
-            let mut config = StreamableHttpClientTransportConfig::with_uri(url.as_str());
-            let mut custom = HashMap::new();
-            for (name, value) in headers {
-                if name.eq_ignore_ascii_case("authorization") {
-                    let token = value.strip_prefix("Bearer ").unwrap_or(value);
-                    config = config.auth_header(token.to_owned());
-                } else {
-                    custom.insert(
-                        axum::http::HeaderName::try_from(name.as_str())?,
-                        axum::http::HeaderValue::try_from(value.as_str())?,
-                    );
+                for (k, v) in env {
+                    cmd.env(k, v);
                 }
+                let (transport, stderr) = TokioChildProcess::builder(cmd)
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()?;
+                let pid = transport.id();
+                if let Some(stderr) = stderr {
+                    let name = name.to_owned();
+                    tokio::spawn(async move {
+                        let mut lines = tokio::io::BufReader::new(stderr).lines();
+                        while let Ok(Some(line)) = lines.next_line().await {
+                            tracing::info!(server = %name, "{line}");
+                        }
+                    });
+                }
+                let service = relay.clone().serve(transport).await?;
+                (service, pid)
             }
-            let transport =
-                StreamableHttpClientTransport::from_config(config.custom_headers(custom));
-            let service = tokio::time::timeout(START_TIMEOUT, relay.clone().serve(transport))
-                .await
-                .map_err(|_| {
-                    anyhow::anyhow!("no answer to initialize within {START_TIMEOUT:?}")
-                })??;
-            (service, None)
-        }
-        Launch::InProcess(factory) => {
-            let (server_io, client_io) = tokio::io::duplex(1 << 20);
-            tokio::spawn(factory(server_io));
-            let service = tokio::time::timeout(START_TIMEOUT, relay.clone().serve(client_io))
-                .await
-                .map_err(|_| {
-                    anyhow::anyhow!("no answer to initialize within {START_TIMEOUT:?}")
-                })??;
-            (service, None)
-        }
+            Launch::Http { url, headers } => {
+                use rmcp::transport::StreamableHttpClientTransport;
+                use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+                let mut config = StreamableHttpClientTransportConfig::with_uri(url.as_str());
+                let mut custom = HashMap::new();
+                for (name, value) in headers {
+                    if name.eq_ignore_ascii_case("authorization") {
+                        let token = value.strip_prefix("Bearer ").unwrap_or(value);
+                        config = config.auth_header(token.to_owned());
+                    } else {
+                        custom.insert(
+                            axum::http::HeaderName::try_from(name.as_str())?,
+                            axum::http::HeaderValue::try_from(value.as_str())?,
+                        );
+                    }
+                }
+                let transport =
+                    StreamableHttpClientTransport::from_config(config.custom_headers(custom));
+                let service = relay.clone().serve(transport).await?;
+                (service, None)
+            }
+            Launch::InProcess(factory) => {
+                let (server_io, client_io) = tokio::io::duplex(1 << 20);
+                tokio::spawn(factory(server_io));
+                let service = relay.clone().serve(client_io).await?;
+                (service, None)
+            }
+        })
     };
+    let (service, pid) = tokio::time::timeout(START_TIMEOUT, starting)
+        .await
+        .map_err(|_| anyhow::anyhow!("no answer to initialize within {START_TIMEOUT:?}"))??;
     tracing::info!(server = %name, ?pid, launch = launch.kind(), ms = started.elapsed().as_millis() as u64, "started");
     Ok(Running {
         service,
