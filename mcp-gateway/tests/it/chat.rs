@@ -326,3 +326,56 @@ async fn an_admin_sends_a_message_by_chat_after_confirming_it() -> anyhow::Resul
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn shopping_with_the_sibling_binaries_as_child_processes() -> anyhow::Result<()> {
+    // `cargo test --workspace` (the README's test command) builds them.
+    for name in mcp_gateway::config::BUILTIN {
+        ensure!(
+            mcp_gateway::children::find_binary(name).is_some(),
+            "{name} is not built next to the tests: run `cargo test --workspace`"
+        );
+    }
+    let dir = tempfile::tempdir()?;
+    let gw = gateway(dir.path(), false, &[]).await?;
+    let mut ws = Ws::connect(&gw.url).await?;
+    ws.hello(json!({ "locale": "es-ES", "channel": "whatsapp" }))
+        .await?;
+    let found = ws.say("1", "busco tazas de Monet baratas").await?;
+    ensure!(
+        found["intent"] == "product.search"
+            && found["data"]["products"]
+                .as_array()
+                .is_some_and(|p| !p.is_empty()),
+        "{found}"
+    );
+    let added = ws.say("2", "añade dos de esas").await?;
+    ensure!(added["data"]["items"][0]["quantity"] == 2, "{added}");
+    let paid = ws.say("3", "quiero pagar").await?;
+    ensure!(
+        paid["data"]["url"]
+            .as_str()
+            .is_some_and(|u| u.contains("/checkout/")),
+        "{paid}"
+    );
+    let mut pids = Vec::new();
+    for child in gw.gateway.children.values() {
+        let status = child.status();
+        ensure!(status.launch == "process", "{status:?}");
+        pids.push(status.pid.context("a process")?);
+    }
+    // Shutdown stops the children too.
+    gw.shutdown().await?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let alive = |pid: &u32| {
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| !s.contains(") Z "))
+    };
+    while pids.iter().any(alive) {
+        ensure!(
+            std::time::Instant::now() < deadline,
+            "children still running after shutdown: {pids:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    Ok(())
+}
