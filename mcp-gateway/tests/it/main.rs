@@ -2,6 +2,7 @@
 //! gateway on a loopback port, with the MCP servers in-process and as the
 //! real sibling binaries, and conversations in real Redis.
 
+mod binary;
 mod chat;
 mod followups;
 mod frames;
