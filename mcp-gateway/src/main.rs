@@ -95,7 +95,6 @@ async fn gateway(args: Args, config: Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     tracing::info!(url = %format!("ws://{}/ws", listener.local_addr()?), "gateway listening");
-    mcp_gateway::start::warm(&started.gateway);
     let result = mcp_gateway::start::run(
         started.gateway.clone(),
         listener,

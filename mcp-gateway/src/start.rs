@@ -262,23 +262,6 @@ pub async fn run(
     Ok(())
 }
 
-/// The wait before a gateway gives up on a child's first start.
-pub const WARM_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// Starts every child now, so the first chat does not wait and `/readyz`
-/// turns green once all are initialised.
-pub fn warm(gateway: &Gateway) {
-    for child in gateway.children.values().cloned() {
-        tokio::spawn(async move {
-            match tokio::time::timeout(WARM_TIMEOUT, child.warm()).await {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => tracing::warn!(server = %child.name, error = %e, "could not start"),
-                Err(_) => tracing::warn!(server = %child.name, "did not start within 30 s"),
-            }
-        });
-    }
-}
-
 /// Runs built-in server `name` over stdio in this process (`mcp-gateway serve NAME`).
 pub async fn serve_builtin(name: &str) -> anyhow::Result<()> {
     let serve = museo_sdk::serve::ServeArgs::default();

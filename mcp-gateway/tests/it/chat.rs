@@ -5,7 +5,7 @@ use anyhow::{Context as _, ensure};
 use serde_json::json;
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::support::{Ws, gateway};
+use crate::support::{Ws, gateway, gateway_with_keys};
 
 #[tokio::test]
 async fn shopping_by_chat_in_three_languages() -> anyhow::Result<()> {
@@ -113,15 +113,7 @@ async fn customers_never_reach_admin_tools() -> anyhow::Result<()> {
 async fn an_admin_creates_a_product_by_chat() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let key = "gw-admin-secret";
-    let gw = gateway(
-        dir.path(),
-        true,
-        &[(
-            "GATEWAY_API_KEYS",
-            format!("admin:{}:carla", mcp_gateway::auth::sha256_hex(key)),
-        )],
-    )
-    .await?;
+    let gw = gateway_with_keys(dir.path(), key, "customer-key-unused").await?;
     let mut ws = Ws::connect(&gw.url).await?;
     let welcome = ws.hello(json!({ "token": key })).await?;
     ensure!(welcome["role"] == "admin", "{welcome}");
@@ -233,15 +225,7 @@ async fn a_second_gateway_resumes_the_conversation_through_redis() -> anyhow::Re
 async fn a_confirmation_is_good_once_across_windows() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let key = "two-tabs-admin";
-    let gw = gateway(
-        dir.path(),
-        true,
-        &[(
-            "GATEWAY_API_KEYS",
-            format!("admin:{}:ops", mcp_gateway::auth::sha256_hex(key)),
-        )],
-    )
-    .await?;
+    let gw = gateway_with_keys(dir.path(), key, "customer-key-unused").await?;
     let mut first = Ws::connect(&gw.url).await?;
     let welcome = first.hello(json!({ "token": key, "locale": "en" })).await?;
     let session = welcome["session"].as_str().context("session")?.to_owned();
@@ -277,15 +261,7 @@ async fn an_admin_sends_a_message_by_chat_after_confirming_it() -> anyhow::Resul
     let dir = tempfile::tempdir()?;
     let key = "notify-admin";
     let outbox = dir.path().join("outbox");
-    let gw = gateway(
-        dir.path(),
-        true,
-        &[(
-            "GATEWAY_API_KEYS",
-            format!("admin:{}:ops", mcp_gateway::auth::sha256_hex(key)),
-        )],
-    )
-    .await?;
+    let gw = gateway_with_keys(dir.path(), key, "customer-key-unused").await?;
     let mut ws = Ws::connect(&gw.url).await?;
     ws.hello(json!({ "token": key, "locale": "es-ES" })).await?;
     let missing = ws.say("0", "envía un correo a ana@example.com").await?;

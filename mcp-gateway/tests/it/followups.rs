@@ -9,7 +9,7 @@ use museo_sdk::locale::format_money;
 use museo_sdk::types::Money;
 use serde_json::{Value, json};
 
-use crate::support::{Ws, api_keys, gateway};
+use crate::support::{Ws, gateway, gateway_with_keys};
 
 const ADMIN_KEY: &str = "followups-admin-key";
 const CUSTOMER_KEY: &str = "followups-customer-key";
@@ -416,12 +416,7 @@ const DELETES: [Delete; 3] = [
 #[tokio::test]
 async fn an_admin_deletes_by_chat_only_after_saying_yes() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let gw = gateway(
-        dir.path(),
-        true,
-        &[("GATEWAY_API_KEYS", api_keys(ADMIN_KEY, CUSTOMER_KEY))],
-    )
-    .await?;
+    let gw = gateway_with_keys(dir.path(), ADMIN_KEY, CUSTOMER_KEY).await?;
     for delete in DELETES {
         let Delete {
             locale,
@@ -490,12 +485,7 @@ async fn an_admin_deletes_by_chat_only_after_saying_yes() -> anyhow::Result<()> 
 #[tokio::test]
 async fn the_deletion_reply_names_the_product_as_the_question_did() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let gw = gateway(
-        dir.path(),
-        true,
-        &[("GATEWAY_API_KEYS", api_keys(ADMIN_KEY, CUSTOMER_KEY))],
-    )
-    .await?;
+    let gw = gateway_with_keys(dir.path(), ADMIN_KEY, CUSTOMER_KEY).await?;
     for delete in DELETES {
         let mut ws = Ws::connect(&gw.url).await?;
         ws.hello(json!({ "token": ADMIN_KEY, "locale": delete.locale }))
@@ -517,12 +507,7 @@ async fn the_deletion_reply_names_the_product_as_the_question_did() -> anyhow::R
 #[tokio::test]
 async fn a_yes_with_nothing_pending_is_never_an_admin_action() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let gw = gateway(
-        dir.path(),
-        true,
-        &[("GATEWAY_API_KEYS", api_keys(ADMIN_KEY, CUSTOMER_KEY))],
-    )
-    .await?;
+    let gw = gateway_with_keys(dir.path(), ADMIN_KEY, CUSTOMER_KEY).await?;
     let sku = "MUG-NYMPH-01";
     let no_admin_action = |reply: &Value| {
         !reply["intent"]

@@ -10,7 +10,7 @@ use anyhow::{Context as _, ensure};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::support::{Ws, api_keys, gateway};
+use crate::support::{Ws, gateway, gateway_with_keys};
 
 const ADMIN_KEY: &str = "frames-admin-key";
 const CUSTOMER_KEY: &str = "frames-customer-key";
@@ -339,12 +339,7 @@ async fn malformed_calls_are_refused() -> anyhow::Result<()> {
 #[tokio::test]
 async fn calls_to_servers_and_tools_that_do_not_exist() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let gw = gateway(
-        dir.path(),
-        true,
-        &[("GATEWAY_API_KEYS", api_keys(ADMIN_KEY, CUSTOMER_KEY))],
-    )
-    .await?;
+    let gw = gateway_with_keys(dir.path(), ADMIN_KEY, CUSTOMER_KEY).await?;
     let servers = ["mcp-admin", "mcp-intent", "mcp-notify", "mcp-storefront"];
 
     // A customer learns nothing: an unknown server and an admin server are

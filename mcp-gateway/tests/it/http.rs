@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 use tower::ServiceExt as _;
 
-use crate::support::{Ws, api_keys, gateway, gateway_with, started};
+use crate::support::{Ws, api_keys, gateway, gateway_with, gateway_with_keys, started};
 
 const ADMIN_KEY: &str = "http-admin-key";
 const CUSTOMER_KEY: &str = "http-customer-key";
@@ -570,12 +570,7 @@ async fn operator_endpoints_accept_app_jwts_by_role() -> anyhow::Result<()> {
 #[tokio::test]
 async fn websocket_upgrades_read_the_bearer_and_the_locale_hints() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let gw = gateway(
-        dir.path(),
-        true,
-        &[("GATEWAY_API_KEYS", api_keys(ADMIN_KEY, CUSTOMER_KEY))],
-    )
-    .await?;
+    let gw = gateway_with_keys(dir.path(), ADMIN_KEY, CUSTOMER_KEY).await?;
     let bearer = |key: &str| format!("Bearer {key}");
 
     // A bad header credential is refused before the upgrade.
@@ -869,12 +864,7 @@ async fn graceful_shutdown_answers_the_request_in_flight_then_closes_with_1001()
 #[tokio::test]
 async fn the_bearer_scheme_is_case_insensitive() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let gw = gateway(
-        dir.path(),
-        true,
-        &[("GATEWAY_API_KEYS", api_keys(ADMIN_KEY, CUSTOMER_KEY))],
-    )
-    .await?;
+    let gw = gateway_with_keys(dir.path(), ADMIN_KEY, CUSTOMER_KEY).await?;
     for scheme in ["bearer", "BEARER"] {
         let value = format!("{scheme} {ADMIN_KEY}");
         let mut ws = Ws::connect_with(&gw.url, &[("Authorization", &value)])
@@ -896,12 +886,7 @@ async fn the_bearer_scheme_is_case_insensitive() -> anyhow::Result<()> {
 async fn an_authorization_header_without_a_bearer_token_is_refused_at_the_upgrade()
 -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let gw = gateway(
-        dir.path(),
-        true,
-        &[("GATEWAY_API_KEYS", api_keys(ADMIN_KEY, CUSTOMER_KEY))],
-    )
-    .await?;
+    let gw = gateway_with_keys(dir.path(), ADMIN_KEY, CUSTOMER_KEY).await?;
     for value in ["Bearer ", "Bearer", "Basic Y2FybGE6c2VjcmV0", "Token abc"] {
         let refused = Ws::connect_with(&gw.url, &[("Authorization", value)]).await?;
         ensure!(

@@ -112,6 +112,20 @@ pub struct Ws {
     >,
 }
 
+/// A gateway (servers in-process) where `admin` and `customer` are API keys.
+pub async fn gateway_with_keys(
+    data_dir: &std::path::Path,
+    admin: &str,
+    customer: &str,
+) -> anyhow::Result<Running> {
+    gateway(
+        data_dir,
+        true,
+        &[("GATEWAY_API_KEYS", api_keys(admin, customer))],
+    )
+    .await
+}
+
 impl Ws {
     /// Connects.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
