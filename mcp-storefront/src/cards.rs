@@ -10,12 +10,12 @@ use std::collections::BTreeMap;
 
 use museo_sdk::types::{Basket, BasketLine, Lang, Money, PaymentLink, Product, Variant};
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::text;
 
 /// An amount of money.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Price {
     /// Decimal string with the currency's number of decimals ("49.90").
     pub amount: String,
@@ -37,7 +37,7 @@ impl Price {
 }
 
 /// A product in a list of results.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ProductCard {
     /// Product id; pass it to get_product, add_to_basket or answer_product_question.
     pub id: String,
@@ -77,7 +77,7 @@ impl ProductCard {
 }
 
 /// How a search was read, so the caller can see (and correct) what was understood.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Understood {
     /// The words searched for in titles, descriptions and attributes, if any were left.
     pub text: Option<String>,
@@ -98,7 +98,7 @@ pub struct Understood {
 }
 
 /// Result of `search_products`.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct SearchResult {
     /// Matching products, best first.
     pub products: Vec<ProductCard>,
@@ -111,7 +111,7 @@ pub struct SearchResult {
 }
 
 /// A purchasable variant of a product.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct VariantDetails {
     /// The variant's SKU.
     pub sku: String,
@@ -126,7 +126,7 @@ pub struct VariantDetails {
 }
 
 /// Result of `get_product`.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ProductDetails {
     /// Product id.
     pub id: String,
@@ -197,7 +197,7 @@ impl VariantDetails {
 }
 
 /// One basket line.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct BasketItem {
     /// The product's id.
     pub product_id: String,
@@ -216,7 +216,7 @@ pub struct BasketItem {
 }
 
 /// A whole basket (the result of `add_to_basket`, `view_basket` and `remove_from_basket`).
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct BasketView {
     /// Basket id: keep it and pass it to every later basket call; it is the only key to this basket.
     pub basket_id: String,
@@ -287,7 +287,7 @@ fn line_warning(line: &BasketLine, lang: Lang) -> Option<String> {
 }
 
 /// Result of `get_payment_link`.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct PaymentLinkView {
     /// The checkout page to send the shopper to.
     pub url: String,
@@ -315,7 +315,7 @@ impl PaymentLinkView {
 }
 
 /// One product field an answer was drawn from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Source {
     /// The field: `price`, `stock`, `description`, `variants`, or `attributes.<key>`.
     pub field: String,
@@ -324,7 +324,7 @@ pub struct Source {
 }
 
 /// Result of `answer_product_question`.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ProductAnswer {
     /// The product asked about.
     pub product_id: String,
@@ -341,7 +341,7 @@ pub struct ProductAnswer {
 }
 
 /// A help page matched by `search_help`.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct HelpHit {
     /// Page slug (`shipping`, `returns`…).
     pub slug: String,
@@ -354,7 +354,7 @@ pub struct HelpHit {
 }
 
 /// Result of `search_help`.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct HelpResult {
     /// Matching pages, best first (empty when nothing matched).
     pub pages: Vec<HelpHit>,
