@@ -1,7 +1,7 @@
 //! Sessions and requests: what every WebSocket session shares ([`Gateway`]),
 //! one session's state ([`Session`]), and the two requests a session makes —
-//! a chat `message` (intent analysis, then the routing table in
-//! [`crate::route`]) and a direct `call`.
+//! a chat `message` (the dialog engine, [`crate::dialog`]) and a direct
+//! `call`.
 //!
 //! Roles are checked in [`Gateway::child_call`], the one place every tool
 //! call passes through, whatever led to it: a server configured for admins
@@ -17,7 +17,7 @@ use museo_sdk::auth::META_AUTHORIZATION;
 use museo_sdk::telemetry::TraceContext;
 use museo_sdk::types::Lang;
 use rmcp::model::{CallToolResult, JsonObject};
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -30,9 +30,6 @@ use crate::metrics::Metrics;
 use crate::protocol::ServerFrame;
 use crate::reply::{self, Channel, Phrase};
 use crate::store::{Conversation, ConversationStore, Store, Turn};
-
-/// Below this confidence the gateway asks instead of acting.
-pub const CLARIFY_BELOW: f64 = 0.55;
 
 /// Where a request's progress updates go (the session's socket).
 pub type ProgressTx = mpsc::UnboundedSender<Progress>;
@@ -305,75 +302,39 @@ impl Gateway {
     ) -> ServerFrame {
         let correlation_id = ctx.correlation_id();
         let started = Instant::now();
-        let answer = match crate::route::pending(self, session, text, &ctx, progress).await {
-            Some(answer) => answer,
-            None => match self.analyze(session, text, &ctx).await {
-                Ok(analysis) => {
-                    // Only the fixed intent ids go on (replies, metrics labels).
-                    let intent = analysis["intent"]
-                        .as_str()
-                        .filter(|i| mcp_intent::INTENTS.contains(i))
-                        .unwrap_or("unknown")
-                        .to_owned();
-                    let confidence = analysis["confidence"].as_f64().unwrap_or(0.0);
-                    if !session.locale_fixed
-                        && let Some(lang) = analysis["language"].as_str().and_then(Lang::from_tag)
-                    {
-                        session.locale = lang.code().into();
-                    }
-                    self.metrics.intent(&intent);
-                    let answer = if confidence < CLARIFY_BELOW
-                        && !matches!(intent.as_str(), "greeting" | "goodbye" | "help")
-                    {
-                        crate::route::Answer::clarify(
-                            &intent,
-                            reply::phrase(Phrase::Clarify, &session.locale),
-                        )
-                    } else {
-                        crate::route::route(
-                            self,
-                            session,
-                            &intent,
-                            &analysis["entities"],
-                            text,
-                            &ctx,
-                            progress,
-                        )
-                        .await
-                    };
-                    tracing::info!(%correlation_id, session = %session.id, %intent, confidence, outcome = answer.outcome, "routed");
-                    answer
-                }
-                Err(frame) => {
-                    let code = match &frame {
-                        ServerFrame::Error { code, .. } => code.clone(),
-                        _ => "error".into(),
-                    };
-                    self.metrics.error(&code);
-                    self.metrics.outcome("message", "error", started.elapsed());
-                    return match frame {
-                        ServerFrame::Error { code, message, .. } => ServerFrame::Error {
-                            id: Some(id),
-                            correlation_id,
-                            code,
-                            message,
-                        },
-                        other => other,
-                    };
-                }
-            },
+        let answer = match crate::dialog::turn(self, session, text, &ctx, progress).await {
+            Ok(answer) => answer,
+            Err(frame) => {
+                let code = match &frame {
+                    ServerFrame::Error { code, .. } => code.clone(),
+                    _ => "error".into(),
+                };
+                self.metrics.error(&code);
+                self.metrics.outcome("message", "error", started.elapsed());
+                return match frame {
+                    ServerFrame::Error { code, message, .. } => ServerFrame::Error {
+                        id: Some(id),
+                        correlation_id,
+                        code,
+                        message,
+                    },
+                    other => other,
+                };
+            }
         };
+        let intent = answer.intent.id();
+        tracing::info!(%correlation_id, session = %session.id, intent, outcome = answer.outcome, "routed");
         session.conversation.push(Turn {
             role: "user".into(),
             text: text.chars().take(2000).collect(),
             // What the message was understood as: mcp-intent reads follow-ups
             // ("enlève-en un" after an add) from the user turns' intents.
-            intent: Some(answer.intent.clone()),
+            intent: Some(intent.into()),
         });
         session.conversation.push(Turn {
             role: "assistant".into(),
             text: answer.text.chars().take(2000).collect(),
-            intent: Some(answer.intent.clone()),
+            intent: Some(intent.into()),
         });
         session.conversation.locale = session.locale.clone();
         session.conversation.locale_fixed = session.locale_fixed;
@@ -383,76 +344,9 @@ impl Gateway {
         ServerFrame::Reply {
             id,
             correlation_id,
-            intent: answer.intent,
+            intent: intent.into(),
             text: answer.text,
             data: answer.data,
-        }
-    }
-
-    /// `analyze_intent` with the recent turns and the products shown.
-    async fn analyze(
-        &self,
-        session: &Session,
-        text: &str,
-        ctx: &TraceContext,
-    ) -> Result<Value, ServerFrame> {
-        let mut history: Vec<Value> = session
-            .conversation
-            .turns
-            .iter()
-            .map(|t| {
-                let mut turn = json!({ "role": t.role, "text": t.text });
-                if let Some(intent) = &t.intent {
-                    turn["intent"] = json!(intent);
-                }
-                turn
-            })
-            .collect();
-        // What was shown, and which product the last answer was about.
-        if let Some(last) = history.iter_mut().rev().find(|t| t["role"] == "assistant") {
-            let mut entities = serde_json::Map::new();
-            if !session.conversation.products.is_empty() {
-                entities.insert("products".into(), json!(session.conversation.products));
-            }
-            if let Some(focus) = &session.conversation.focus {
-                entities.insert("product_ref".into(), json!(focus));
-            }
-            if !entities.is_empty() {
-                last["entities"] = Value::Object(entities);
-            }
-        }
-        let mut args = JsonObject::new();
-        args.insert("message".into(), json!(text));
-        if session.locale_fixed {
-            args.insert("locale".into(), json!(session.locale));
-        }
-        args.insert("history".into(), Value::Array(history));
-        let error = |code: &str, message: String| ServerFrame::Error {
-            id: None,
-            correlation_id: ctx.correlation_id(),
-            code: code.into(),
-            message,
-        };
-        match self
-            .child_call("mcp-intent", "analyze_intent", args, session, ctx, None)
-            .await
-        {
-            Ok(result) if result.is_error != Some(true) => {
-                Ok(result.structured_content.unwrap_or_default())
-            }
-            Ok(result) => Err(error("bad_message", first_text(&result))),
-            Err(CallError::Child(e)) => {
-                tracing::warn!(correlation_id = %ctx.correlation_id(), error = %e, "intent analysis failed");
-                Err(error(
-                    "unavailable",
-                    reply::phrase(Phrase::Unavailable, &session.locale),
-                ))
-            }
-            Err(_) => Err(error(
-                "unavailable",
-                "chat is not configured on this gateway (no mcp-intent server); use call frames"
-                    .into(),
-            )),
         }
     }
 }

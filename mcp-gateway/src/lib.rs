@@ -7,7 +7,8 @@
 //! - [`children`]: the supervised MCP servers (processes over stdio,
 //!   Streamable HTTP endpoints, or in-process);
 //! - [`gateway`]: sessions, requests, role checks, admin tokens;
-//! - [`route`]: the routing table from intents to tools;
+//! - [`dialog`]: the dialog engine: one chat message, understood, resolved
+//!   against the conversation's state and acted on;
 //! - [`metrics`]: what `/metrics` exposes;
 //! - [`store`]: conversations in memory or Redis;
 //! - [`auth`], [`locale`], [`reply`]: who, which language, what to say;
@@ -16,12 +17,12 @@
 pub mod auth;
 pub mod children;
 pub mod config;
+pub mod dialog;
 pub mod gateway;
 pub mod locale;
 pub mod metrics;
 pub mod protocol;
 pub mod reply;
-pub mod route;
 pub mod server;
 pub mod start;
 pub mod store;

@@ -14,6 +14,7 @@
 mod admin;
 mod l10n;
 mod markup;
+mod shop;
 #[cfg(test)]
 mod tests;
 
@@ -22,6 +23,7 @@ use museo_sdk::types::Lang;
 use serde_json::Value;
 
 pub use admin::admin;
+pub use shop::{LineChange, Refusal, basket_line, choices, help_page, order, picked, refusal};
 use l10n::{format, message, n, s};
 
 /// How a channel shows text.
@@ -89,11 +91,21 @@ pub enum Phrase {
     AlreadyAnswered,
     /// A notification without its text: what should it say?
     NeedText,
+    /// How many units?
+    HowMany,
+    /// "More" after the last page.
+    NoMore,
+    /// A refinement that matches nothing.
+    RefineEmpty,
+    /// No help page answers.
+    HelpNone,
+    /// Which order? (its number)
+    WhichOrder,
 }
 
 impl Phrase {
     /// Every phrase.
-    pub const ALL: [Phrase; 18] = [
+    pub const ALL: [Phrase; 23] = [
         Phrase::Greeting,
         Phrase::Help,
         Phrase::Goodbye,
@@ -112,6 +124,11 @@ impl Phrase {
         Phrase::Cancelled,
         Phrase::AlreadyAnswered,
         Phrase::NeedText,
+        Phrase::HowMany,
+        Phrase::NoMore,
+        Phrase::RefineEmpty,
+        Phrase::HelpNone,
+        Phrase::WhichOrder,
     ];
 
     /// Its message id in `gateway.ftl`.
@@ -135,6 +152,11 @@ impl Phrase {
             Phrase::Cancelled => "cancelled",
             Phrase::AlreadyAnswered => "already-answered",
             Phrase::NeedText => "need-text",
+            Phrase::HowMany => "how-many",
+            Phrase::NoMore => "no-more",
+            Phrase::RefineEmpty => "refine-empty",
+            Phrase::HelpNone => "help-none",
+            Phrase::WhichOrder => "which-order",
         }
     }
 }
@@ -186,6 +208,14 @@ pub fn products(result: &Value, locale: &str, channel: Channel) -> String {
         "products-found"
     };
     let mut lines = vec![format(lang, head, &[("count", n(found))])];
+    lines.extend(product_lines(products, lang, locale, channel));
+    lines.join("\n")
+}
+
+/// One numbered line per product (name, price, stock), then how many more
+/// there are beyond the channel's list limit.
+fn product_lines(products: &[Value], lang: Lang, locale: &str, channel: Channel) -> Vec<String> {
+    let mut lines = Vec::new();
     let shown = products.len().min(channel.list_limit());
     for (i, product) in products.iter().take(shown).enumerate() {
         let name = channel.bold(&channel.name(&title_or_sku(product, lang)));
@@ -210,7 +240,7 @@ pub fn products(result: &Value, locale: &str, channel: Channel) -> String {
         let more = count_of(products.len() - shown);
         lines.push(format(lang, "products-more", &[("count", n(more))]));
     }
-    lines.join("\n")
+    lines
 }
 
 /// A whole basket (`add_to_basket`, `view_basket`, `remove_from_basket`),

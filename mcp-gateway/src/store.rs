@@ -31,18 +31,7 @@ pub struct Turn {
     pub intent: Option<String>,
 }
 
-/// A product shown to the user, for "the second one" and "add two of those".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Shown {
-    /// Product id.
-    pub id: String,
-    /// SKU.
-    pub sku: String,
-    /// Title as shown.
-    pub title: String,
-}
-
-/// An admin action waiting for the admin's yes (see [`crate::route`]).
+/// An admin action waiting for the admin's yes (see [`crate::dialog::admin`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pending {
     /// The server to call.
@@ -92,17 +81,14 @@ impl Pending {
 }
 
 /// What the gateway remembers of a session.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Conversation {
     /// Recent turns, oldest first.
     pub turns: VecDeque<Turn>,
-    /// The products last shown, in order.
-    pub products: Vec<Shown>,
-    /// The product last spoken about (id or SKU): what "it" and "those" mean.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub focus: Option<String>,
-    /// The session's basket.
-    pub basket_id: Option<String>,
+    /// What the dialog knows: the last search, the products shown, the
+    /// product in focus, the basket, the open question.
+    #[serde(default)]
+    pub dialog: crate::dialog::state::Dialog,
     /// The locale in use.
     pub locale: String,
     /// True when the locale was chosen (hello, phone, Accept-Language), not

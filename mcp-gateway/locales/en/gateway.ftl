@@ -142,3 +142,36 @@ notify-status =
 notify-duplicate = It had already been sent with the same idempotency key, so nothing was sent again.
 notify-outbox = It went to the local outbox, not to a real provider.
 notify-id = Message id: { $id }
+
+## Conversations: questions, refusals, basket changes
+
+how-many = How many would you like?
+no-more = That is everything I found for that search.
+refine-empty = None of those match that. The list above still stands.
+help-none = I could not find that in our help pages. Our customer service can help: shop@museo.example.
+which-order = What is your order number? It starts with "ord_" and is in your confirmation e-mail.
+which-one = Which one do you mean? Reply with its number or name.
+refuse-out-of-stock = Sorry, { $product } is out of stock right now.
+refuse-out-of-stock-any = Sorry, that product is out of stock right now.
+refuse-not-enough =
+    { $available ->
+        [one] Sorry, there is only 1 { $product } left in stock.
+       *[other] Sorry, there are only { $available } × { $product } left in stock.
+    }
+refuse-not-found = I could not find that product. Could you give me its name again?
+refuse-basket-closed = That basket has already been paid, so it cannot change any more.
+refuse-not-in-basket = { $product } is not in your basket.
+refuse-not-in-basket-any = That product is not in your basket.
+refuse-failed = Sorry, I could not do that with { $product } just now. Please try again.
+refuse-failed-any = Sorry, I could not do that just now. Please try again.
+basket-now = You now have { $quantity } × { $product } in your basket.
+basket-removed = Removed { $product } from your basket.
+pick-cheapest = The cheapest is { $product } at { $price }.
+pick-dearest = The most expensive is { $product } at { $price }.
+order-status =
+    { $status ->
+        [pending] Your order { $order } is waiting for payment.
+        [paid] Your order { $order } is paid and is being prepared.
+        [expired] Your order { $order } expired before it was paid.
+       *[other] Your order { $order }: { $status }.
+    }

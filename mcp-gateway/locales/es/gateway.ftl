@@ -169,3 +169,36 @@ notify-status =
 notify-duplicate = Ya se había enviado con la misma clave de idempotencia, así que no se ha vuelto a enviar.
 notify-outbox = Ha ido a la bandeja de salida local, no a un proveedor real.
 notify-id = Id. del mensaje: { $id }
+
+## Conversaciones: preguntas, negativas, cambios en la cesta
+
+how-many = ¿Cuántas unidades quieres?
+no-more = Eso es todo lo que encontré para esa búsqueda.
+refine-empty = Ninguno de esos cumple eso. La lista de arriba sigue en pie.
+help-none = No encontré eso en nuestras páginas de ayuda. Atención al cliente te ayuda en shop@museo.example.
+which-order = ¿Cuál es tu número de pedido? Empieza por «ord_» y está en tu correo de confirmación.
+which-one = ¿Cuál quieres decir? Responde con su número o su nombre.
+refuse-out-of-stock = Lo siento, { $product } está agotado ahora mismo.
+refuse-out-of-stock-any = Lo siento, ese producto está agotado ahora mismo.
+refuse-not-enough =
+    { $available ->
+        [one] Lo siento, solo queda 1 unidad de { $product }.
+       *[other] Lo siento, solo quedan { $available } unidades de { $product }.
+    }
+refuse-not-found = No encontré ese producto. ¿Me dices su nombre otra vez?
+refuse-basket-closed = Esa cesta ya está pagada, así que no se puede cambiar.
+refuse-not-in-basket = { $product } no está en tu cesta.
+refuse-not-in-basket-any = Ese producto no está en tu cesta.
+refuse-failed = Lo siento, no pude hacer eso con { $product } ahora. Inténtalo de nuevo.
+refuse-failed-any = Lo siento, no pude hacer eso ahora. Inténtalo de nuevo.
+basket-now = Ahora tienes { $quantity } × { $product } en tu cesta.
+basket-removed = He quitado { $product } de tu cesta.
+pick-cheapest = El más barato es { $product }, a { $price }.
+pick-dearest = El más caro es { $product }, a { $price }.
+order-status =
+    { $status ->
+        [pending] Tu pedido { $order } está pendiente de pago.
+        [paid] Tu pedido { $order } está pagado y lo estamos preparando.
+        [expired] Tu pedido { $order } caducó antes de pagarse.
+       *[other] Tu pedido { $order }: { $status }.
+    }

@@ -145,3 +145,36 @@ notify-status =
 notify-duplicate = Il avait déjà été envoyé avec la même clé d'idempotence : rien n'a été renvoyé.
 notify-outbox = Il est parti dans la boîte d'envoi locale, pas chez un vrai fournisseur.
 notify-id = Identifiant du message : { $id }
+
+## Conversations : questions, refus, changements du panier
+
+how-many = Combien en voulez-vous ?
+no-more = C'est tout ce que j'ai trouvé pour cette recherche.
+refine-empty = Aucun de ceux-là ne correspond. La liste ci-dessus reste valable.
+help-none = Je n'ai pas trouvé cela dans nos pages d'aide. Le service client peut vous aider : shop@museo.example.
+which-order = Quel est votre numéro de commande ? Il commence par « ord_ » et figure dans votre e-mail de confirmation.
+which-one = Lequel voulez-vous dire ? Répondez avec son numéro ou son nom.
+refuse-out-of-stock = Désolé, { $product } est en rupture de stock pour le moment.
+refuse-out-of-stock-any = Désolé, ce produit est en rupture de stock pour le moment.
+refuse-not-enough =
+    { $available ->
+        [one] Désolé, il ne reste qu'un exemplaire de { $product }.
+       *[other] Désolé, il ne reste que { $available } × { $product } en stock.
+    }
+refuse-not-found = Je n'ai pas trouvé ce produit. Pouvez-vous me redonner son nom ?
+refuse-basket-closed = Ce panier est déjà payé, il ne peut plus changer.
+refuse-not-in-basket = { $product } n'est pas dans votre panier.
+refuse-not-in-basket-any = Ce produit n'est pas dans votre panier.
+refuse-failed = Désolé, je n'ai pas pu faire cela avec { $product } pour le moment. Réessayez.
+refuse-failed-any = Désolé, je n'ai pas pu faire cela pour le moment. Réessayez.
+basket-now = Vous avez maintenant { $quantity } × { $product } dans votre panier.
+basket-removed = J'ai retiré { $product } de votre panier.
+pick-cheapest = Le moins cher est { $product }, à { $price }.
+pick-dearest = Le plus cher est { $product }, à { $price }.
+order-status =
+    { $status ->
+        [pending] Votre commande { $order } attend son paiement.
+        [paid] Votre commande { $order } est payée et en préparation.
+        [expired] Votre commande { $order } a expiré avant d'être payée.
+       *[other] Votre commande { $order } : { $status }.
+    }

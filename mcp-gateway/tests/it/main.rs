@@ -10,3 +10,4 @@ mod http;
 mod redis;
 mod supervision;
 mod support;
+mod dialog;

@@ -10,10 +10,14 @@
 use museo_sdk::telemetry::TraceContext;
 use serde_json::{Value, json};
 
-use super::{Answer, Called, PENDING_TTL_SECS, Target, resolve, tool};
+use super::resolve::{Scope, Target, resolve};
+use super::{Answer, Intent, Understanding, tool};
 use crate::gateway::{Gateway, ProgressTx, Session};
 use crate::reply::{self, Phrase};
 use crate::store::{ConversationStore as _, Pending};
+
+/// How long a confirmation question stays open.
+pub const PENDING_TTL_SECS: i64 = 300;
 
 /// Keeps `pending` as the session's open question and records its one-time
 /// key; `Err` with the answer to give when the store cannot record it (no
@@ -21,7 +25,7 @@ use crate::store::{ConversationStore as _, Pending};
 async fn ask(
     gateway: &Gateway,
     session: &mut Session,
-    intent: &str,
+    intent: Intent,
     pending: Pending,
 ) -> Result<(), Answer> {
     let key = pending.once_key(&session.id);
@@ -66,28 +70,30 @@ fn message_body(text: &str) -> Option<String> {
 pub(super) async fn route(
     gateway: &Gateway,
     session: &mut Session,
-    intent: &str,
-    entities: &Value,
+    understood: &Understanding,
     text: &str,
     ctx: &TraceContext,
     progress: Option<&ProgressTx>,
 ) -> Answer {
+    let intent = understood.intent;
+    let entities = &Value::Object(understood.entities.raw.clone());
     let locale = session.locale.clone();
     let channel = session.channel;
     let ask_for = |p: Phrase| Answer::clarify(intent, reply::phrase(p, &locale));
     let (server, name, args) = match intent {
-        "admin.product.create" => (
+        Intent::AdminCreate => (
             "mcp-admin",
             "create_product",
             json!({ "description": text, "locale": locale }),
         ),
-        "admin.product.update" | "admin.product.delete" => {
-            let focus = session.conversation.focus.as_deref();
-            let product = match resolve(&session.conversation.products, focus, entities) {
-                Target::Id(p) | Target::Search(p) => p,
-                Target::Unknown => return ask_for(Phrase::WhichProduct),
+        Intent::AdminUpdate | Intent::AdminDelete => {
+            let dialog = &session.conversation.dialog;
+            let product = match resolve(dialog, &understood.entities, text, Scope::Catalog) {
+                Target::One(item) => item.id,
+                Target::Search(name) => name,
+                Target::Choose(_) | Target::Unknown => return ask_for(Phrase::WhichProduct),
             };
-            if intent == "admin.product.update" {
+            if intent == Intent::AdminUpdate {
                 // The sentence, and what intent analysis read from it: mcp-admin
                 // takes the structured fields over its own reading.
                 let mut args = json!({ "product_id": product, "changes": text, "locale": locale });
@@ -111,7 +117,7 @@ pub(super) async fn route(
                 )
                 .await
                 {
-                    Called::Ok(found) => {
+                    Ok(found) => {
                         let id = found["id"].as_str().unwrap_or(&product).to_owned();
                         let title = reply::title_of(&found, &locale);
                         let mut pending = Pending::new(
@@ -130,11 +136,11 @@ pub(super) async fn route(
                             "clarify",
                         )
                     }
-                    Called::Failed(text, outcome) => Answer::new(intent, text, None, outcome),
+                    Err(failed) => failed.for_admin(intent, &locale),
                 };
             }
         }
-        "admin.product.import" => {
+        Intent::AdminImport => {
             let Some(file) = entities["file"].as_str().filter(|f| !f.trim().is_empty()) else {
                 return ask_for(Phrase::WhichFile);
             };
@@ -151,7 +157,7 @@ pub(super) async fn route(
             )
             .await
             {
-                Called::Ok(plan) => {
+                Ok(plan) => {
                     let pending = Pending::new(
                         "mcp-admin",
                         "import_products",
@@ -167,7 +173,7 @@ pub(super) async fn route(
                     );
                     Answer::new(intent, text, Some(plan), "clarify")
                 }
-                Called::Failed(text, outcome) => Answer::new(intent, text, None, outcome),
+                Err(failed) => failed.for_admin(intent, &locale),
             };
         }
         _ => {
@@ -201,13 +207,13 @@ pub(super) async fn route(
     };
     let called = tool(gateway, session, server, name, args, ctx, progress).await;
     match called {
-        Called::Ok(result) => Answer::new(
+        Ok(result) => Answer::new(
             intent,
             reply::admin(name, &result, &locale, channel),
             Some(result),
             "ok",
         ),
-        Called::Failed(text, outcome) => Answer::new(intent, text, None, outcome),
+        Err(failed) => failed.for_admin(intent, &locale),
     }
 }
 
@@ -260,9 +266,9 @@ pub async fn pending(
         return None;
     }
     let intent = match pending.tool.as_str() {
-        "delete_product" => "admin.product.delete",
-        "import_products" => "admin.product.import",
-        _ => "notify.send",
+        "delete_product" => Intent::AdminDelete,
+        "import_products" => Intent::AdminImport,
+        _ => Intent::Notify,
     };
     let yes = YES.contains(&reply_word.as_str());
     if !yes && !NO.contains(&reply_word.as_str()) {
@@ -313,7 +319,7 @@ pub async fn pending(
     )
     .await;
     Some(match called {
-        Called::Ok(result) => {
+        Ok(result) => {
             let mut shown = result.clone();
             if let Some(title) = pending.title.filter(|t| !t.is_null()) {
                 shown["title"] = title;
@@ -325,7 +331,7 @@ pub async fn pending(
                 "ok",
             )
         }
-        Called::Failed(text, outcome) => Answer::new(intent, text, None, outcome),
+        Err(failed) => failed.for_admin(intent, &locale),
     })
 }
 

@@ -1,0 +1,315 @@
+//! The dialog engine: what one chat message does.
+//!
+//! Every message goes one way: frame → session → dialog → upstream calls →
+//! reply. In the dialog, in order:
+//!
+//! 1. an admin's open confirmation ("yes" / "no") is settled ([`admin::pending`]);
+//! 2. the message is understood by mcp-intent's `analyze_intent`, given the
+//!    recent turns, the products shown and the product in focus, and read
+//!    into a typed [`Understanding`];
+//! 3. the question the assistant asked last ("which one do you mean?") is
+//!    answered first when the message picks one of its options;
+//! 4. a shaky understanding gets a question back; admin intents go to
+//!    [`admin::route`] for admins only (and mcp-admin checks again);
+//! 5. shopping intents act on the typed [`state::Dialog`] kept with the
+//!    conversation ([`shop`]): searches and their refinements, references
+//!    resolved in a fixed order ([`resolve`]), basket changes only for a
+//!    product the shopper chose, shop information from the help pages.
+//!
+//! Tool results are read into the storefront's own types
+//! ([`mcp_storefront::cards`]); a refusal a shopper can see is worded here,
+//! from the Fluent files in the session's language, never the tool's text
+//! (which is written for a model).
+
+pub mod admin;
+pub mod intent;
+pub mod resolve;
+mod shop;
+pub mod state;
+
+use museo_sdk::telemetry::TraceContext;
+use rmcp::model::JsonObject;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use crate::auth::Role;
+use crate::gateway::{CallError, Gateway, ProgressTx, Session, first_text};
+use crate::protocol::ServerFrame;
+use crate::reply::{self, Phrase};
+pub use intent::{Intent, Understanding};
+
+/// Below this confidence the gateway asks instead of acting.
+pub const CLARIFY_BELOW: f64 = 0.55;
+
+/// What the gateway answers to one message.
+#[derive(Debug)]
+pub struct Answer {
+    /// The intent it acted on.
+    pub intent: Intent,
+    /// The reply text.
+    pub text: String,
+    /// Structured data for the app (products, basket, the question's options…).
+    pub data: Option<Value>,
+    /// `ok`, `clarify`, `refused`, `tool_error` or `error` (metrics, logs).
+    pub outcome: &'static str,
+}
+
+impl Answer {
+    /// An answer.
+    pub fn new(intent: Intent, text: String, data: Option<Value>, outcome: &'static str) -> Self {
+        Self {
+            intent,
+            text,
+            data,
+            outcome,
+        }
+    }
+
+    /// A done action.
+    pub fn ok(intent: Intent, text: String, data: Option<Value>) -> Self {
+        Self::new(intent, text, data, "ok")
+    }
+
+    /// A clarifying question.
+    pub fn clarify(intent: Intent, text: String) -> Self {
+        Self::new(intent, text, None, "clarify")
+    }
+}
+
+/// A tool's refusal as its server words it for clients:
+/// `_meta["dev.museo/error"]` of the result (`code` plus facts).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+pub struct ToolError {
+    /// `out_of_stock`, `insufficient_stock`, `not_found`, `basket_closed`,
+    /// `invalid_argument`, `unavailable`…
+    pub code: String,
+    /// Units left (`insufficient_stock`).
+    #[serde(default)]
+    pub available: Option<i64>,
+    /// The product's title, when the server named it.
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+/// Why a tool call did not give a result.
+#[derive(Debug)]
+pub enum Failed {
+    /// The tool refused: its code when it gave one, and its text (for admins
+    /// and logs; never shown to a shopper).
+    Refused {
+        /// The machine-readable refusal.
+        error: Option<ToolError>,
+        /// The tool's text.
+        text: String,
+    },
+    /// The session's role may not reach the server.
+    Forbidden,
+    /// The server is down or timed out, or its result did not read.
+    Unavailable,
+}
+
+impl Failed {
+    /// The refusal's code, if the tool gave one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Failed::Refused { error: Some(e), .. } => Some(e.code.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The answer for an admin: the tool's own text when it refused.
+    pub fn for_admin(self, intent: Intent, locale: &str) -> Answer {
+        match self {
+            Failed::Refused { text, .. } => Answer::new(intent, text, None, "tool_error"),
+            Failed::Forbidden => {
+                Answer::new(intent, reply::phrase(Phrase::AdminOnly, locale), None, "refused")
+            }
+            Failed::Unavailable => {
+                Answer::new(intent, reply::phrase(Phrase::Unavailable, locale), None, "error")
+            }
+        }
+    }
+}
+
+/// Calls `tool` on `server` for the session: its structured result, or why not.
+pub async fn tool(
+    gateway: &Gateway,
+    session: &Session,
+    server: &str,
+    tool: &str,
+    args: Value,
+    ctx: &TraceContext,
+    progress: Option<&ProgressTx>,
+) -> Result<Value, Failed> {
+    let args = match args {
+        Value::Object(map) => map,
+        _ => JsonObject::new(),
+    };
+    match gateway
+        .child_call(server, tool, args, session, ctx, progress)
+        .await
+    {
+        Ok(result) if result.is_error == Some(true) => {
+            let error = result
+                .meta
+                .as_ref()
+                .and_then(|meta| meta.get("dev.museo/error"))
+                .and_then(|e| serde_json::from_value(e.clone()).ok());
+            Err(Failed::Refused {
+                error,
+                text: first_text(&result),
+            })
+        }
+        Ok(result) => Ok(result.structured_content.unwrap_or_default()),
+        Err(CallError::Forbidden(_)) => Err(Failed::Forbidden),
+        Err(e) => {
+            tracing::warn!(correlation_id = %ctx.correlation_id(), server, tool, error = ?e, "tool call failed");
+            Err(Failed::Unavailable)
+        }
+    }
+}
+
+/// A storefront call read into `T` (one of the storefront's result types),
+/// with the result as sent (what the reply renders and the app receives).
+pub async fn shop_call<T: DeserializeOwned>(
+    gateway: &Gateway,
+    session: &Session,
+    name: &str,
+    args: Value,
+    ctx: &TraceContext,
+) -> Result<(T, Value), Failed> {
+    let value = tool(gateway, session, "mcp-storefront", name, args, ctx, None).await?;
+    match serde_json::from_value(value.clone()) {
+        Ok(typed) => Ok((typed, value)),
+        Err(e) => {
+            tracing::warn!(correlation_id = %ctx.correlation_id(), tool = name, error = %e, "unreadable storefront result");
+            Err(Failed::Unavailable)
+        }
+    }
+}
+
+/// One chat message: the answer, or the error frame to send instead.
+pub async fn turn(
+    gateway: &Gateway,
+    session: &mut Session,
+    text: &str,
+    ctx: &TraceContext,
+    progress: Option<&ProgressTx>,
+) -> Result<Answer, ServerFrame> {
+    if let Some(answer) = admin::pending(gateway, session, text, ctx, progress).await {
+        return Ok(answer);
+    }
+    let understood = understand(gateway, session, text, ctx).await?;
+    if !session.locale_fixed
+        && let Some(lang) = understood.language
+    {
+        session.locale = lang.code().into();
+    }
+    gateway.metrics.intent(understood.intent.id());
+    let intent = understood.intent;
+    // The last question is answered first; any other message drops it.
+    if let Some(question) = session.conversation.dialog.question.take()
+        && let Some(answer) =
+            shop::answer_question(gateway, session, question, &understood, text, ctx).await
+    {
+        return Ok(answer);
+    }
+    if understood.confidence < CLARIFY_BELOW
+        && !matches!(intent, Intent::Greeting | Intent::Goodbye | Intent::Help)
+    {
+        return Ok(Answer::clarify(
+            intent,
+            reply::phrase(Phrase::Clarify, &session.locale),
+        ));
+    }
+    if intent.is_admin() {
+        if session.role != Role::Admin {
+            tracing::warn!(correlation_id = %ctx.correlation_id(), intent = intent.id(), "admin intent from a customer: refused without calling anything");
+            return Ok(Answer::new(
+                intent,
+                reply::phrase(Phrase::AdminOnly, &session.locale),
+                None,
+                "refused",
+            ));
+        }
+        return Ok(admin::route(gateway, session, &understood, text, ctx, progress).await);
+    }
+    Ok(shop::act(gateway, session, &understood, text, ctx).await)
+}
+
+/// `analyze_intent` with the recent turns, the products shown and the
+/// product in focus.
+async fn understand(
+    gateway: &Gateway,
+    session: &Session,
+    text: &str,
+    ctx: &TraceContext,
+) -> Result<Understanding, ServerFrame> {
+    if !gateway.children.contains_key("mcp-intent") {
+        return Err(ServerFrame::Error {
+            id: None,
+            correlation_id: ctx.correlation_id(),
+            code: "unavailable".into(),
+            message: "chat is not configured on this gateway (no mcp-intent server); use call frames"
+                .into(),
+        });
+    }
+    let conversation = &session.conversation;
+    let mut history: Vec<Value> = conversation
+        .turns
+        .iter()
+        .map(|t| {
+            let mut turn = json!({ "role": t.role, "text": t.text });
+            if let Some(intent) = &t.intent {
+                turn["intent"] = json!(intent);
+            }
+            turn
+        })
+        .collect();
+    // What was shown, and which product the last answer was about.
+    let dialog = &conversation.dialog;
+    if let Some(last) = history.iter_mut().rev().find(|t| t["role"] == "assistant") {
+        let mut entities = serde_json::Map::new();
+        if !dialog.shown.is_empty() {
+            let shown: Vec<Value> = dialog
+                .shown
+                .iter()
+                .map(|i| json!({ "id": i.id, "sku": i.sku, "title": i.title }))
+                .collect();
+            entities.insert("products".into(), Value::Array(shown));
+        }
+        if let Some(focus) = &dialog.focus {
+            entities.insert("product_ref".into(), json!(focus.sku));
+        }
+        if !entities.is_empty() {
+            last["entities"] = Value::Object(entities);
+        }
+    }
+    let mut args = json!({ "message": text, "history": history });
+    if session.locale_fixed {
+        args["locale"] = json!(session.locale);
+    }
+    let error = |code: &str, message: String| ServerFrame::Error {
+        id: None,
+        correlation_id: ctx.correlation_id(),
+        code: code.into(),
+        message,
+    };
+    match tool(gateway, session, "mcp-intent", "analyze_intent", args, ctx, None).await {
+        Ok(value) => match serde_json::from_value::<mcp_intent::Analysis>(value) {
+            Ok(analysis) => Ok(Understanding::from_analysis(analysis)),
+            Err(e) => {
+                tracing::warn!(correlation_id = %ctx.correlation_id(), error = %e, "unreadable analysis");
+                Err(error(
+                    "unavailable",
+                    reply::phrase(Phrase::Unavailable, &session.locale),
+                ))
+            }
+        },
+        Err(Failed::Refused { text, .. }) => Err(error("bad_message", text)),
+        Err(Failed::Unavailable | Failed::Forbidden) => Err(error(
+            "unavailable",
+            reply::phrase(Phrase::Unavailable, &session.locale),
+        )),
+    }
+}

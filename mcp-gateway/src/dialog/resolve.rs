@@ -1,0 +1,346 @@
+//! Which product a message means, resolved against the dialog's state.
+//!
+//! The order (the first that answers wins):
+//! 1. a SKU or id the shopper wrote;
+//! 2. the pending question's options (see [`pick_option`], called first by
+//!    the dialog);
+//! 3. a position in the products shown ("the second one", "le dernier");
+//! 4. words naming a product: the basket's lines first when the action is on
+//!    the basket, then the products shown, then the product in focus; a name
+//!    matching none of them is searched for in the catalog;
+//! 5. a pronoun ("it", "lo", "le"): the product in focus, else the basket's
+//!    last line for a basket action, else the only product shown;
+//! 6. nothing at all: the same as a pronoun.
+//!
+//! A name matches a product when every telling word of it (accents, case
+//! and plurals aside) is in the product's title. Nothing here guesses:
+//! when several products fit, the answer is [`Target::Choose`] with them,
+//! and the dialog asks.
+
+use museo_sdk::parse::{fold, words};
+
+use super::intent::Entities;
+use super::state::{Dialog, Item, Question};
+
+/// Which product a message means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// This one: from the shopper's own words or an explicit pick.
+    One(Item),
+    /// Several fit: ask, offering these.
+    Choose(Vec<Item>),
+    /// Named but not among what the dialog knows: search for these words.
+    Search(String),
+    /// Nothing to go on: ask.
+    Unknown,
+}
+
+/// Where the action happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// On a product of the catalog (show, ask about, add).
+    Catalog,
+    /// On a line of the basket (remove, change the quantity).
+    Basket,
+}
+
+/// How the message points at a product.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Pointer {
+    /// A SKU or id written in the message.
+    Code(String),
+    /// A SKU mcp-intent resolved from the history itself.
+    Resolved(String),
+    /// A position, 1-based; -1 is the last.
+    Ordinal(i64),
+    /// Naming words.
+    Name(Vec<String>),
+    /// A pronoun.
+    Back,
+    /// Nothing.
+    None,
+}
+
+/// Words that never tell products apart, in en/es/fr (folded).
+const FILLER: &[&str] = &[
+    // English
+    "the", "a", "an", "one", "ones", "of", "with", "in", "on", "for", "my", "your", "that", "this",
+    "those", "these", "them", "it", "please", "pls", "also", "too", "and", "or", "another", "some",
+    "thing", "things", "product", "item", "basket", "cart", "add", "remove", "want", "like",
+    "would", "i", "me", "to", "from", "more", "less", "just", "only", "same", "other",
+    // Spanish
+    "el", "la", "los", "las", "un", "una", "unos", "unas", "de", "del", "al", "con", "en", "por",
+    "para", "y", "o", "que", "lo", "le", "mi", "tu", "su", "favor", "tambien", "otro", "otra",
+    "cesta", "carrito", "quiero", "quisiera", "anade", "pon", "quita", "eso", "esa", "ese", "esta",
+    "este", "esto", "mas", "menos", "producto", "articulo",
+    // French
+    "les", "l", "une", "des", "du", "d", "au", "aux", "avec", "pour", "et", "ou", "ce", "cet",
+    "cette", "ces", "celui", "celle", "ceux", "celles", "ci", "mon", "ma", "mes", "panier",
+    "aussi", "svp", "stp", "autre", "je", "veux", "voudrais", "ajoute", "enleve", "retire", "qui",
+    "produit", "article", "plus", "moins",
+];
+
+/// Ordinal words, for a reference given only as words (`product_ref`).
+const ORDINALS: [(&[&str], i64); 6] = [
+    (&["first", "1st", "primer", "primera", "primero", "premier", "premiere"], 1),
+    (&["second", "2nd", "segund", "deuxieme", "seconde"], 2),
+    (&["third", "3rd", "tercer", "troisieme"], 3),
+    (&["fourth", "4th", "cuart", "quatrieme"], 4),
+    (&["fifth", "5th", "quint", "cinquieme"], 5),
+    (&["last", "ultimo", "ultima", "dernier", "derniere"], -1),
+];
+
+/// The telling words of a name: folded, filler and numbers dropped.
+pub fn telling(name: &str) -> Vec<String> {
+    words(&fold(name))
+        .into_iter()
+        .filter(|w| !FILLER.contains(w) && !w.chars().all(|c| c.is_ascii_digit()))
+        .filter(|w| w.chars().count() >= 2)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Same word, plurals and endings aside: the first four letters agree
+/// (three for three-letter words), or two-letter words are equal.
+fn alike(a: &str, b: &str) -> bool {
+    let n = a.chars().count().min(b.chars().count());
+    if n < 3 {
+        return a == b;
+    }
+    let n = n.min(4);
+    a.chars().take(n).eq(b.chars().take(n))
+}
+
+/// Whether every telling word is in `title`.
+pub fn names(telling: &[String], title: &str) -> bool {
+    let title = fold(title);
+    let title_words = words(&title);
+    !telling.is_empty()
+        && telling
+            .iter()
+            .all(|w| title_words.iter().any(|t| alike(t, w)))
+}
+
+fn looks_like_code(s: &str) -> bool {
+    let s = s.trim();
+    s.len() >= 4
+        && s.len() <= 64
+        && !s.contains(char::is_whitespace)
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && (s.chars().any(|c| c.is_ascii_digit()) || s.starts_with("prd_"))
+}
+
+fn ordinal_of(reference: &str) -> Option<i64> {
+    let folded = fold(reference);
+    let words = words(&folded);
+    // "The second one", "la última": a short reference. In a longer one
+    // ("The Last Supper print") an ordinal word is part of a name.
+    if words.len() > 3 {
+        return None;
+    }
+    ORDINALS
+        .iter()
+        .find(|(names, _)| words.iter().any(|w| names.iter().any(|n| w.starts_with(n))))
+        .map(|(_, n)| *n)
+}
+
+fn pointer(entities: &Entities, message: &str) -> Pointer {
+    let in_message = |code: &str| message.to_lowercase().contains(&code.to_lowercase());
+    if let Some(sku) = entities.sku.as_deref().filter(|s| in_message(s)) {
+        return Pointer::Code(sku.to_owned());
+    }
+    if let Some(reference) = entities.product_ref.as_deref()
+        && looks_like_code(reference)
+        && in_message(reference)
+    {
+        return Pointer::Code(reference.to_owned());
+    }
+    if let Some(n) = entities.ordinal {
+        return Pointer::Ordinal(n);
+    }
+    if let Some(name) = &entities.name {
+        let telling = telling(name);
+        if !telling.is_empty() {
+            return Pointer::Name(telling);
+        }
+    }
+    if entities.anaphora {
+        return Pointer::Back;
+    }
+    // An analysis without `name`/`ordinal`/`anaphora`: read `product_ref`.
+    match entities.product_ref.as_deref() {
+        Some(r) if looks_like_code(r) => Pointer::Resolved(r.to_owned()),
+        Some(r) => match ordinal_of(r) {
+            Some(n) => Pointer::Ordinal(n),
+            None => match telling(r) {
+                t if t.is_empty() => Pointer::Back,
+                t => Pointer::Name(t),
+            },
+        },
+        None => match entities.sku.as_deref() {
+            Some(sku) => Pointer::Resolved(sku.to_owned()),
+            None => Pointer::None,
+        },
+    }
+}
+
+/// The item at a 1-based position (-1: the last).
+fn at(list: &[Item], n: i64) -> Option<&Item> {
+    match n {
+        -1 => list.last(),
+        n if n >= 1 => list.get(usize::try_from(n - 1).ok()?),
+        _ => None,
+    }
+}
+
+/// Every item the dialog knows, for a code.
+fn known<'a>(dialog: &'a Dialog, code: &str) -> Option<&'a Item> {
+    let lines = dialog.basket.iter().flat_map(|b| b.lines.iter().map(|l| &l.item));
+    dialog
+        .shown
+        .iter()
+        .chain(dialog.focus.iter())
+        .chain(lines)
+        .find(|i| i.id == code || i.sku.eq_ignore_ascii_case(code))
+}
+
+fn choose(found: Vec<&Item>) -> Option<Target> {
+    match found.as_slice() {
+        [] => None,
+        [one] => Some(Target::One((*one).clone())),
+        _ => Some(Target::Choose(found.into_iter().cloned().collect())),
+    }
+}
+
+/// The product the basket action means when the shopper did not name one:
+/// the line last added or changed, the focus if it is in the basket, or the
+/// only line.
+fn basket_default(dialog: &Dialog) -> Option<Item> {
+    let basket = dialog.basket.as_ref()?;
+    if let Some(last) = &basket.last
+        && let Some(line) = basket.lines.iter().find(|l| &l.item.id == last)
+    {
+        return Some(line.item.clone());
+    }
+    if let Some(focus) = &dialog.focus
+        && let Some(line) = basket.line(focus)
+    {
+        return Some(line.item.clone());
+    }
+    match basket.lines.as_slice() {
+        [only] => Some(only.item.clone()),
+        _ => None,
+    }
+}
+
+/// Which product `entities` (from `message`) means for an action in `scope`.
+pub fn resolve(dialog: &Dialog, entities: &Entities, message: &str, scope: Scope) -> Target {
+    let lines: Vec<&Item> = dialog
+        .basket
+        .iter()
+        .flat_map(|b| b.lines.iter().map(|l| &l.item))
+        .collect();
+    match pointer(entities, message) {
+        Pointer::Code(code) => Target::One(known(dialog, &code).cloned().unwrap_or(Item {
+            id: code.clone(),
+            sku: code.clone(),
+            title: code,
+            price: None,
+            stock: None,
+        })),
+        Pointer::Resolved(code) => match known(dialog, &code) {
+            Some(item) => Target::One(item.clone()),
+            None => Target::Unknown,
+        },
+        Pointer::Ordinal(n) => at(&dialog.shown, n).map_or(Target::Unknown, |i| Target::One(i.clone())),
+        Pointer::Name(telling) => {
+            let named = |items: &[&Item]| {
+                choose(
+                    items
+                        .iter()
+                        .copied()
+                        .filter(|i| names(&telling, &i.title))
+                        .collect(),
+                )
+            };
+            let shown: Vec<&Item> = dialog.shown.iter().collect();
+            let focus: Vec<&Item> = dialog.focus.iter().collect();
+            let found = match scope {
+                Scope::Basket => named(&lines),
+                Scope::Catalog => named(&shown)
+                    .or_else(|| named(&focus))
+                    .or_else(|| named(&lines)),
+            };
+            match (found, scope) {
+                (Some(target), _) => target,
+                (None, Scope::Basket) => Target::Unknown,
+                (None, Scope::Catalog) => Target::Search(telling.join(" ")),
+            }
+        }
+        Pointer::Back | Pointer::None => {
+            let basket = (scope == Scope::Basket)
+                .then(|| basket_default(dialog))
+                .flatten();
+            if let Some(item) = basket {
+                return Target::One(item);
+            }
+            if let Some(focus) = &dialog.focus {
+                return Target::One(focus.clone());
+            }
+            match (scope, dialog.shown.as_slice()) {
+                (Scope::Catalog, [only]) => Target::One(only.clone()),
+                (Scope::Catalog, []) => Target::Unknown,
+                (Scope::Catalog, several) => Target::Choose(several.to_vec()),
+                (Scope::Basket, _) => match lines.as_slice() {
+                    [] => Target::Unknown,
+                    several => Target::Choose(several.iter().copied().cloned().collect()),
+                },
+            }
+        }
+    }
+}
+
+/// The option of `question` that the message picks, if it picks one: a
+/// bare number ("2"), a position ("the second one"), a name matching one
+/// option alone, or a SKU among them.
+pub fn pick_option(question: &Question, entities: &Entities, message: &str) -> Option<Item> {
+    let trimmed = message
+        .trim()
+        .trim_start_matches('#')
+        .trim_end_matches(['.', ')', '!']);
+    if let Ok(n) = trimmed.parse::<i64>() {
+        return at(&question.options, n).cloned();
+    }
+    let options: Vec<&Item> = question.options.iter().collect();
+    match pointer(entities, message) {
+        Pointer::Code(code) | Pointer::Resolved(code) => options
+            .into_iter()
+            .find(|i| i.id == code || i.sku.eq_ignore_ascii_case(&code))
+            .cloned(),
+        Pointer::Ordinal(n) => at(&question.options, n).cloned(),
+        Pointer::Name(telling) => {
+            match choose(
+                options
+                    .into_iter()
+                    .filter(|i| names(&telling, &i.title))
+                    .collect(),
+            ) {
+                Some(Target::One(item)) => Some(item),
+                _ => None,
+            }
+        }
+        // The message alone may name one option ("the stoneware one please").
+        Pointer::Back | Pointer::None => {
+            let telling = telling(message);
+            let mut fits = question.options.iter().filter(|i| names(&telling, &i.title));
+            match (fits.next(), fits.next()) {
+                (Some(item), None) => Some(item.clone()),
+                _ => None,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

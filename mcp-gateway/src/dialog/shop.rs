@@ -1,0 +1,775 @@
+//! Shopping intents acting on the dialog's state: searches and their
+//! refinements, one product's details and questions, the basket, paying,
+//! the shop's help pages and orders.
+//!
+//! The basket changes only in [`perform`], for a product [`resolve`] found
+//! from the shopper's own words or an explicit pick; everything else that
+//! could change it asks first ([`ask`]).
+
+use mcp_storefront::cards::{
+    BasketView, HelpResult, PaymentLinkView, ProductAnswer, ProductDetails, SearchResult,
+};
+use museo_sdk::telemetry::TraceContext;
+use serde_json::{Value, json};
+
+use super::intent::{Entities, Intent, Sort, Understanding};
+use super::resolve::{self, Scope, Target};
+use super::state::{Action, Basket, Item, Question, Search};
+use super::{Answer, Failed, shop_call};
+use crate::gateway::{Gateway, Session};
+use crate::reply::{self, Phrase, Refusal};
+
+/// Products listed per search reply and per question.
+pub const LIST: usize = 5;
+
+/// Acts on a shopping intent.
+pub async fn act(
+    gateway: &Gateway,
+    session: &mut Session,
+    understood: &Understanding,
+    text: &str,
+    ctx: &TraceContext,
+) -> Answer {
+    let intent = understood.intent;
+    let entities = &understood.entities;
+    let say = |p: Phrase| Answer::ok(intent, reply::phrase(p, &session.locale), None);
+    match intent {
+        Intent::Greeting => say(Phrase::Greeting),
+        Intent::Help => say(Phrase::Help),
+        Intent::Goodbye => say(Phrase::Goodbye),
+        Intent::Search => search(gateway, session, entities, text, ctx).await,
+        Intent::Details | Intent::Question | Intent::Add => {
+            let action = match intent {
+                Intent::Details => Action::Details,
+                Intent::Question => Action::Question { text: text.into() },
+                _ => Action::Add {
+                    quantity: entities.quantity.filter(|q| *q > 0).unwrap_or(1),
+                },
+            };
+            let target = resolve::resolve(
+                &session.conversation.dialog,
+                entities,
+                text,
+                Scope::Catalog,
+            );
+            with_target(gateway, session, intent, action, target, ctx).await
+        }
+        Intent::Update | Intent::Remove => {
+            if session
+                .conversation
+                .dialog
+                .basket
+                .as_ref()
+                .is_none_or(|b| b.lines.is_empty())
+            {
+                return say(Phrase::NoBasket);
+            }
+            let action = if intent == Intent::Remove {
+                Action::Remove {
+                    quantity: entities.quantity.filter(|q| *q > 0),
+                }
+            } else {
+                Action::Update {
+                    quantity: entities.quantity,
+                    delta: entities.quantity_delta.filter(|d| *d != 0),
+                }
+            };
+            let target =
+                resolve::resolve(&session.conversation.dialog, entities, text, Scope::Basket);
+            with_target(gateway, session, intent, action, target, ctx).await
+        }
+        Intent::View => view(gateway, session, ctx).await,
+        Intent::Pay => pay(gateway, session, ctx).await,
+        Intent::StoreInfo => store_info(gateway, session, entities, text, ctx).await,
+        Intent::OrderStatus => order_status(gateway, session, entities, ctx).await,
+        _ => Answer::clarify(intent, reply::phrase(Phrase::Unknown, &session.locale)),
+    }
+}
+
+/// The answer to the question the assistant asked, when the message picks
+/// one of its options; `None` to handle the message as usual.
+pub async fn answer_question(
+    gateway: &Gateway,
+    session: &mut Session,
+    question: Question,
+    understood: &Understanding,
+    text: &str,
+    ctx: &TraceContext,
+) -> Option<Answer> {
+    let item = resolve::pick_option(&question, &understood.entities, text)?;
+    let asked = intent_of(&question.action);
+    // "The second one", "2", "la de los girasoles": the question's action. A
+    // longer message with its own intent ("tell me more about the second
+    // one") does what it says, on the product it picked.
+    let short = text.split_whitespace().count() <= 4;
+    let (intent, action) = match understood.intent {
+        i if i == asked || short => (asked, question.action),
+        Intent::Details => (Intent::Details, Action::Details),
+        Intent::Question => (Intent::Question, Action::Question { text: text.into() }),
+        Intent::Add => (
+            Intent::Add,
+            Action::Add {
+                quantity: understood.entities.quantity.filter(|q| *q > 0).unwrap_or(1),
+            },
+        ),
+        _ => return None,
+    };
+    Some(perform(gateway, session, intent, action, item, ctx).await)
+}
+
+fn intent_of(action: &Action) -> Intent {
+    match action {
+        Action::Details => Intent::Details,
+        Action::Question { .. } => Intent::Question,
+        Action::Add { .. } => Intent::Add,
+        Action::Remove { .. } => Intent::Remove,
+        Action::Update { .. } => Intent::Update,
+    }
+}
+
+/// Acts on what a reference resolved to: the product, a question, or a
+/// search for a product named but not shown.
+async fn with_target(
+    gateway: &Gateway,
+    session: &mut Session,
+    intent: Intent,
+    action: Action,
+    target: Target,
+    ctx: &TraceContext,
+) -> Answer {
+    match target {
+        Target::One(item) => perform(gateway, session, intent, action, item, ctx).await,
+        Target::Choose(options) => ask(session, intent, action, options),
+        Target::Search(name) => {
+            let args = json!({ "query": name, "locale": session.locale, "limit": LIST });
+            let (result, _) = match shop_call::<SearchResult>(
+                gateway,
+                session,
+                "search_products",
+                args,
+                ctx,
+            )
+            .await
+            {
+                Ok(found) => found,
+                Err(failed) => return refusal(session, intent, failed, None),
+            };
+            let hits: Vec<Item> = result.products.iter().map(Item::from).collect();
+            let telling = resolve::telling(&name);
+            let exact: Vec<Item> = hits
+                .iter()
+                .filter(|i| resolve::names(&telling, &i.title))
+                .cloned()
+                .collect();
+            match (exact.as_slice(), hits.is_empty()) {
+                (_, true) => Answer::clarify(
+                    intent,
+                    reply::phrase(Phrase::NothingFound, &session.locale),
+                ),
+                ([one], _) => perform(gateway, session, intent, action, one.clone(), ctx).await,
+                ([], _) => ask(session, intent, action, hits),
+                (several, _) => ask(session, intent, action, several.to_vec()),
+            }
+        }
+        Target::Unknown => {
+            let lines: Vec<Item> = match (&action, &session.conversation.dialog.basket) {
+                (Action::Remove { .. } | Action::Update { .. }, Some(basket)) => {
+                    basket.lines.iter().map(|l| l.item.clone()).collect()
+                }
+                _ => Vec::new(),
+            };
+            if lines.is_empty() {
+                Answer::clarify(intent, reply::phrase(Phrase::WhichProduct, &session.locale))
+            } else {
+                ask(session, intent, action, lines)
+            }
+        }
+    }
+}
+
+/// Asks which of `options` the shopper means, and remembers the question.
+fn ask(session: &mut Session, intent: Intent, action: Action, mut options: Vec<Item>) -> Answer {
+    options.truncate(LIST);
+    let cards: Vec<Value> = options.iter().map(Item::card).collect();
+    let data = json!({
+        "products": cards,
+        "question": { "kind": "which_product", "options": options.iter().map(|i| &i.sku).collect::<Vec<_>>() },
+    });
+    let text = reply::choices(&data, &session.locale, session.channel);
+    let dialog = &mut session.conversation.dialog;
+    dialog.show(options.clone());
+    dialog.question = Some(Question { action, options });
+    Answer::new(intent, text, Some(data), "clarify")
+}
+
+/// Does `action` on `item`: the one place a basket changes.
+async fn perform(
+    gateway: &Gateway,
+    session: &mut Session,
+    intent: Intent,
+    action: Action,
+    item: Item,
+    ctx: &TraceContext,
+) -> Answer {
+    let locale = session.locale.clone();
+    let channel = session.channel;
+    match action {
+        Action::Details => {
+            let args = json!({ "product_id": item.id, "locale": locale });
+            match shop_call::<ProductDetails>(gateway, session, "get_product", args, ctx).await {
+                Ok((details, value)) => {
+                    session.conversation.dialog.focus = Some(Item::from(&details));
+                    Answer::ok(intent, reply::details(&value, &locale, channel), Some(value))
+                }
+                Err(failed) => refusal(session, intent, failed, Some(&item)),
+            }
+        }
+        Action::Question { text } => {
+            let args = json!({ "product_id": item.id, "question": text, "locale": locale });
+            match shop_call::<ProductAnswer>(gateway, session, "answer_product_question", args, ctx)
+                .await
+            {
+                Ok((_, value)) => {
+                    session.conversation.dialog.focus = Some(item);
+                    Answer::ok(intent, reply::answer(&value, &locale, channel), Some(value))
+                }
+                Err(failed) => refusal(session, intent, failed, Some(&item)),
+            }
+        }
+        Action::Add { quantity } => add(gateway, session, intent, item, quantity, ctx).await,
+        Action::Remove { quantity } => {
+            let Some(line) = line_of(session, &item) else {
+                return not_in_basket(session, intent, &item);
+            };
+            let remove = quantity.filter(|q| *q < line.quantity);
+            change(gateway, session, intent, &line.item, Change::Remove(remove), ctx).await
+        }
+        Action::Update { quantity, delta } => {
+            let Some(line) = line_of(session, &item) else {
+                // "Make it two" about a product not in the basket yet: add them.
+                return match quantity.or(delta).filter(|q| *q > 0) {
+                    Some(q) => add(gateway, session, Intent::Add, item, q, ctx).await,
+                    None => not_in_basket(session, intent, &item),
+                };
+            };
+            let want = match (quantity, delta) {
+                (Some(q), _) => q,
+                (None, Some(d)) => line.quantity + d,
+                (None, None) => {
+                    return Answer::clarify(
+                        intent,
+                        reply::phrase(Phrase::HowMany, &session.locale),
+                    );
+                }
+            };
+            let change_by = if want <= 0 {
+                Change::Remove(None)
+            } else if want > line.quantity {
+                Change::Add(want - line.quantity)
+            } else if want < line.quantity {
+                Change::Remove(Some(line.quantity - want))
+            } else {
+                Change::None
+            };
+            change(gateway, session, intent, &line.item, change_by, ctx).await
+        }
+    }
+}
+
+fn line_of(session: &Session, item: &Item) -> Option<super::state::Line> {
+    session
+        .conversation
+        .dialog
+        .basket
+        .as_ref()?
+        .line(item)
+        .cloned()
+}
+
+fn not_in_basket(session: &Session, intent: Intent, item: &Item) -> Answer {
+    let text = reply::refusal(
+        Refusal::NotInBasket,
+        Some(&item.title),
+        None,
+        &session.locale,
+        session.channel,
+    );
+    Answer::new(intent, text, None, "clarify")
+}
+
+/// Adds units of `item`, after checking the stock the dialog knows of.
+async fn add(
+    gateway: &Gateway,
+    session: &mut Session,
+    intent: Intent,
+    item: Item,
+    quantity: i64,
+    ctx: &TraceContext,
+) -> Answer {
+    let held = line_of(session, &item).map_or(0, |l| l.quantity);
+    match item.stock {
+        Some(stock) if stock <= 0 => {
+            return refuse(session, intent, Refusal::OutOfStock, &item, None);
+        }
+        Some(stock) if held + quantity > stock => {
+            return refuse(session, intent, Refusal::NotEnough, &item, Some(stock));
+        }
+        _ => {}
+    }
+    let mut args = json!({ "product_id": item.id, "quantity": quantity, "locale": session.locale });
+    if let Some(basket) = session.conversation.dialog.basket_id() {
+        args["basket_id"] = json!(basket);
+    }
+    match shop_call::<BasketView>(gateway, session, "add_to_basket", args, ctx).await {
+        Ok((view, value)) => {
+            let dialog = &mut session.conversation.dialog;
+            let basket = dialog.basket.get_or_insert_with(Basket::default);
+            basket.update(&view);
+            let line = basket.line(&item).cloned();
+            basket.last = line.as_ref().map(|l| l.item.id.clone());
+            let title = line.map_or(item.title.clone(), |l| l.item.title);
+            dialog.focus = Some(item);
+            let text = reply::basket(
+                &value,
+                &session.locale,
+                session.channel,
+                Some((&title, quantity)),
+            );
+            Answer::ok(intent, text, Some(value))
+        }
+        Err(failed) => refusal(session, intent, failed, Some(&item)),
+    }
+}
+
+/// A change to a basket line.
+enum Change {
+    /// Add units.
+    Add(i64),
+    /// Remove units (`None`: the whole line).
+    Remove(Option<i64>),
+    /// Nothing to change.
+    None,
+}
+
+async fn change(
+    gateway: &Gateway,
+    session: &mut Session,
+    intent: Intent,
+    item: &Item,
+    change: Change,
+    ctx: &TraceContext,
+) -> Answer {
+    let Some(basket_id) = session.conversation.dialog.basket_id().map(str::to_owned) else {
+        return Answer::ok(intent, reply::phrase(Phrase::NoBasket, &session.locale), None);
+    };
+    let locale = session.locale.clone();
+    let (tool, args) = match change {
+        Change::Add(units) => {
+            if let Some(stock) = item.stock
+                && units + line_of(session, item).map_or(0, |l| l.quantity) > stock
+            {
+                return refuse(session, intent, Refusal::NotEnough, item, Some(stock));
+            }
+            (
+                "add_to_basket",
+                json!({ "basket_id": basket_id, "product_id": item.id, "quantity": units, "locale": locale }),
+            )
+        }
+        Change::Remove(units) => {
+            let mut args =
+                json!({ "basket_id": basket_id, "product_id": item.id, "locale": locale });
+            if let Some(units) = units {
+                args["quantity"] = json!(units);
+            }
+            ("remove_from_basket", args)
+        }
+        Change::None => ("view_basket", json!({ "basket_id": basket_id, "locale": locale })),
+    };
+    match shop_call::<BasketView>(gateway, session, tool, args, ctx).await {
+        Ok((view, value)) => {
+            let basket = session
+                .conversation
+                .dialog
+                .basket
+                .get_or_insert_with(Basket::default);
+            basket.update(&view);
+            let now = basket.line(item).map(|l| l.quantity);
+            if now.is_some() {
+                basket.last = Some(item.id.clone());
+            }
+            session.conversation.dialog.focus = Some(item.clone());
+            let lead = match now {
+                Some(quantity) => reply::basket_line(
+                    reply::LineChange::Now(quantity),
+                    &item.title,
+                    &session.locale,
+                    session.channel,
+                ),
+                None => reply::basket_line(
+                    reply::LineChange::Removed,
+                    &item.title,
+                    &session.locale,
+                    session.channel,
+                ),
+            };
+            let text = format!(
+                "{lead}\n{}",
+                reply::basket(&value, &session.locale, session.channel, None)
+            );
+            Answer::ok(intent, text, Some(value))
+        }
+        Err(failed) => refusal(session, intent, failed, Some(item)),
+    }
+}
+
+/// A refusal worded for the shopper.
+fn refuse(
+    session: &Session,
+    intent: Intent,
+    refusal: Refusal,
+    item: &Item,
+    available: Option<i64>,
+) -> Answer {
+    let text = reply::refusal(
+        refusal,
+        Some(&item.title),
+        available,
+        &session.locale,
+        session.channel,
+    );
+    Answer::new(intent, text, None, "tool_error")
+}
+
+/// A failed storefront call, worded for the shopper from the refusal's code
+/// (never the tool's text, which is written for a model).
+fn refusal(session: &Session, intent: Intent, failed: Failed, item: Option<&Item>) -> Answer {
+    let (kind, available, outcome) = match &failed {
+        Failed::Refused { error, .. } => {
+            let available = error.as_ref().and_then(|e| e.available);
+            let kind = match failed.code() {
+                Some("out_of_stock") => Refusal::OutOfStock,
+                Some("insufficient_stock") if available == Some(0) => Refusal::OutOfStock,
+                Some("insufficient_stock") => Refusal::NotEnough,
+                Some("not_found") => Refusal::NotFound,
+                Some("basket_closed") => Refusal::BasketClosed,
+                _ => Refusal::Failed,
+            };
+            (kind, available, "tool_error")
+        }
+        Failed::Forbidden => (Refusal::Failed, None, "refused"),
+        Failed::Unavailable => {
+            return Answer::new(
+                intent,
+                reply::phrase(Phrase::Unavailable, &session.locale),
+                None,
+                "error",
+            );
+        }
+    };
+    let named = item.map(|i| i.title.as_str()).or(match &failed {
+        Failed::Refused { error: Some(e), .. } => e.title.as_deref(),
+        _ => None,
+    });
+    let text = reply::refusal(kind, named, available, &session.locale, session.channel);
+    Answer::new(intent, text, None, outcome)
+}
+
+/// Which search a `product.search` message asks for: a new one, or the
+/// last one refined.
+fn search_of(last: Option<&Search>, entities: &Entities, text: &str) -> (Search, bool) {
+    let filters = entities.price_min.is_some()
+        || entities.price_max.is_some()
+        || entities.in_stock
+        || entities.color.is_some()
+        || entities.sort.is_some()
+        || entities.pick.is_some();
+    let refine = match last {
+        Some(_) if entities.refine => true,
+        // "The cheapest?", "under 15 euros?": filters and no new words.
+        Some(_) => {
+            filters
+                && entities
+                    .query
+                    .as_deref()
+                    .is_none_or(|q| resolve::telling(q).is_empty())
+        }
+        None => false,
+    };
+    let mut search = match (refine, last) {
+        (true, Some(last)) => Search {
+            next_cursor: None,
+            offset: 0,
+            ..last.clone()
+        },
+        _ => Search {
+            query: entities
+                .query
+                .clone()
+                .unwrap_or_else(|| text.chars().take(500).collect()),
+            category: entities.category.clone(),
+            ..Search::default()
+        },
+    };
+    if entities.price_min.is_some() {
+        search.price_min = entities.price_min;
+    }
+    if entities.price_max.is_some() {
+        search.price_max = entities.price_max;
+    }
+    if refine {
+        if let Some(category) = &entities.category {
+            search.category = Some(category.clone());
+        }
+        if let Some(color) = &entities.color
+            && !search.query.to_lowercase().contains(&color.to_lowercase())
+        {
+            search.query = format!("{} {color}", search.query);
+        }
+    }
+    search.in_stock |= entities.in_stock;
+    if let Some(sort) = entities.pick.or(entities.sort) {
+        search.sort = Some(sort);
+    }
+    (search, refine)
+}
+
+/// `product.search`: a new search, a refinement of the last one, its next
+/// page, or the cheapest/dearest of it.
+async fn search(
+    gateway: &Gateway,
+    session: &mut Session,
+    entities: &Entities,
+    text: &str,
+    ctx: &TraceContext,
+) -> Answer {
+    let intent = Intent::Search;
+    let last = session.conversation.dialog.search.clone();
+    let (search, refine, cursor) = match (&last, entities.more) {
+        (Some(last), true) => match &last.next_cursor {
+            Some(cursor) => (last.clone(), true, Some(cursor.clone())),
+            None => {
+                return Answer::ok(
+                    intent,
+                    reply::phrase(Phrase::NoMore, &session.locale),
+                    None,
+                );
+            }
+        },
+        _ => {
+            let (search, refine) = search_of(last.as_ref(), entities, text);
+            (search, refine, None)
+        }
+    };
+    let mut args = json!({
+        "query": search.query,
+        "locale": session.locale,
+        "limit": LIST,
+    });
+    for (key, value) in [("price_min", search.price_min), ("price_max", search.price_max)] {
+        if let Some(v) = value {
+            args[key] = json!(v);
+        }
+    }
+    if let Some(category) = &search.category {
+        args["category"] = json!(category);
+    }
+    if search.in_stock {
+        args["in_stock"] = json!(true);
+    }
+    if let Some(sort) = search.sort {
+        args["sort"] = json!(sort.as_str());
+    }
+    if let Some(cursor) = &cursor {
+        args["cursor"] = json!(cursor);
+    }
+    let (result, value) =
+        match shop_call::<SearchResult>(gateway, session, "search_products", args, ctx).await {
+            Ok(found) => found,
+            Err(failed) => return refusal(session, intent, failed, None),
+        };
+    let items: Vec<Item> = result.products.iter().map(Item::from).collect();
+    let locale = session.locale.clone();
+    if items.is_empty() {
+        // The list shown before stays what "the second one" means.
+        let phrase = if refine {
+            Phrase::RefineEmpty
+        } else {
+            Phrase::NothingFound
+        };
+        return Answer::ok(intent, reply::phrase(phrase, &locale), Some(value));
+    }
+    let offset = match (&cursor, &last) {
+        (Some(_), Some(last)) => last.offset + session.conversation.dialog.shown.len(),
+        _ => 0,
+    };
+    let dialog = &mut session.conversation.dialog;
+    dialog.search = Some(Search {
+        next_cursor: result.next_cursor.clone(),
+        offset,
+        ..search
+    });
+    let pick = entities.pick.filter(|_| cursor.is_none());
+    dialog.show(items);
+    let mut text = reply::products(&value, &locale, session.channel);
+    if let Some(sort) = pick
+        && let Some(first) = dialog.shown.first().cloned()
+    {
+        let lead = reply::picked(sort == Sort::PriceDesc, &first.title, &first.card()["price"], &locale, session.channel);
+        text = format!("{lead}\n{text}");
+        dialog.focus = Some(first);
+    }
+    Answer::ok(intent, text, Some(value))
+}
+
+async fn view(gateway: &Gateway, session: &mut Session, ctx: &TraceContext) -> Answer {
+    let intent = Intent::View;
+    let Some(basket_id) = session.conversation.dialog.basket_id().map(str::to_owned) else {
+        return Answer::ok(intent, reply::phrase(Phrase::NoBasket, &session.locale), None);
+    };
+    let args = json!({ "basket_id": basket_id, "locale": session.locale });
+    match shop_call::<BasketView>(gateway, session, "view_basket", args, ctx).await {
+        Ok((view, value)) => {
+            if let Some(basket) = &mut session.conversation.dialog.basket {
+                basket.update(&view);
+            }
+            let text = reply::basket(&value, &session.locale, session.channel, None);
+            Answer::ok(intent, text, Some(value))
+        }
+        Err(failed) => refusal(session, intent, failed, None),
+    }
+}
+
+async fn pay(gateway: &Gateway, session: &mut Session, ctx: &TraceContext) -> Answer {
+    let intent = Intent::Pay;
+    let basket = session.conversation.dialog.basket.as_ref();
+    let Some(basket_id) = basket
+        .filter(|b| !b.lines.is_empty())
+        .map(|b| b.id.clone())
+    else {
+        return Answer::ok(intent, reply::phrase(Phrase::NoBasket, &session.locale), None);
+    };
+    let args = json!({ "basket_id": basket_id, "locale": session.locale });
+    match shop_call::<PaymentLinkView>(gateway, session, "get_payment_link", args, ctx).await {
+        Ok((link, value)) => {
+            session.conversation.dialog.order_id = Some(link.order_id);
+            let text = reply::payment(&value, &session.locale, session.channel);
+            Answer::ok(intent, text, Some(value))
+        }
+        Err(failed) => refusal(session, intent, failed, None),
+    }
+}
+
+/// `store.info`: the help page that answers, in the shopper's language.
+async fn store_info(
+    gateway: &Gateway,
+    session: &mut Session,
+    entities: &Entities,
+    text: &str,
+    ctx: &TraceContext,
+) -> Answer {
+    let intent = Intent::StoreInfo;
+    let query = match &entities.topic {
+        Some(topic) => format!("{topic} {text}"),
+        None => text.to_owned(),
+    };
+    let args = json!({ "query": query.chars().take(500).collect::<String>(), "locale": session.locale });
+    match shop_call::<HelpResult>(gateway, session, "search_help", args, ctx).await {
+        Ok((help, value)) => {
+            let topic = entities.topic.as_deref();
+            let page = topic
+                .and_then(|t| help.pages.iter().find(|p| p.slug == t))
+                .or_else(|| help.pages.first());
+            match page {
+                Some(page) => {
+                    let text = reply::help_page(
+                        &page.title,
+                        &page.body,
+                        text,
+                        session.channel,
+                    );
+                    Answer::ok(intent, text, Some(value))
+                }
+                None => Answer::ok(intent, reply::phrase(Phrase::HelpNone, &session.locale), None),
+            }
+        }
+        Err(failed) => refusal(session, intent, failed, None),
+    }
+}
+
+/// `order.status`: the order named, or the one this conversation paid.
+async fn order_status(
+    gateway: &Gateway,
+    session: &mut Session,
+    entities: &Entities,
+    ctx: &TraceContext,
+) -> Answer {
+    let intent = Intent::OrderStatus;
+    let Some(order_id) = entities
+        .order_id
+        .clone()
+        .or_else(|| session.conversation.dialog.order_id.clone())
+    else {
+        return Answer::clarify(intent, reply::phrase(Phrase::WhichOrder, &session.locale));
+    };
+    let args = json!({ "order_id": order_id, "locale": session.locale });
+    match super::tool(gateway, session, "mcp-storefront", "get_order", args, ctx, None).await {
+        Ok(value) => {
+            let text = reply::order(&value, &session.locale, session.channel);
+            Answer::ok(intent, text, Some(value))
+        }
+        Err(failed @ Failed::Refused { .. }) if failed.code() == Some("not_found") => {
+            Answer::clarify(intent, reply::phrase(Phrase::WhichOrder, &session.locale))
+        }
+        Err(failed) => refusal(session, intent, failed, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entities(v: Value) -> Entities {
+        Entities::from_map(v.as_object().cloned().unwrap_or_default())
+    }
+
+    fn mugs() -> Search {
+        Search {
+            query: "van gogh mugs".into(),
+            ..Search::default()
+        }
+    }
+
+    #[test]
+    fn refinements_keep_the_last_search_and_new_words_start_a_new_one() {
+        let last = mugs();
+        let (s, refine) = search_of(
+            Some(&last),
+            &entities(json!({ "price_max": 15, "refine": true })),
+            "which of those are under 15 euros?",
+        );
+        assert!(refine);
+        assert_eq!((s.query.as_str(), s.price_max), ("van gogh mugs", Some(15.0)));
+        let (s, refine) = search_of(
+            Some(&last),
+            &entities(json!({ "pick": "cheapest" })),
+            "which is the cheapest?",
+        );
+        assert!(refine);
+        assert_eq!(s.sort, Some(Sort::PriceAsc));
+        let (s, refine) = search_of(
+            Some(&last),
+            &entities(json!({ "query": "silk scarves", "price_max": 50 })),
+            "silk scarves under 50",
+        );
+        assert!(!refine);
+        assert_eq!(s.query, "silk scarves");
+        let (s, _) = search_of(
+            Some(&last),
+            &entities(json!({ "color": "blue", "refine": true })),
+            "in blue?",
+        );
+        assert_eq!(s.query, "van gogh mugs blue");
+        let (_, refine) = search_of(None, &entities(json!({ "refine": true })), "cheaper?");
+        assert!(!refine, "nothing to refine");
+    }
+}

@@ -1,0 +1,175 @@
+//! The dialog's own sentences: questions offering products, refusals worded
+//! for shoppers, basket line changes, the cheapest pick, help pages and
+//! orders.
+
+use museo_sdk::parse::{fold, words};
+use serde_json::Value;
+
+use super::l10n::{format, message, n, s};
+use super::{Channel, lang_of, markup, money, product_lines};
+
+/// Why a shopper's request was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// None left.
+    OutOfStock,
+    /// Fewer left than asked for.
+    NotEnough,
+    /// No such product.
+    NotFound,
+    /// The basket was paid and cannot change.
+    BasketClosed,
+    /// The product is not in the basket.
+    NotInBasket,
+    /// Anything else.
+    Failed,
+}
+
+/// A refusal for the shopper, naming the product when known.
+pub fn refusal(
+    kind: Refusal,
+    product: Option<&str>,
+    available: Option<i64>,
+    locale: &str,
+    channel: Channel,
+) -> String {
+    let lang = lang_of(locale);
+    let product = product.map(|p| channel.bold(&channel.name(p)));
+    let named = |id: &str, generic: &str| match &product {
+        Some(p) => format(lang, id, &[("product", s(p.clone()))]),
+        None => message(lang, generic),
+    };
+    match kind {
+        Refusal::OutOfStock => named("refuse-out-of-stock", "refuse-out-of-stock-any"),
+        Refusal::NotEnough => match (&product, available) {
+            (Some(p), Some(left)) => format(
+                lang,
+                "refuse-not-enough",
+                &[("product", s(p.clone())), ("available", n(left))],
+            ),
+            _ => named("refuse-out-of-stock", "refuse-out-of-stock-any"),
+        },
+        Refusal::NotFound => message(lang, "refuse-not-found"),
+        Refusal::BasketClosed => message(lang, "refuse-basket-closed"),
+        Refusal::NotInBasket => named("refuse-not-in-basket", "refuse-not-in-basket-any"),
+        Refusal::Failed => named("refuse-failed", "refuse-failed-any"),
+    }
+}
+
+/// "Which one do you mean?" and the numbered options (`data.products`).
+pub fn choices(data: &Value, locale: &str, channel: Channel) -> String {
+    let lang = lang_of(locale);
+    let mut lines = vec![message(lang, "which-one")];
+    let products = data["products"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    lines.extend(product_lines(products, lang, locale, channel));
+    lines.join("\n")
+}
+
+/// What happened to a basket line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineChange {
+    /// It now holds this many units.
+    Now(i64),
+    /// It was removed.
+    Removed,
+}
+
+/// "You now have 2 × … in your basket." / "Removed … from your basket."
+pub fn basket_line(change: LineChange, title: &str, locale: &str, channel: Channel) -> String {
+    let lang = lang_of(locale);
+    let product = channel.bold(&channel.name(title));
+    match change {
+        LineChange::Now(quantity) => format(
+            lang,
+            "basket-now",
+            &[("quantity", n(quantity)), ("product", s(product))],
+        ),
+        LineChange::Removed => format(lang, "basket-removed", &[("product", s(product))]),
+    }
+}
+
+/// "The cheapest is … at €9.90." (`dearest`: the most expensive).
+pub fn picked(dearest: bool, title: &str, price: &Value, locale: &str, channel: Channel) -> String {
+    let lang = lang_of(locale);
+    let product = channel.bold(&channel.name(title));
+    let price = money(price, locale).unwrap_or_default();
+    let id = if dearest { "pick-dearest" } else { "pick-cheapest" };
+    format(
+        lang,
+        id,
+        &[("product", s(product)), ("price", s(channel.text(&price)))],
+    )
+}
+
+/// A help page answering `question`: its title and the lines of it that
+/// share the most words with the question (the first lines when none does).
+pub fn help_page(title: &str, body: &str, question: &str, channel: Channel) -> String {
+    let asked = fold(question);
+    let asked: Vec<&str> = words(&asked)
+        .into_iter()
+        .filter(|w| w.chars().count() >= 4)
+        .collect();
+    let lines: Vec<&str> = body
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let score = |line: &str| {
+        let folded = fold(line);
+        let line_words = words(&folded);
+        asked
+            .iter()
+            .filter(|w| {
+                line_words
+                    .iter()
+                    .any(|l| l.chars().take(5).eq(w.chars().take(5)))
+            })
+            .count()
+    };
+    let mut best: Vec<(usize, usize)> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (score(l), i))
+        .filter(|(score, _)| *score > 0)
+        .collect();
+    best.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut picked: Vec<usize> = best.iter().take(3).map(|(_, i)| *i).collect();
+    if picked.is_empty() {
+        picked = (0..lines.len().min(3)).collect();
+    }
+    picked.sort_unstable();
+    let excerpt: Vec<String> = picked
+        .iter()
+        .map(|&i| channel.text(&markup::shorten(lines[i], channel.text_limit())))
+        .collect();
+    format!("{}\n{}", channel.bold(&channel.name(title)), excerpt.join("\n"))
+}
+
+/// An order's status and total (`get_order`).
+pub fn order(result: &Value, locale: &str, channel: Channel) -> String {
+    let lang = lang_of(locale);
+    let id = result["order_id"]
+        .as_str()
+        .or_else(|| result["id"].as_str())
+        .unwrap_or_default();
+    let status = result["status"].as_str().unwrap_or("unknown");
+    let mut lines = vec![format(
+        lang,
+        "order-status",
+        &[
+            ("order", s(channel.text(id))),
+            ("status", s(status.to_owned())),
+        ],
+    )];
+    if let Some(total) = money(&result["total"], locale) {
+        lines.push(format(
+            lang,
+            "basket-total",
+            &[("total", s(channel.bold(&channel.text(&total))))],
+        ));
+    }
+    lines.join("\n")
+}
