@@ -705,11 +705,6 @@ pub const DEICTIC: &[&str] = &[
 pub const NOT_NAME: &[&str] = &[
     "ok",
     "okay",
-    "great",
-    "lovely",
-    "perfect",
-    "nice",
-    "cool",
     "yes",
     "yeah",
     "please",
@@ -751,7 +746,6 @@ pub const NOT_NAME: &[&str] = &[
     "unidades",
     "unites",
     "vale",
-    "genial",
     "tambien",
     "por favor",
     "mejor",
@@ -773,8 +767,6 @@ pub const NOT_NAME: &[&str] = &[
     "ensename",
     "muestrame",
     "y",
-    "super",
-    "parfait",
     "aussi",
     "finalement",
     "plutot",
@@ -828,7 +820,19 @@ pub const NOT_NAME: &[&str] = &[
     "moins",
     "plus",
     "pop",
-    "great",
+    "je",
+    "yo",
+    "i",
+    "id",
+    "d",
+    "ll",
+];
+
+/// Interjections that are never a name on their own ("great, I'll take
+/// two"), though they may start one ("Great Wave").
+const INTERJECTIONS: &[&str] = &[
+    "great", "lovely", "perfect", "nice", "cool", "super", "genial", "parfait", "vale", "ok",
+    "okay", "bien", "bueno", "perfecto", "estupendo", "top",
 ];
 
 /// Single words removed only at a name's ends, never inside it.
@@ -862,6 +866,8 @@ pub const KNOWN: &[&[&str]] = &[
     SET_QUANTITY,
     SET_QUANTITY_EXPLICIT,
     TOTAL,
+    NAME_STOPS,
+    INTERJECTIONS,
     &[
         "less", "fewer", "menos", "moins", "autres", "autre", "suite", "suivants", "siguientes",
         "nouvelles", "adore", "adores", "adorent", "encanta", "loves", "caro", "cara", "caros",
@@ -1023,7 +1029,8 @@ pub fn product_name(t: &Text, question: bool, cues: &[&str]) -> Option<String> {
         let start = words.iter().position(|w| !skip(w))?;
         let end = words.iter().rposition(|w| !skip(w))?;
         let name: Vec<&str> = words[start..=end].iter().map(|(_, raw)| *raw).collect();
-        (!name.is_empty() && name.len() <= 7).then(|| name.join(" "))
+        let interjection = start == end && INTERJECTIONS.contains(&words[start].0);
+        (!name.is_empty() && name.len() <= 7 && !interjection).then(|| name.join(" "))
     };
     let phrase_after_determiner = || -> Option<String> {
         let words = &t.words;
@@ -1055,11 +1062,12 @@ pub fn product_name(t: &Text, question: bool, cues: &[&str]) -> Option<String> {
         .split(' ')
         .map(|raw| (museo_sdk::parse::fold(raw).trim().to_owned(), raw))
         .collect();
-    let pairs: Vec<(&str, &str)> = words.iter().map(|(n, r)| (n.as_str(), *r)).collect();
-    match trim(pairs) {
-        Some(name) if name.split(' ').count() <= 5 => Some(name),
-        _ => phrase_after_determiner(),
+    if words.len() > 12 {
+        // A long sentence: only the noun phrase after a determiner names.
+        return phrase_after_determiner();
     }
+    let pairs: Vec<(&str, &str)> = words.iter().map(|(n, r)| (n.as_str(), *r)).collect();
+    trim(pairs)
 }
 
 /// "she loves Van Gogh", "le encanta Goya", "elle adore Mucha" at the end of

@@ -316,7 +316,12 @@ impl PatternTier {
             .find(|(w, _)| norms.contains(w))
             .map(|(_, i)| *i);
         let pronoun = has(PRONOUNS);
+        // "change the quantity of the mugs to 3" is about a basket line.
+        let line_quantity = sku.is_none()
+            && t.has(conv::SET_QUANTITY_EXPLICIT)
+            && !t.has(&["stock", "inventory", "inventario", "existencias", "catalog*"]);
         let shopper_context = basket
+            || line_quantity
             || t.has(&[
                 "my order",
                 "mi pedido",
@@ -868,6 +873,15 @@ impl PatternTier {
                 "address",
                 "direccion",
                 "adresse",
+                // Staff receiving stock talk about orders too.
+                "stock",
+                "supplier",
+                "proveedor",
+                "fournisseur",
+                "inventory",
+                "inventario",
+                "restock",
+                "catalog*",
             ]);
         if tracking {
             say("order.status", 0.97);
@@ -880,7 +894,8 @@ impl PatternTier {
         };
         // Someone ready to pay who mentions delivery or a card is checking
         // out, not asking about the shop.
-        let paying_now = t.has(&[
+        let paying_now = has(PAY) && topic != Some("payment")
+            || t.has(&[
             "checkout",
             "check out",
             "pay now",
@@ -937,6 +952,8 @@ impl PatternTier {
             && !t.has(conv::STRONG_ADD)
             && (!remove_verb || explicit_set)
             && sku.is_none()
+            // "pon la bandeja en la cesta, que sean dos" puts a new line in.
+            && !(add_verb && basket && !after_basket_change)
             && (delta.is_none() || set_cue && t.has(&["make it", "make that", "make them"]))
             && (target.is_some() || delta.is_some())
             && (explicit_set
@@ -1842,7 +1859,17 @@ fn finish_entities(
             if let Some(stock) = ent::stock(t) {
                 e.insert("stock".into(), stock.into());
             }
-            if t.has(&["rename", "renomme", "renombra", "titulo", "titre", "title"])
+            if t.has(&[
+                "rename",
+                "renomme",
+                "renombra",
+                "titulo",
+                "titre",
+                "title",
+                "el nombre",
+                "le nom",
+                "the name",
+            ])
                 && let Some(title) = ent::title(raw)
             {
                 e.insert("title".into(), title.into());
