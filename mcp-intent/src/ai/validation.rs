@@ -475,6 +475,40 @@ mod tests {
     }
 
     #[test]
+    fn conversational_entities_are_typed() {
+        let raw = with(
+            "entities",
+            json!({
+                "quantity_delta": -1,
+                "ordinal": 2.0,
+                "anaphora": true,
+                "refine": "yes",
+                "sort": "price_asc",
+                "pick": "priciest",
+                "topic": "returns",
+                "in_stock": true,
+                "more": 1,
+                "name": "great wave mug",
+                "order_id": "ord_123"
+            }),
+        );
+        let entities = validate(raw).expect("valid").entities;
+        assert_eq!(
+            Value::Object(entities),
+            json!({
+                "quantity_delta": -1,
+                "ordinal": 2,
+                "anaphora": true,
+                "sort": "price_asc",
+                "topic": "returns",
+                "in_stock": true,
+                "name": "great wave mug",
+                "order_id": "ord_123"
+            })
+        );
+    }
+
+    #[test]
     fn every_contract_key_has_a_kind() {
         for key in ENTITY_KEYS {
             assert!(entity_kind(key).is_some(), "{key}");

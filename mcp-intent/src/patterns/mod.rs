@@ -319,7 +319,13 @@ impl PatternTier {
         // "change the quantity of the mugs to 3" is about a basket line.
         let line_quantity = sku.is_none()
             && t.has(conv::SET_QUANTITY_EXPLICIT)
-            && !t.has(&["stock", "inventory", "inventario", "existencias", "catalog*"]);
+            && !t.has(&[
+                "stock",
+                "inventory",
+                "inventario",
+                "existencias",
+                "catalog*",
+            ]);
         let shopper_context = basket
             || line_quantity
             || t.has(&[
@@ -896,28 +902,28 @@ impl PatternTier {
         // out, not asking about the shop.
         let paying_now = has(PAY) && topic != Some("payment")
             || t.has(&[
-            "checkout",
-            "check out",
-            "pay now",
-            "pagar ya",
-            "pagar ahora",
-            "payer maintenant",
-            "payment link",
-            "enlace de pago",
-            "lien de paiement",
-            "proceed to",
-            "finalise*",
-            "finalize*",
-            "finaliza*",
-            "ready to pay",
-            "want to pay",
-            "quiero pagar",
-            "je veux payer",
-            "voudrais payer",
-            "let me pay",
-            "ill pay",
-            "i ll pay",
-        ]);
+                "checkout",
+                "check out",
+                "pay now",
+                "pagar ya",
+                "pagar ahora",
+                "payer maintenant",
+                "payment link",
+                "enlace de pago",
+                "lien de paiement",
+                "proceed to",
+                "finalise*",
+                "finalize*",
+                "finaliza*",
+                "ready to pay",
+                "want to pay",
+                "quiero pagar",
+                "je veux payer",
+                "voudrais payer",
+                "let me pay",
+                "ill pay",
+                "i ll pay",
+            ]);
         if let Some(topic) = topic {
             if paying_now {
                 say("store.info", 0.8);
@@ -1314,10 +1320,7 @@ impl PatternTier {
                 || t.has(conv::DEARER)
                 || t.has(conv::IN_STOCK) && n <= 7
                 || t.has(conv::AMONG_THOSE) && (has_price || t.has(conv::IN_STOCK))
-                || n <= 4
-                    && norms
-                        .iter()
-                        .any(|w| museo_sdk::parse::colour(w).is_some()))
+                || n <= 4 && norms.iter().any(|w| museo_sdk::parse::colour(w).is_some()))
         {
             say("product.search", 0.93);
             if t.has(conv::PICK_CHEAPEST)
@@ -1728,7 +1731,15 @@ fn finish_entities(
                     QUESTION
                 },
             );
-            references(&mut e, t, ctx, intent, position, &[DETAILS, QUESTION].concat(), false);
+            references(
+                &mut e,
+                t,
+                ctx,
+                intent,
+                position,
+                &[DETAILS, QUESTION].concat(),
+                false,
+            );
             keep(
                 &mut e,
                 &["product_ref", "sku", "ordinal", "anaphora", "name"],
@@ -1756,6 +1767,10 @@ fn finish_entities(
             .concat();
             set_ref(&mut e, t, referenced, ctx.focus(), &cues);
             references(&mut e, t, ctx, intent, position, &cues, false);
+            // A new intent with no earlier labels: its reference is the name.
+            if let Some(name) = e.get("name").cloned() {
+                e.insert("product_ref".into(), name);
+            }
             keep(
                 &mut e,
                 &[
@@ -1869,8 +1884,7 @@ fn finish_entities(
                 "el nombre",
                 "le nom",
                 "the name",
-            ])
-                && let Some(title) = ent::title(raw)
+            ]) && let Some(title) = ent::title(raw)
             {
                 e.insert("title".into(), title.into());
             }
