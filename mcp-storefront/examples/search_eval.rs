@@ -11,8 +11,9 @@
 //!
 //! Each query lists its `relevant` SKUs (and optionally the SKUs acceptable
 //! `first`). recall@5 of a query is the share of its relevant products in the
-//! first five results, out of min(5, relevant); first@1 is whether the first
-//! result is acceptable. The numbers of the code before the search work
+//! first five results, out of min(5, relevant); precision@5 the share of
+//! relevant products among the (at most five) results shown, 0 when there are
+//! none; first@1 is whether the first result is acceptable. The numbers of the code before the search work
 //! (`examples/search_eval_before.json`, written with `--record`) are printed
 //! beside the current ones.
 
@@ -45,13 +46,16 @@ struct Case {
 struct Score {
     queries: usize,
     recall_at_5: f64,
+    #[serde(default)]
+    precision_at_5: f64,
     first_at_1: f64,
 }
 
 impl Score {
-    fn add(&mut self, recall: f64, first: bool) {
+    fn add(&mut self, recall: f64, precision: f64, first: bool) {
         self.queries += 1;
         self.recall_at_5 += recall;
+        self.precision_at_5 += precision;
         self.first_at_1 += f64::from(u8::from(first));
     }
 
@@ -60,6 +64,7 @@ impl Score {
         Self {
             queries: self.queries,
             recall_at_5: self.recall_at_5 / n,
+            precision_at_5: self.precision_at_5 / n,
             first_at_1: self.first_at_1 / n,
         }
     }
@@ -128,6 +133,11 @@ async fn main() -> anyhow::Result<()> {
         let top5 = &skus[..skus.len().min(5)];
         let hits = top5.iter().filter(|s| case.relevant.contains(s)).count();
         let recall = hits as f64 / case.relevant.len().min(5) as f64;
+        let precision = if top5.is_empty() {
+            0.0
+        } else {
+            hits as f64 / top5.len() as f64
+        };
         let acceptable = case.first.as_ref().unwrap_or(&case.relevant);
         let first = skus.first().is_some_and(|s| acceptable.contains(s));
         for key in [
@@ -135,7 +145,7 @@ async fn main() -> anyhow::Result<()> {
             format!("lang {}", case.lang),
             format!("kind {}", case.kind),
         ] {
-            groups.entry(key).or_default().add(recall, first);
+            groups.entry(key).or_default().add(recall, precision, first);
         }
         if verbose || recall < 1.0 {
             println!(
@@ -156,22 +166,24 @@ async fn main() -> anyhow::Result<()> {
         .and_then(|text| serde_json::from_str(&text).ok());
     println!();
     println!(
-        "{:<14} {:>7}  {:>16}  {:>16}",
-        "", "queries", "recall@5", "first@1"
+        "{:<14} {:>7}  {:>16}  {:>16}  {:>16}",
+        "", "queries", "recall@5", "precision@5", "first@1"
     );
     println!(
-        "{:<14} {:>7}  {:>7} {:>8}  {:>7} {:>8}",
-        "", "", "before", "after", "before", "after"
+        "{:<14} {:>7}  {:>7} {:>8}  {:>7} {:>8}  {:>7} {:>8}",
+        "", "", "before", "after", "before", "after", "before", "after"
     );
     for (key, score) in &means {
         let old = before.as_ref().and_then(|b| b.get(key));
         let show = |v: Option<f64>| v.map_or("-".to_owned(), |v| format!("{:.3}", v));
         println!(
-            "{:<14} {:>7}  {:>7} {:>8}  {:>7} {:>8}",
+            "{:<14} {:>7}  {:>7} {:>8}  {:>7} {:>8}  {:>7} {:>8}",
             key,
             score.queries,
             show(old.map(|o| o.recall_at_5)),
             show(Some(score.recall_at_5)),
+            show(old.map(|o| o.precision_at_5)),
+            show(Some(score.precision_at_5)),
             show(old.map(|o| o.first_at_1)),
             show(Some(score.first_at_1)),
         );

@@ -7,6 +7,12 @@
 //! schemas are still derived from the argument types, so clients see exactly
 //! what is accepted.
 //!
+//! Every refusal is a [`ToolError`]: English text for the model, and
+//! `_meta["dev.museo/error"]` with a stable code (`out_of_stock`,
+//! `insufficient_stock`, `not_found`, `not_in_basket`, `basket_closed`,
+//! `basket_empty`, `basket_full`, `invalid_argument`, `unavailable`,
+//! `internal`) and its facts for programs — the table is in [`crate::error`].
+//!
 //! Every call gets a [`TraceContext`]: the caller's `traceparent` from
 //! `_meta` when there is one (the gateway sends it), else a new trace. Its
 //! id goes to the Museo API and into every error message, so a failure a
@@ -845,7 +851,9 @@ impl ServerHandler for StorefrontServer {
                answer the question, say so: never guess prices, sizes, materials or stock.\n\
              - To buy, call add_to_basket (leave basket_id out the first time, then always pass \
                the basket_id it returned), show the basket total, and when the shopper is ready \
-               call get_payment_link and give them the url and when it expires.\n\
+               call get_payment_link and give them the url and when it expires. To change \
+               how many of a product the basket holds, call update_basket_item with the new \
+               quantity (0 removes it); to see whether an order is paid, get_order.\n\
              - Questions about shipping, returns, payment or opening hours: search_help.\n\
              - If a tool returns an error, tell the shopper what happened in plain words and \
                what they can do; if it says a retry may help, try once more.",
