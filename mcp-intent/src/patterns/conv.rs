@@ -368,9 +368,10 @@ pub const FAQ: &[&str] = &[
 
 /// The help-page topic a message asks about, with the cue's strength.
 pub fn store_topic(t: &Text) -> Option<&'static str> {
-    // The museum's visits, and changing one's own order or profile, are not
-    // questions about the shop.
-    if t.has(&[
+    let topic = topic_index().topic(t)?;
+    // The museum's visits, customs, and changing one's own order or profile
+    // are not questions about the shop.
+    let elsewhere = t.has(&[
         "museum",
         "museo",
         "musee",
@@ -409,25 +410,98 @@ pub fn store_topic(t: &Text) -> Option<&'static str> {
         "my order",
         "mi pedido",
         "ma commande",
-    ]) {
-        return None;
-    }
-    if t.has(GIFT) {
-        Some("gift-wrapping")
-    } else if t.has(CARE) {
-        Some("product-care")
-    } else if t.has(RETURNS) {
-        Some("returns")
-    } else if t.has(PAYMENT_METHODS) && t.has(PAY_WORDS) {
-        Some("payment")
-    } else if t.has(SHIPPING) {
-        Some("shipping")
-    } else if t.has(CONTACT) {
-        Some("contact")
-    } else if t.has(FAQ) {
-        Some("faq")
-    } else {
-        None
+    ]);
+    (!elsewhere).then_some(topic)
+}
+
+/// The topic lists indexed by their first word, so that a message is looked
+/// up word by word instead of phrase by phrase (they are asked about on
+/// every message and have some 250 phrases).
+/// The rest of a phrase after its first word, whether its last word is a
+/// prefix, and its topic's rank.
+type Entry = (Vec<&'static str>, bool, usize);
+
+struct TopicIndex {
+    /// First word → the phrases starting with it.
+    exact: std::collections::HashMap<&'static str, Vec<Entry>>,
+    /// One-word prefixes ("rembourse*") with their topic rank.
+    prefixes: Vec<(&'static str, usize)>,
+}
+
+/// Topics in the order they win when several match; `payment` needs a
+/// means of payment named too.
+const TOPICS: [(&str, &[&str]); 8] = [
+    ("gift-wrapping", GIFT),
+    ("product-care", CARE),
+    ("returns", RETURNS),
+    ("payment", PAYMENT_METHODS),
+    ("shipping", SHIPPING),
+    ("contact", CONTACT),
+    ("faq", FAQ),
+    ("pay-words", PAY_WORDS),
+];
+
+fn topic_index() -> &'static TopicIndex {
+    static INDEX: std::sync::OnceLock<TopicIndex> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index = TopicIndex {
+            exact: std::collections::HashMap::new(),
+            prefixes: Vec::new(),
+        };
+        for (rank, (_, list)) in TOPICS.iter().enumerate() {
+            for phrase in *list {
+                let prefix = phrase.ends_with('*');
+                let words: Vec<&'static str> = phrase.trim_end_matches('*').split(' ').collect();
+                if words.len() == 1 && prefix {
+                    index.prefixes.push((words[0], rank));
+                } else {
+                    index.exact.entry(words[0]).or_default().push((
+                        words[1..].to_vec(),
+                        prefix,
+                        rank,
+                    ));
+                }
+            }
+        }
+        index
+    })
+}
+
+impl TopicIndex {
+    /// The best-ranked topic whose cue occurs in `t`.
+    fn topic(&self, t: &Text) -> Option<&'static str> {
+        let norms = t.norms();
+        let mut found = [false; TOPICS.len()];
+        for (i, w) in norms.iter().enumerate() {
+            for (p, rank) in &self.prefixes {
+                if w.starts_with(p) {
+                    found[*rank] = true;
+                }
+            }
+            let Some(entries) = self.exact.get(w) else {
+                continue;
+            };
+            for (rest, prefix, rank) in entries {
+                let hit = rest.iter().enumerate().all(|(k, r)| {
+                    norms.get(i + 1 + k).is_some_and(|n| {
+                        if *prefix && k + 1 == rest.len() {
+                            n.starts_with(r)
+                        } else {
+                            n == r
+                        }
+                    })
+                });
+                // A one-word phrase ending in `*` with no rest is a prefix
+                // of the word itself: covered by `prefixes`.
+                if hit {
+                    found[*rank] = true;
+                }
+            }
+        }
+        let pay_words = found[TOPICS.len() - 1];
+        (0..TOPICS.len() - 1)
+            .find(|&r| found[r] && (TOPICS[r].0 != "payment" || pay_words))
+            .map(|r| TOPICS[r].0)
     }
 }
 

@@ -900,30 +900,31 @@ impl PatternTier {
         };
         // Someone ready to pay who mentions delivery or a card is checking
         // out, not asking about the shop.
-        let paying_now = has(PAY) && topic != Some("payment")
-            || t.has(&[
-                "checkout",
-                "check out",
-                "pay now",
-                "pagar ya",
-                "pagar ahora",
-                "payer maintenant",
-                "payment link",
-                "enlace de pago",
-                "lien de paiement",
-                "proceed to",
-                "finalise*",
-                "finalize*",
-                "finaliza*",
-                "ready to pay",
-                "want to pay",
-                "quiero pagar",
-                "je veux payer",
-                "voudrais payer",
-                "let me pay",
-                "ill pay",
-                "i ll pay",
-            ]);
+        let paying_now = topic.is_some()
+            && (has(PAY) && topic != Some("payment")
+                || t.has(&[
+                    "checkout",
+                    "check out",
+                    "pay now",
+                    "pagar ya",
+                    "pagar ahora",
+                    "payer maintenant",
+                    "payment link",
+                    "enlace de pago",
+                    "lien de paiement",
+                    "proceed to",
+                    "finalise*",
+                    "finalize*",
+                    "finaliza*",
+                    "ready to pay",
+                    "want to pay",
+                    "quiero pagar",
+                    "je veux payer",
+                    "voudrais payer",
+                    "let me pay",
+                    "ill pay",
+                    "i ll pay",
+                ]));
         if let Some(topic) = topic {
             if paying_now {
                 say("store.info", 0.8);
@@ -951,15 +952,20 @@ impl PatternTier {
         );
         let delta = conv::quantity_delta(&norms);
         let target = conv::target_quantity(&norms, &prices.used);
-        let set_cue = t.has(conv::SET_QUANTITY);
-        let explicit_set = t.has(conv::SET_QUANTITY_EXPLICIT);
+        // Without a number there is no quantity to set: skip the cue lists.
+        let counted = target.is_some() || delta.is_some();
+        let set_cue = counted && t.has(conv::SET_QUANTITY);
+        let explicit_set = counted && t.has(conv::SET_QUANTITY_EXPLICIT);
         let line_words = basket || t.has(&["quantity", "cantidad", "quantite", "number of"]);
-        let sets_quantity = !(has_price && prices.currency.is_some())
-            && !t.has(conv::STRONG_ADD)
+        // A price with a currency is an amount, not a count; "add"/"put" and
+        // "pon la bandeja en la cesta, que sean dos" put a new line in.
+        let priced = has_price && prices.currency.is_some();
+        let new_line =
+            counted && (t.has(conv::STRONG_ADD) || add_verb && basket && !after_basket_change);
+        let sets_quantity = !priced
+            && !new_line
             && (!remove_verb || explicit_set)
             && sku.is_none()
-            // "pon la bandeja en la cesta, que sean dos" puts a new line in.
-            && !(add_verb && basket && !after_basket_change)
             && (delta.is_none() || set_cue && t.has(&["make it", "make that", "make them"]))
             && (target.is_some() || delta.is_some())
             && (explicit_set
@@ -968,7 +974,7 @@ impl PatternTier {
         if sets_quantity {
             say("basket.update", 0.95);
             claimed.push("basket.update");
-        } else if !(has_price && prices.currency.is_some())
+        } else if !priced
             && sku.is_none()
             && target.is_some()
             && delta.is_none()
@@ -1929,12 +1935,19 @@ fn references(
         e.insert("ordinal".into(), p.into());
         return;
     }
-    // Single words of these lists are only trimmed at a name's ends
-    // ("the Great Wave one" keeps "Great"; "Las Meninas" keeps "Las").
-    let cues: Vec<&str> = [cues, PRONOUNS, YES, conv::NOT_NAME, CATALOG_NOUN]
-        .concat()
+    // Single words of the pointing and chatter lists are only trimmed at a
+    // name's ends ("the Great Wave one" keeps "Great"; "Las Meninas" keeps
+    // "Las"), so only their phrases are looked for inside.
+    let phrases = [PRONOUNS, YES, conv::NOT_NAME]
         .into_iter()
+        .flat_map(|l| l.iter().copied())
+        .filter(|c| c.contains(' '));
+    let cues: Vec<&str> = cues
+        .iter()
+        .copied()
+        .chain(CATALOG_NOUN.iter().copied())
         .filter(|c| c.contains(' ') || !conv::TRIM_ONLY.contains(c))
+        .chain(phrases)
         .collect();
     match conv::product_name(t, intent == "product.question", &cues) {
         Some(name) => {
