@@ -1,8 +1,11 @@
 //! Accuracy of the intent analyser on the labelled dataset.
 //!
-//! Run: `cargo run --release -p mcp-intent --example eval -- [dev|test|all|holdout|holdout2|holdout3|train|train2|train3|train4]`
+//! Run: `cargo run --release -p mcp-intent --example eval -- [dev|test|all|holdout|holdout2|holdout3|holdout4|holdout_conv|train|train2|train3|train4|train5|conv]`
 //! (default `test`; `holdout` reads `data/holdout.jsonl`, a set written
-//! separately that is reported in aggregate only). Prints accuracy overall, per language and per intent,
+//! separately that is reported in aggregate only; `conv` is
+//! `data/train_conv.jsonl` and `holdout_conv` `data/holdout_conv.jsonl`, the
+//! conversational sets: basket.update, store.info, order.status, references
+//! and refinements). Prints accuracy overall, per language and per intent,
 //! the `admin.*` confusion (shopper messages classified as admin is the
 //! number that must stay at zero), entity accuracy and latency. Exits
 //! non-zero when the acceptance thresholds are missed on the test split.
@@ -61,6 +64,8 @@ async fn main() -> anyhow::Result<()> {
         "holdout3" => include_str!("../data/holdout3.jsonl"),
         "holdout4" => include_str!("../data/holdout4.jsonl"),
         "train5" => include_str!("../data/train_extra5.jsonl"),
+        "conv" => include_str!("../data/train_conv.jsonl"),
+        "holdout_conv" => include_str!("../data/holdout_conv.jsonl"),
         _ => include_str!("../data/intents.jsonl"),
     };
     let items: Vec<Item> = data
@@ -77,10 +82,12 @@ async fn main() -> anyhow::Result<()> {
             | "train3"
             | "train4"
             | "train5"
+            | "conv"
             | "holdout"
             | "holdout2"
             | "holdout3"
             | "holdout4"
+            | "holdout_conv"
     );
     let items: Vec<&Item> = items
         .iter()
@@ -93,7 +100,9 @@ async fn main() -> anyhow::Result<()> {
     let mut by_intent: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
     let mut shopper_as_admin = Vec::new();
     let mut admin_confusion: BTreeMap<(String, String), u32> = BTreeMap::new();
+    let mut confusion: BTreeMap<(String, String), u32> = BTreeMap::new();
     let mut entity = (0, 0);
+    let mut by_key: BTreeMap<String, (u32, u32)> = BTreeMap::new();
     let mut lang_ok = 0;
     let mut times = Vec::with_capacity(items.len());
     let mut learned_ok = 0;
@@ -144,6 +153,11 @@ async fn main() -> anyhow::Result<()> {
                 .entry((item.intent.clone(), result.intent.clone()))
                 .or_default() += 1;
         }
+        if !ok {
+            *confusion
+                .entry((item.intent.clone(), result.intent.clone()))
+                .or_default() += 1;
+        }
         if result.intent.starts_with("admin.") && !item.intent.starts_with("admin.") {
             shopper_as_admin.push(item.id.clone());
         }
@@ -151,7 +165,11 @@ async fn main() -> anyhow::Result<()> {
             for (key, expected) in &item.entities {
                 entity.1 += 1;
                 let got = result.entities.get(key);
-                entity.0 += u32::from(got.is_some_and(|g| fold(g) == fold(expected)));
+                let right = got.is_some_and(|g| fold(g) == fold(expected));
+                entity.0 += u32::from(right);
+                let k = by_key.entry(key.clone()).or_default();
+                k.1 += 1;
+                k.0 += u32::from(right);
                 if verbose && got.is_none_or(|g| fold(g) != fold(expected)) {
                     println!(
                         "  entity {} {key}: expected {expected}, got {got:?}  [{}]",
@@ -205,6 +223,11 @@ async fn main() -> anyhow::Result<()> {
     for ((expected, got), n) in &admin_confusion {
         println!("  {expected} → {got}: {n}");
     }
+    let misses: Vec<String> = confusion
+        .iter()
+        .map(|((expected, got), n)| format!("{expected}→{got} {n}"))
+        .collect();
+    println!("misses (expected→got, counts only): {}", misses.join(", "));
     println!(
         "shopper messages classified as admin.*: {} {:?}",
         shopper_as_admin.len(),
@@ -231,6 +254,11 @@ async fn main() -> anyhow::Result<()> {
         entity.0,
         entity.1
     );
+    let keys: Vec<String> = by_key
+        .iter()
+        .map(|(k, c)| format!("{k} {:.0}% ({}/{})", pct(*c), c.0, c.1))
+        .collect();
+    println!("  per key: {}", keys.join(", "));
     times.sort();
     let at = |p: f64| times[((times.len() as f64 - 1.0) * p).round() as usize];
     println!(

@@ -3,8 +3,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// The fixed intent ids.
-pub const INTENTS: [&str; 16] = [
+/// The fixed intent ids. Ids are only ever added, at the end.
+pub const INTENTS: [&str; 19] = [
     "product.search",
     "product.details",
     "product.question",
@@ -21,6 +21,9 @@ pub const INTENTS: [&str; 16] = [
     "help",
     "goodbye",
     "unknown",
+    "basket.update",
+    "store.info",
+    "order.status",
 ];
 
 /// Who said a turn.
@@ -82,7 +85,9 @@ pub struct Analysis {
     pub confidence: f64,
     /// The message's language: `en`, `es` or `fr`.
     pub language: String,
-    /// Entities found (`query`, `product_ref`, `quantity`, `price_max`…).
+    /// Entities found (`query`, `product_ref`, `quantity`, `price_max`…; for
+    /// a dialog engine also `name`, `ordinal`, `anaphora`, `quantity_delta`,
+    /// `refine`, `sort`, `pick`, `in_stock`, `more`, `topic`, `order_id`).
     pub entities: serde_json::Map<String, serde_json::Value>,
     /// `pattern` or `ai`.
     pub source: Source,

@@ -79,11 +79,12 @@ impl IntentServer {
     name = "mcp-intent",
     instructions = "Call analyze_intent with the exact text a shop customer or \
         administrator wrote (English, Spanish or French) to learn what they want: \
-        one of 16 fixed intents (product.search, product.details, product.question, \
+        one of 19 fixed intents (product.search, product.details, product.question, \
         basket.add, basket.view, basket.remove, checkout.pay, admin.product.create, \
         admin.product.update, admin.product.delete, admin.product.import, notify.send, \
-        greeting, help, goodbye, unknown), a confidence in [0,1], the language, and \
-        entities such as query, product_ref, quantity or price_max. Pass a BCP-47 \
+        greeting, help, goodbye, unknown, basket.update, store.info, order.status), a \
+        confidence in [0,1], the language, and entities such as query, product_ref, \
+        quantity, price_max, name, ordinal, anaphora, refine, topic or order_id. Pass a BCP-47 \
         `locale` when known and recent `history` turns so short follow-ups resolve. \
         The tool only reads; it never changes a basket or the catalog."
 )]

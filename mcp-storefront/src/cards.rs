@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use museo_sdk::types::{Basket, BasketLine, Lang, Money, PaymentLink, Product, Variant};
+use museo_sdk::types::{Basket, BasketLine, Lang, Money, Order, PaymentLink, Product, Variant};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -95,6 +95,15 @@ pub struct Understood {
     pub in_stock: bool,
     /// Ordering: `relevance`, `price_asc` ("cheap", "barato", "pas cher"), `price_desc` or `newest`.
     pub sort: String,
+    /// Words of which any one may match ("mugs or cups", "carnets ou agendas"), besides `text`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub any_of: Option<String>,
+    /// True when no product matched every word and the match was relaxed: the products match only some of the words (`dropped` says which were left out, `any_word` whether any single word was enough). Tell the shopper these are the closest matches.
+    pub relaxed: bool,
+    /// Words left out because no product matched them with the others.
+    pub dropped: Vec<String>,
+    /// True when products matching any one of the words were accepted.
+    pub any_word: bool,
 }
 
 /// Result of `search_products`.
@@ -310,6 +319,38 @@ impl PaymentLinkView {
             total: Price::new(&link.total, lang),
             basket_id: link.basket_id.clone(),
             order_id: link.order_id.clone(),
+        }
+    }
+}
+
+/// Result of `get_order`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct OrderView {
+    /// Order id (`ord_…`).
+    pub order_id: String,
+    /// `pending` (not paid yet), `paid`, or `expired` (its payment link ran out unpaid).
+    pub status: String,
+    /// Amount of the order.
+    pub total: Price,
+    /// When it was created (RFC 3339, UTC).
+    pub created_at: String,
+    /// When it was paid (RFC 3339, UTC); absent until then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paid_at: Option<String>,
+    /// The basket it pays.
+    pub basket_id: String,
+}
+
+impl OrderView {
+    /// The view of `order` in `lang`.
+    pub fn new(order: &Order, lang: Lang) -> Self {
+        Self {
+            order_id: order.id.clone(),
+            status: order.status.clone(),
+            total: Price::new(&order.total, lang),
+            created_at: order.created_at.to_string(),
+            paid_at: order.paid_at.map(|t| t.to_string()),
+            basket_id: order.basket_id.clone(),
         }
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! Seven tools with fixed names and arguments (DESIGN.md) — `search_products`,
 //! `get_product`, `add_to_basket`, `view_basket`, `remove_from_basket`,
-//! `get_payment_link`, `answer_product_question` — plus `search_help` over
+//! `get_payment_link`, `answer_product_question` — plus `update_basket_item`
+//! (set a line's quantity), `get_order` (is it paid?), `search_help` over
 //! the shop's shipping, returns and payment pages, those pages as resources,
 //! and a `shopping_assistant` prompt.
 //!
@@ -18,10 +19,14 @@
 //!   API types into them in the requested language;
 //! - [`text`] has the few words the server writes itself, in en/es/fr, and
 //!   money formatted for a reader;
+//! - [`error`] makes every refusal a tool error with English text for a
+//!   model and `_meta["dev.museo/error"]` (a stable code and its facts) for
+//!   a program;
 //! - [`server`] is the MCP surface.
 
 pub mod answer;
 pub mod cards;
+pub mod error;
 pub mod query;
 pub mod server;
 pub mod text;

@@ -4,9 +4,17 @@
 //! entre 20 et 50 €": the price bounds, the category, a colour, "cheap" and
 //! "in stock" are read out of the words (with `museo_sdk::parse`, the parsers
 //! mcp-intent uses too) and become filters; filler words ("show me", "busco",
-//! "je cherche") are dropped; what is left is the text the API matches in
-//! titles, descriptions and attributes. Arguments given explicitly always win
-//! over what the text says.
+//! "je cherche") and the chat around a request ("a present for my mum, she
+//! loves…", "pour ma sœur qui adore…", "para mi padre que le gusta…") are
+//! dropped; what is left is the text the API matches in titles, descriptions
+//! and attributes. Arguments given explicitly always win over what the text
+//! says.
+//!
+//! "X or Y" ("mugs or cups", "carnets ou agendas", "Monet o Klimt") asks for
+//! either: two names of one category become that category; otherwise the
+//! words go to the API as `any_of`, of which one match is enough (best
+//! first). "Gift" words (present, regalo, cadeau) only count when nothing
+//! else is asked for.
 //!
 //! Colours are stored in English in product attributes, so a colour word in
 //! any language is searched under its English name ("azules" → "blue").
@@ -18,6 +26,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::cards::Understood;
+use crate::error::ToolError;
 use crate::text::truncate;
 
 /// The most characters a search may have.
@@ -217,7 +226,265 @@ const FILLER: &[&str] = &[
     "l",
     "j",
     "une",
+    // The chat around a request: who it is for and what they like.
+    "mum",
+    "mom",
+    "mommy",
+    "mother",
+    "dad",
+    "daddy",
+    "father",
+    "sister",
+    "brother",
+    "wife",
+    "husband",
+    "son",
+    "daughter",
+    "friend",
+    "girlfriend",
+    "boyfriend",
+    "grandma",
+    "granny",
+    "grandmother",
+    "grandpa",
+    "grandfather",
+    "aunt",
+    "uncle",
+    "nephew",
+    "niece",
+    "partner",
+    "boss",
+    "colleague",
+    "teacher",
+    "someone",
+    "somebody",
+    "she",
+    "he",
+    "her",
+    "him",
+    "his",
+    "they",
+    "them",
+    "their",
+    "who",
+    "loves",
+    "love",
+    "likes",
+    "adores",
+    "adore",
+    "enjoys",
+    "into",
+    "really",
+    "big",
+    "fan",
+    "huge",
+    "ideas",
+    "idea",
+    "suggest",
+    "suggestions",
+    "recommend",
+    "anything",
+    "everything",
+    "is",
+    "be",
+    "am",
+    "was",
+    "will",
+    "should",
+    "just",
+    "also",
+    "very",
+    "so",
+    "much",
+    "lot",
+    "lots",
+    "nice",
+    "lovely",
+    "pretty",
+    "thanks",
+    "thank",
+    "ok",
+    "okay",
+    "maybe",
+    "perhaps",
+    "thing",
+    "kind",
+    "sort",
+    "at",
+    "from",
+    "by",
+    "we",
+    "us",
+    "our",
+    "here",
+    "think",
+    "maybe",
+    "possible",
+    "something",
+    "for",
+    "madre",
+    "mama",
+    "padre",
+    "papa",
+    "hermana",
+    "hermano",
+    "hija",
+    "hijo",
+    "amiga",
+    "amigo",
+    "novia",
+    "novio",
+    "esposa",
+    "esposo",
+    "mujer",
+    "marido",
+    "abuela",
+    "abuelo",
+    "tia",
+    "tio",
+    "sobrina",
+    "sobrino",
+    "prima",
+    "primo",
+    "jefe",
+    "jefa",
+    "alguien",
+    "mis",
+    "su",
+    "sus",
+    "tu",
+    "tus",
+    "le",
+    "les",
+    "lo",
+    "me",
+    "te",
+    "se",
+    "nos",
+    "ella",
+    "ellos",
+    "ellas",
+    "gusta",
+    "gustan",
+    "encanta",
+    "encantan",
+    "adora",
+    "adoran",
+    "ama",
+    "aman",
+    "fan",
+    "mucho",
+    "muy",
+    "tambien",
+    "podrias",
+    "puedes",
+    "podeis",
+    "ver",
+    "gustaria",
+    "es",
+    "son",
+    "esta",
+    "estan",
+    "este",
+    "esto",
+    "eso",
+    "ese",
+    "al",
+    "cosa",
+    "cualquier",
+    "ideas",
+    "sugerencias",
+    "recomiendas",
+    "recomendais",
+    "buenas",
+    "gracias",
+    "tenes",
+    "tendrias",
+    "tendreis",
+    "teneis",
+    "ustedes",
+    "usted",
+    "mere",
+    "maman",
+    "pere",
+    "soeur",
+    "sour",
+    "frere",
+    "fille",
+    "fils",
+    "amie",
+    "ami",
+    "copine",
+    "copain",
+    "femme",
+    "mari",
+    "grand-mere",
+    "grand-pere",
+    "mamie",
+    "papi",
+    "tante",
+    "oncle",
+    "neveu",
+    "niece",
+    "cousin",
+    "cousine",
+    "collegue",
+    "quelqu",
+    "quelqu'un",
+    "ma",
+    "mon",
+    "mes",
+    "sa",
+    "son",
+    "ses",
+    "ta",
+    "ton",
+    "tes",
+    "elle",
+    "lui",
+    "leur",
+    "leurs",
+    "qui",
+    "aime",
+    "aiment",
+    "adore",
+    "adorent",
+    "passionne",
+    "passionnee",
+    "tres",
+    "beaucoup",
+    "aussi",
+    "salut",
+    "merci",
+    "choses",
+    "idee",
+    "idees",
+    "conseillez",
+    "conseiller",
+    "a",
+    "as",
+    "ai",
+    "vous",
+    "tu",
+    "serait",
+    "sont",
+    "c",
+    "n",
+    "s",
+    "t",
+    "m",
+    "ne",
+    "pas",
 ];
+
+/// Words that only ask for a gift: searched (as the "gift" tag products
+/// carry) only when nothing else is asked for.
+const GIFT: &[&str] = &[
+    "gift", "gifts", "present", "presents", "regalo", "regalos", "obsequio", "cadeau", "cadeaux",
+];
+
+/// Words joining alternatives: "mugs or cups", "tazas o jarras", "carnets ou agendas".
+const OR: &[&str] = &["or", "o", "u", "ou"];
 
 /// Words asking for products in stock.
 const IN_STOCK: &[&[&str]] = &[
@@ -249,45 +516,59 @@ const NEWEST: &[&str] = &["newest", "latest", "novedades", "nouveautes", "nouvea
 pub struct ReadSearch {
     /// The request for `GET /v1/products`.
     pub query: ProductQuery,
+    /// Words of which one match is enough (`any_of`), from "X or Y".
+    pub any_of: Option<String>,
     /// What was understood, for the result.
     pub understood: Understood,
 }
 
 /// Reads `args` into a product query. Refuses (with a message the model can
 /// act on) an empty search, an over-long one, and out-of-range numbers.
-pub fn read(args: &SearchArgs) -> Result<ReadSearch, String> {
+pub fn read(args: &SearchArgs) -> Result<ReadSearch, ToolError> {
     let text = args.query.trim();
     if text.chars().count() > MAX_QUERY_CHARS {
-        return Err(format!(
-            "query has {} characters; keep it under {MAX_QUERY_CHARS} (a few words describing the product)",
-            text.chars().count()
+        return Err(ToolError::invalid(
+            "query",
+            format!(
+                "query has {} characters; keep it under {MAX_QUERY_CHARS} (a few words describing the product)",
+                text.chars().count()
+            ),
         ));
     }
     let limit = args.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(format!(
-            "limit must be between 1 and {MAX_LIMIT}; got {limit}"
+        return Err(ToolError::invalid(
+            "limit",
+            format!("limit must be between 1 and {MAX_LIMIT}; got {limit}"),
         ));
     }
-    let explicit_min = price_arg("price_min", args.price_min)?;
-    let explicit_max = price_arg("price_max", args.price_max)?;
+    let explicit_min =
+        price_arg("price_min", args.price_min).map_err(|e| ToolError::invalid("price_min", e))?;
+    let explicit_max =
+        price_arg("price_max", args.price_max).map_err(|e| ToolError::invalid("price_max", e))?;
     if let (Some(min), Some(max)) = (explicit_min, explicit_max)
         && min > max
     {
-        return Err(format!("price_min ({min}) is above price_max ({max})"));
+        return Err(ToolError::invalid(
+            "price_min",
+            format!("price_min ({min}) is above price_max ({max})"),
+        ));
     }
     let explicit_category = match args.category.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(name) => Some(category_arg(name)?),
+        Some(name) => Some(category_arg(name).map_err(|e| ToolError::invalid("category", e))?),
     };
     let explicit_currency = match args.currency.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(code) => Some(
             museo_sdk::types::Currency::parse(&code.to_ascii_uppercase())
                 .map_err(|_| {
-                    format!(
-                        "currency {:?} is not an ISO 4217 code such as EUR or USD",
-                        truncate(code, 20)
+                    ToolError::invalid(
+                        "currency",
+                        format!(
+                            "currency {:?} is not an ISO 4217 code such as EUR or USD",
+                            truncate(code, 20)
+                        ),
                     )
                 })?
                 .code()
@@ -317,9 +598,9 @@ pub fn read(args: &SearchArgs) -> Result<ReadSearch, String> {
     }
 
     let mut sort = bounds.cheap.then_some(SortOrder::PriceAsc);
-    let mut category = None;
     let mut colour = None;
-    let mut kept: Vec<String> = Vec::new();
+    let mut gift = false;
+    let mut tokens: Vec<Token> = Vec::with_capacity(words.len());
     for (i, word) in words.iter().enumerate() {
         if used[i] {
             continue;
@@ -332,13 +613,19 @@ pub fn read(args: &SearchArgs) -> Result<ReadSearch, String> {
             sort = sort.or(Some(SortOrder::Newest));
             continue;
         }
-        if category.is_none()
-            && let Some(slug) = parse::category(word)
-        {
-            category = Some(slug.to_owned());
+        if OR.contains(word) {
+            tokens.push(Token::Or);
             continue;
         }
-        if FILLER.contains(word) {
+        if let Some(slug) = parse::category(word) {
+            tokens.push(Token::Category(slug, (*word).to_owned()));
+            continue;
+        }
+        if is_filler(word) {
+            continue;
+        }
+        if GIFT.contains(word) {
+            gift = true;
             continue;
         }
         // Bare small numbers ("2 mugs") are quantities, not search text.
@@ -349,10 +636,60 @@ pub fn read(args: &SearchArgs) -> Result<ReadSearch, String> {
             && let Some(english) = parse::colour(word)
         {
             colour.get_or_insert_with(|| english.to_owned());
-            kept.push(english.to_owned());
+            tokens.push(Token::Text(english.to_owned()));
             continue;
         }
-        kept.push((*word).to_owned());
+        tokens.push(Token::Text((*word).to_owned()));
+    }
+    // "X or Y": the words on either side of a connector are alternatives.
+    let mut alternatives: Vec<usize> = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        if *token != Token::Or {
+            continue;
+        }
+        let before = tokens[..i].iter().rposition(|t| *t != Token::Or);
+        let after = tokens[i + 1..]
+            .iter()
+            .position(|t| *t != Token::Or)
+            .map(|k| i + 1 + k);
+        if let (Some(before), Some(after)) = (before, after) {
+            alternatives.extend([before, after]);
+        }
+    }
+    alternatives.sort_unstable();
+    alternatives.dedup();
+    let alternative_categories: Vec<&str> = alternatives
+        .iter()
+        .filter_map(|&i| match &tokens[i] {
+            Token::Category(slug, _) => Some(*slug),
+            _ => None,
+        })
+        .collect();
+    // Two names of one category ("mugs or cups") are that category; other
+    // alternatives are searched as words, any one of which may match.
+    let one_category = !alternatives.is_empty()
+        && alternative_categories.len() == alternatives.len()
+        && alternative_categories.windows(2).all(|w| w[0] == w[1]);
+    let either = !alternatives.is_empty() && !one_category;
+    let mut category = None;
+    let mut kept: Vec<String> = Vec::new();
+    for (i, token) in tokens.into_iter().enumerate() {
+        match token {
+            Token::Or => {}
+            Token::Category(slug, word) => {
+                let alternative = alternatives.contains(&i);
+                if category.is_none() && (!alternative || one_category) {
+                    category = Some(slug.to_owned());
+                } else if !(alternative && one_category) {
+                    kept.push(word);
+                }
+            }
+            Token::Text(word) => kept.push(word),
+        }
+    }
+    if kept.is_empty() && gift {
+        // Only "a present" asked for: the products tagged as gifts.
+        kept.push("gift".to_owned());
     }
     let category = explicit_category.or(category);
     let price_min = explicit_min.or(bounds.min);
@@ -360,11 +697,19 @@ pub fn read(args: &SearchArgs) -> Result<ReadSearch, String> {
     if let (Some(min), Some(max)) = (price_min, price_max)
         && min > max
     {
-        return Err(format!(
-            "the lowest price ({min}) is above the highest ({max}); check price_min, price_max and the query"
+        return Err(ToolError::invalid(
+            "price_min",
+            format!(
+                "the lowest price ({min}) is above the highest ({max}); check price_min, price_max and the query"
+            ),
         ));
     }
-    let text = (!kept.is_empty()).then(|| kept.join(" "));
+    let words_text = (!kept.is_empty()).then(|| kept.join(" "));
+    let (text, any_of) = if either {
+        (None, words_text)
+    } else {
+        (words_text, None)
+    };
     let has_filter = category.is_some()
         || price_min.is_some()
         || price_max.is_some()
@@ -372,15 +717,16 @@ pub fn read(args: &SearchArgs) -> Result<ReadSearch, String> {
         || args.sort.is_some()
         || in_stock
         || args.in_stock == Some(true);
-    if text.is_none() && !has_filter {
-        return Err(if args.query.trim().is_empty() {
+    if text.is_none() && any_of.is_none() && !has_filter {
+        let message = if args.query.trim().is_empty() {
             "query is empty: say what the shopper is looking for (\"Monet mug\", \"láminas baratas\"), or give a category or price filter".to_owned()
         } else {
             format!(
                 "nothing to search for in {:?}: name a product, an artist, a category or a price",
                 truncate(args.query.trim(), 60)
             )
-        });
+        };
+        return Err(ToolError::invalid("query", message));
     }
     let currency = explicit_currency.or_else(|| {
         (price_min.is_some() || price_max.is_some())
@@ -397,6 +743,10 @@ pub fn read(args: &SearchArgs) -> Result<ReadSearch, String> {
         currency: currency.clone(),
         in_stock,
         sort: sort_name(sort).to_owned(),
+        any_of: any_of.clone(),
+        relaxed: false,
+        dropped: Vec::new(),
+        any_word: false,
     };
     let query = ProductQuery {
         q: text,
@@ -415,7 +765,31 @@ pub fn read(args: &SearchArgs) -> Result<ReadSearch, String> {
             .map(str::to_owned),
         include_unpublished: None,
     };
-    Ok(ReadSearch { query, understood })
+    Ok(ReadSearch {
+        query,
+        any_of,
+        understood,
+    })
+}
+
+/// A word of a search, classified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Token {
+    /// "or", "o", "ou".
+    Or,
+    /// A word naming a category, with the word itself.
+    Category(&'static str, String),
+    /// A word to search for.
+    Text(String),
+}
+
+/// A filler word, also hyphenated ones made of filler ("avez-vous", "est-ce").
+fn is_filler(word: &str) -> bool {
+    FILLER.contains(&word)
+        || (word.contains(['-', '\''])
+            && word
+                .split(['-', '\''])
+                .all(|part| part.is_empty() || FILLER.contains(&part)))
 }
 
 fn starts_with(words: &[&str], i: usize, cue: &[&str]) -> bool {
@@ -476,7 +850,7 @@ mod tests {
             query: query.into(),
             ..SearchArgs::default()
         })
-        .unwrap_or_else(|e| panic!("{query}: {e}"))
+        .unwrap_or_else(|e| panic!("{query}: {}", e.message))
     }
 
     #[test]
@@ -526,7 +900,7 @@ mod tests {
     #[test]
     fn bad_searches_are_refused_with_a_reason() {
         let refuse = |args: SearchArgs, needle: &str| {
-            let error = read(&args).expect_err(needle);
+            let error = read(&args).expect_err(needle).message;
             assert!(error.contains(needle), "{error}");
         };
         refuse(SearchArgs::default(), "query is empty");
@@ -596,6 +970,64 @@ mod tests {
             },
             "ISO 4217",
         );
+    }
+
+    #[test]
+    fn the_chat_around_a_request_is_not_searched() {
+        for (query, text) in [
+            ("a present for my mum, she loves Van Gogh", "van gogh"),
+            ("do you have anything with cats?", "cats"),
+            ("my sister is really into Klimt, any ideas?", "klimt"),
+            ("je cherche un cadeau pour ma sœur qui adore Klimt", "klimt"),
+            ("algo para mi padre que le gusta Goya", "goya"),
+            ("quelque chose pour mon père, il aime Hokusai", "hokusai"),
+            (
+                "regalo para mi abuela, le encantan los girasoles",
+                "girasoles",
+            ),
+        ] {
+            let read = read_query(query);
+            assert_eq!(read.query.q.as_deref(), Some(text), "{query}");
+            assert_eq!(read.any_of, None, "{query}");
+        }
+        // A gift word alone is the search; beside other words it is not.
+        assert_eq!(
+            read_query("a gift for my dad").query.q.as_deref(),
+            Some("gift")
+        );
+        assert_eq!(
+            read_query("un regalo de Monet").query.q.as_deref(),
+            Some("monet")
+        );
+    }
+
+    #[test]
+    fn either_of_two_words() {
+        // Two names of one category: the category.
+        let cups = read_query("mugs or cups");
+        assert_eq!(cups.query.category.as_deref(), Some("mugs"));
+        assert_eq!((cups.query.q, cups.any_of), (None, None));
+        let vg = read_query("des tasses ou des mugs Van Gogh");
+        assert_eq!(vg.query.category.as_deref(), Some("mugs"));
+        assert_eq!(vg.query.q.as_deref(), Some("van gogh"));
+        // Otherwise any one of the words.
+        let notebooks = read_query("avez-vous des carnets ou des agendas ?");
+        assert_eq!(notebooks.query.q, None);
+        assert_eq!(notebooks.any_of.as_deref(), Some("carnets agendas"));
+        assert_eq!(
+            notebooks.understood.any_of.as_deref(),
+            Some("carnets agendas")
+        );
+        let umbrellas = read_query("paraguas de Monet o de Klimt");
+        assert_eq!(umbrellas.query.category.as_deref(), Some("umbrellas"));
+        assert_eq!(umbrellas.any_of.as_deref(), Some("monet klimt"));
+        let mixed = read_query("parapluies ou ombrelles");
+        assert_eq!(mixed.query.category, None);
+        assert_eq!(mixed.any_of.as_deref(), Some("parapluies ombrelles"));
+        // A connector with nothing on one side is filler.
+        let alone = read_query("mugs or");
+        assert_eq!(alone.query.category.as_deref(), Some("mugs"));
+        assert_eq!(alone.any_of, None);
     }
 
     #[test]

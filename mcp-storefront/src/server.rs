@@ -7,6 +7,12 @@
 //! schemas are still derived from the argument types, so clients see exactly
 //! what is accepted.
 //!
+//! Every refusal is a [`ToolError`]: English text for the model, and
+//! `_meta["dev.museo/error"]` with a stable code (`out_of_stock`,
+//! `insufficient_stock`, `not_found`, `not_in_basket`, `basket_closed`,
+//! `basket_empty`, `basket_full`, `invalid_argument`, `unavailable`,
+//! `internal`) and its facts for programs — the table is in [`crate::error`].
+//!
 //! Every call gets a [`TraceContext`]: the caller's `traceparent` from
 //! `_meta` when there is one (the gateway sends it), else a new trace. Its
 //! id goes to the Museo API and into every error message, so a failure a
@@ -33,9 +39,10 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::cards::{
-    BasketView, HelpHit, HelpResult, PaymentLinkView, ProductAnswer, ProductCard, ProductDetails,
-    SearchResult,
+    BasketView, HelpHit, HelpResult, OrderView, PaymentLinkView, ProductAnswer, ProductCard,
+    ProductDetails, SearchResult,
 };
+use crate::error::{Code, StockFacts, Subject, ToolError, What, api_error};
 use crate::query::{self, SearchArgs};
 use crate::text::{self, truncate};
 
@@ -98,6 +105,31 @@ pub struct RemoveArgs {
     pub locale: Option<String>,
 }
 
+/// Arguments of `update_basket_item`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateArgs {
+    /// Basket id (bsk_…) from add_to_basket.
+    pub basket_id: String,
+    /// Product id (prd_…) or SKU of the line. A product not yet in the basket gets a new line.
+    pub product_id: String,
+    /// The line's new number of units, 0–1000. 0 removes the line.
+    #[schemars(range(min = 0, max = 1000))]
+    pub quantity: i64,
+    /// BCP-47 locale of the shopper; titles and prices come back in its language.
+    pub locale: Option<String>,
+}
+
+/// Arguments of `get_order`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrderArgs {
+    /// Order id (ord_…), as get_payment_link returns it.
+    pub order_id: String,
+    /// BCP-47 locale of the shopper; the total comes back written for its language.
+    pub locale: Option<String>,
+}
+
 /// Arguments of `answer_product_question`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -152,17 +184,23 @@ impl StorefrontServer {
         &self,
         args: JsonObject,
         meta: RequestMetaObject,
-    ) -> Result<Json<SearchResult>, String> {
+    ) -> Result<Json<SearchResult>, ToolError> {
         let ctx = trace(&meta);
         logged("search_products", &ctx, async {
-            let args: SearchArgs = museo_sdk::serve::tool_arguments("search_products", args)?;
-            let lang = text::locale(args.locale.as_deref())?;
+            let args: SearchArgs = arguments("search_products", args)?;
+            let lang = locale(args.locale.as_deref())?;
             let read = query::read(&args)?;
             let page = self
                 .client
-                .search_products(&read.query, &ctx)
+                .search_products_matched(&read.query, read.any_of.as_deref(), &ctx)
                 .await
-                .map_err(|e| api_error(&e, &ctx))?;
+                .map_err(|e| api_error(&e, &ctx, &Subject::default()))?;
+            let mut understood = read.understood;
+            if let Some(relaxed) = page.relaxed {
+                understood.relaxed = true;
+                understood.dropped = relaxed.dropped;
+                understood.any_word = relaxed.any_word;
+            }
             Ok(Json(SearchResult {
                 products: page
                     .items
@@ -170,7 +208,7 @@ impl StorefrontServer {
                     .map(|p| ProductCard::new(p, lang))
                     .collect(),
                 next_cursor: page.next_cursor,
-                understood: read.understood,
+                understood,
                 language: lang,
             }))
         })
@@ -189,17 +227,17 @@ impl StorefrontServer {
         &self,
         args: JsonObject,
         meta: RequestMetaObject,
-    ) -> Result<Json<ProductDetails>, String> {
+    ) -> Result<Json<ProductDetails>, ToolError> {
         let ctx = trace(&meta);
         logged("get_product", &ctx, async {
-            let args: ProductArgs = museo_sdk::serve::tool_arguments("get_product", args)?;
-            let lang = text::locale(args.locale.as_deref())?;
+            let args: ProductArgs = arguments("get_product", args)?;
+            let lang = locale(args.locale.as_deref())?;
             let id = id_arg("product_id", &args.product_id)?;
             let product = self
                 .client
                 .get_product(id, &ctx)
                 .await
-                .map_err(|e| api_error(&e, &ctx))?;
+                .map_err(|e| api_error(&e, &ctx, &Subject::product(id)))?;
             Ok(Json(ProductDetails::new(&product, lang)))
         })
         .await
@@ -219,17 +257,17 @@ impl StorefrontServer {
         &self,
         args: JsonObject,
         meta: RequestMetaObject,
-    ) -> Result<Json<BasketView>, String> {
+    ) -> Result<Json<BasketView>, ToolError> {
         let ctx = trace(&meta);
         logged("add_to_basket", &ctx, async {
-            let args: AddArgs = museo_sdk::serve::tool_arguments("add_to_basket", args)?;
-            let lang = text::locale(args.locale.as_deref())?;
+            let args: AddArgs = arguments("add_to_basket", args)?;
+            let lang = locale(args.locale.as_deref())?;
             let product_id = id_arg("product_id", &args.product_id)?;
             let quantity = args.quantity.unwrap_or(1);
             if !(1..=MAX_QUANTITY).contains(&quantity) {
-                return Err(format!(
-                    "quantity must be between 1 and {MAX_QUANTITY}; got {quantity} (to take units out, use remove_from_basket)"
-                ));
+                return Err(ToolError::invalid("quantity", format!(
+                    "quantity must be between 1 and {MAX_QUANTITY}; got {quantity} (to take units out, use remove_from_basket or update_basket_item)"
+                )));
             }
             let basket_id = match args.basket_id.as_deref().map(str::trim) {
                 Some(id) if !id.is_empty() => id_arg("basket_id", id)?.to_owned(),
@@ -239,12 +277,12 @@ impl StorefrontServer {
                         .client
                         .get_product(product_id, &ctx)
                         .await
-                        .map_err(|e| api_error(&e, &ctx))?;
+                        .map_err(|e| api_error(&e, &ctx, &Subject::product(product_id)))?;
                     let basket = self
                         .client
                         .create_basket(Some(&ctx.child().traceparent()), &ctx)
                         .await
-                        .map_err(|e| api_error(&e, &ctx))?;
+                        .map_err(|e| api_error(&e, &ctx, &Subject::default()))?;
                     tracing::info!(correlation_id = %ctx.correlation_id(), sku = %product.sku, "new basket");
                     basket.id
                 }
@@ -252,11 +290,17 @@ impl StorefrontServer {
             // A key of its own per call: the client may retry the POST, and a
             // retry must not add the units twice.
             let key = ctx.child().traceparent();
-            let basket = self
+            let basket = match self
                 .client
                 .add_basket_item(&basket_id, product_id, quantity, Some(&key), &ctx)
                 .await
-                .map_err(|e| api_error(&e, &ctx))?;
+            {
+                Ok(basket) => basket,
+                Err(e) => {
+                    let line = Line { basket_id: &basket_id, product_id, units: Units::Add(quantity) };
+                    return Err(self.line_refusal(&e, &ctx, lang, &line).await);
+                }
+            };
             Ok(Json(BasketView::new(&basket, lang)))
         })
         .await
@@ -274,11 +318,11 @@ impl StorefrontServer {
         &self,
         args: JsonObject,
         meta: RequestMetaObject,
-    ) -> Result<Json<BasketView>, String> {
+    ) -> Result<Json<BasketView>, ToolError> {
         let ctx = trace(&meta);
         logged("view_basket", &ctx, async {
-            let args: BasketArgs = museo_sdk::serve::tool_arguments("view_basket", args)?;
-            let lang = text::locale(args.locale.as_deref())?;
+            let args: BasketArgs = arguments("view_basket", args)?;
+            let lang = locale(args.locale.as_deref())?;
             let basket = self.basket(&args.basket_id, &ctx).await?;
             Ok(Json(BasketView::new(&basket, lang)))
         })
@@ -298,18 +342,18 @@ impl StorefrontServer {
         &self,
         args: JsonObject,
         meta: RequestMetaObject,
-    ) -> Result<Json<BasketView>, String> {
+    ) -> Result<Json<BasketView>, ToolError> {
         let ctx = trace(&meta);
         logged("remove_from_basket", &ctx, async {
-            let args: RemoveArgs = museo_sdk::serve::tool_arguments("remove_from_basket", args)?;
-            let lang = text::locale(args.locale.as_deref())?;
+            let args: RemoveArgs = arguments("remove_from_basket", args)?;
+            let lang = locale(args.locale.as_deref())?;
             let product_id = id_arg("product_id", &args.product_id)?;
             if let Some(quantity) = args.quantity
                 && !(1..=MAX_QUANTITY).contains(&quantity)
             {
-                return Err(format!(
+                return Err(ToolError::invalid("quantity", format!(
                     "quantity must be between 1 and {MAX_QUANTITY}; got {quantity} (leave it out to remove the whole line)"
-                ));
+                )));
             }
             let basket = self.basket(&args.basket_id, &ctx).await?;
             let Some(line) = basket.items.iter().find(|line| {
@@ -320,7 +364,11 @@ impl StorefrontServer {
                     .iter()
                     .map(|l| format!("{} ({})", l.product_id, l.sku))
                     .collect();
-                return Err(if held.is_empty() {
+                let code = Code::NotInBasket {
+                    id: truncate(product_id, 200),
+                    basket_id: basket.id.clone(),
+                };
+                return Err(ToolError::new(code, if held.is_empty() {
                     format!("{} is not in this basket: the basket is empty", truncate(product_id, 60))
                 } else {
                     format!(
@@ -328,7 +376,7 @@ impl StorefrontServer {
                         truncate(product_id, 60),
                         held.join(", ")
                     )
-                });
+                }));
             };
             let left = args.quantity.map_or(0, |q| (line.quantity - q).max(0));
             let result = if left == 0 {
@@ -340,8 +388,85 @@ impl StorefrontServer {
                     .set_basket_item(&basket.id, &line.product_id, left, &ctx)
                     .await
             };
-            let basket = result.map_err(|e| api_error(&e, &ctx))?;
+            let basket = result.map_err(|e| api_error(&e, &ctx, &Subject::basket_line(&basket.id, product_id)))?;
             Ok(Json(BasketView::new(&basket, lang)))
+        })
+        .await
+    }
+
+    /// Sets how many units of a product a basket holds: the line's new quantity, not units to add. 0 removes the line; a product not in the basket yet gets a line.
+    /// Stock is checked when the line grows, as add_to_basket checks it; lowering a line is always allowed.
+    /// Returns the whole basket (basket_id, items, total).
+    #[tool(
+        name = "update_basket_item",
+        title = "Change a basket line's quantity",
+        input_schema = portable_input_schema::<UpdateArgs>(),
+        output_schema = portable_output_schema::<BasketView>(),
+        annotations(read_only_hint = false, destructive_hint = true, idempotent_hint = true, open_world_hint = false)
+    )]
+    async fn update_basket_item(
+        &self,
+        args: JsonObject,
+        meta: RequestMetaObject,
+    ) -> Result<Json<BasketView>, ToolError> {
+        let ctx = trace(&meta);
+        logged("update_basket_item", &ctx, async {
+            let args: UpdateArgs = arguments("update_basket_item", args)?;
+            let lang = locale(args.locale.as_deref())?;
+            let basket_id = id_arg("basket_id", &args.basket_id)?;
+            let product_id = id_arg("product_id", &args.product_id)?;
+            let quantity = args.quantity;
+            if !(0..=MAX_QUANTITY).contains(&quantity) {
+                return Err(ToolError::invalid(
+                    "quantity",
+                    format!(
+                        "quantity must be between 0 and {MAX_QUANTITY}; got {quantity} (0 removes the line)"
+                    ),
+                ));
+            }
+            match self
+                .client
+                .set_basket_item(basket_id, product_id, quantity, &ctx)
+                .await
+            {
+                Ok(basket) => Ok(Json(BasketView::new(&basket, lang))),
+                Err(e) => {
+                    let line = Line {
+                        basket_id,
+                        product_id,
+                        units: Units::Set(quantity),
+                    };
+                    Err(self.line_refusal(&e, &ctx, lang, &line).await)
+                }
+            }
+        })
+        .await
+    }
+
+    /// Where an order stands: pending (its payment link not used yet), paid, or expired (the link ran out unpaid), with its total, when it was created and paid, and its basket.
+    #[tool(
+        name = "get_order",
+        title = "Order status",
+        input_schema = portable_input_schema::<OrderArgs>(),
+        output_schema = portable_output_schema::<OrderView>(),
+        annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = false)
+    )]
+    async fn get_order(
+        &self,
+        args: JsonObject,
+        meta: RequestMetaObject,
+    ) -> Result<Json<OrderView>, ToolError> {
+        let ctx = trace(&meta);
+        logged("get_order", &ctx, async {
+            let args: OrderArgs = arguments("get_order", args)?;
+            let lang = locale(args.locale.as_deref())?;
+            let order_id = id_arg("order_id", &args.order_id)?;
+            let order = self
+                .client
+                .get_order(order_id, &ctx)
+                .await
+                .map_err(|e| api_error(&e, &ctx, &Subject::order(order_id)))?;
+            Ok(Json(OrderView::new(&order, lang)))
         })
         .await
     }
@@ -359,17 +484,17 @@ impl StorefrontServer {
         &self,
         args: JsonObject,
         meta: RequestMetaObject,
-    ) -> Result<Json<PaymentLinkView>, String> {
+    ) -> Result<Json<PaymentLinkView>, ToolError> {
         let ctx = trace(&meta);
         logged("get_payment_link", &ctx, async {
-            let args: BasketArgs = museo_sdk::serve::tool_arguments("get_payment_link", args)?;
-            let lang = text::locale(args.locale.as_deref())?;
+            let args: BasketArgs = arguments("get_payment_link", args)?;
+            let lang = locale(args.locale.as_deref())?;
             let basket_id = id_arg("basket_id", &args.basket_id)?;
             let link = self
                 .client
                 .create_payment_link(basket_id, &ctx)
                 .await
-                .map_err(|e| api_error(&e, &ctx))?;
+                .map_err(|e| api_error(&e, &ctx, &Subject::basket(basket_id)))?;
             Ok(Json(PaymentLinkView::new(&link, lang)))
         })
         .await
@@ -388,21 +513,24 @@ impl StorefrontServer {
         &self,
         args: JsonObject,
         meta: RequestMetaObject,
-    ) -> Result<Json<ProductAnswer>, String> {
+    ) -> Result<Json<ProductAnswer>, ToolError> {
         let ctx = trace(&meta);
         logged("answer_product_question", &ctx, async {
-            let args: QuestionArgs =
-                museo_sdk::serve::tool_arguments("answer_product_question", args)?;
+            let args: QuestionArgs = arguments("answer_product_question", args)?;
             let question = args.question.trim();
             if question.is_empty() {
-                return Err(
-                    "question is empty: pass the shopper's question about the product".to_owned(),
-                );
+                return Err(ToolError::invalid(
+                    "question",
+                    "question is empty: pass the shopper's question about the product",
+                ));
             }
             if question.chars().count() > MAX_QUESTION_CHARS {
-                return Err(format!(
-                    "question has {} characters; keep it under {MAX_QUESTION_CHARS}",
-                    question.chars().count()
+                return Err(ToolError::invalid(
+                    "question",
+                    format!(
+                        "question has {} characters; keep it under {MAX_QUESTION_CHARS}",
+                        question.chars().count()
+                    ),
                 ));
             }
             let lang = match args
@@ -411,7 +539,7 @@ impl StorefrontServer {
                 .map(str::trim)
                 .filter(|l| !l.is_empty())
             {
-                Some(tag) => text::locale(Some(tag))?,
+                Some(tag) => locale(Some(tag))?,
                 None => crate::answer::guess_language(question).unwrap_or(Lang::En),
             };
             let product_id = id_arg("product_id", &args.product_id)?;
@@ -419,7 +547,7 @@ impl StorefrontServer {
                 .client
                 .get_product(product_id, &ctx)
                 .await
-                .map_err(|e| api_error(&e, &ctx))?;
+                .map_err(|e| api_error(&e, &ctx, &Subject::product(product_id)))?;
             Ok(Json(crate::answer::answer(&product, question, lang)))
         })
         .await
@@ -438,23 +566,23 @@ impl StorefrontServer {
         &self,
         args: JsonObject,
         meta: RequestMetaObject,
-    ) -> Result<Json<HelpResult>, String> {
+    ) -> Result<Json<HelpResult>, ToolError> {
         let ctx = trace(&meta);
         logged("search_help", &ctx, async {
-            let args: HelpArgs = museo_sdk::serve::tool_arguments("search_help", args)?;
-            let lang = text::locale(args.locale.as_deref())?;
+            let args: HelpArgs = arguments("search_help", args)?;
+            let lang = locale(args.locale.as_deref())?;
             let query = args.query.trim();
             if query.is_empty() {
-                return Err("query is empty: say what the shopper wants to know (\"shipping to France\", \"devoluciones\")".to_owned());
+                return Err(ToolError::invalid("query", "query is empty: say what the shopper wants to know (\"shipping to France\", \"devoluciones\")"));
             }
             if query.chars().count() > 200 {
-                return Err("query is too long: keep it under 200 characters".to_owned());
+                return Err(ToolError::invalid("query", "query is too long: keep it under 200 characters"));
             }
             let pages = self
                 .client
                 .list_help_pages(Some(query), &ctx)
                 .await
-                .map_err(|e| api_error(&e, &ctx))?;
+                .map_err(|e| api_error(&e, &ctx, &Subject::default()))?;
             Ok(Json(HelpResult {
                 pages: pages
                     .iter()
@@ -469,19 +597,66 @@ impl StorefrontServer {
 }
 
 impl StorefrontServer {
-    async fn basket(&self, basket_id: &str, ctx: &TraceContext) -> Result<Basket, String> {
+    async fn basket(&self, basket_id: &str, ctx: &TraceContext) -> Result<Basket, ToolError> {
         let basket_id = id_arg("basket_id", basket_id)?;
         self.client
             .get_basket(basket_id, ctx)
             .await
-            .map_err(|e| api_error(&e, ctx))
+            .map_err(|e| api_error(&e, ctx, &Subject::basket(basket_id)))
+    }
+
+    /// A refused change to a basket line, with the facts behind it: for a
+    /// stock refusal the product's SKU, title and stock and the units the
+    /// line would have held; for a 404, whether the basket or the product is
+    /// missing. Only failed calls pay for these lookups.
+    async fn line_refusal(
+        &self,
+        error: &MuseoError,
+        ctx: &TraceContext,
+        lang: Lang,
+        line: &Line<'_>,
+    ) -> ToolError {
+        let mut subject = Subject::basket_line(line.basket_id, line.product_id);
+        match error.code() {
+            "out_of_stock" | "insufficient_stock" => {
+                if let Ok(product) = self.client.get_product(line.product_id, ctx).await {
+                    let requested = match line.units {
+                        Units::Set(quantity) => quantity,
+                        Units::Add(quantity) => {
+                            let held = match self.client.get_basket(line.basket_id, ctx).await {
+                                Ok(basket) => basket
+                                    .items
+                                    .iter()
+                                    .find(|l| l.product_id == product.id)
+                                    .map_or(0, |l| l.quantity),
+                                Err(_) => 0,
+                            };
+                            held + quantity
+                        }
+                    };
+                    subject.stock = Some(StockFacts {
+                        sku: product.sku.clone(),
+                        title: product.title.get(lang).to_owned(),
+                        available: product.stock,
+                        requested,
+                    });
+                }
+            }
+            "not_found" => {
+                subject.missing = Some(match self.client.get_basket(line.basket_id, ctx).await {
+                    Err(e) if e.is_not_found() => What::Basket,
+                    _ => What::Product,
+                });
+            }
+            _ => {}
+        }
+        api_error(error, ctx, &subject)
     }
 
     async fn help_pages(&self, ctx: &TraceContext) -> Result<Vec<HelpPage>, ErrorData> {
-        self.client
-            .list_help_pages(None, ctx)
-            .await
-            .map_err(|e| ErrorData::internal_error(api_error(&e, ctx), None))
+        self.client.list_help_pages(None, ctx).await.map_err(|e| {
+            ErrorData::internal_error(api_error(&e, ctx, &Subject::default()).message, None)
+        })
     }
 }
 
@@ -490,7 +665,9 @@ const INSTRUCTIONS: &str = "The Museo museum shop's storefront. Find products wi
     categories, colours and 'cheap' are understood), show one with get_product, answer \
     questions about it with answer_product_question (grounded in its data; it says when \
     the data is silent), then add_to_basket (omit basket_id the first time and keep the \
-    basket_id it returns), view_basket, remove_from_basket and get_payment_link to pay. \
+    basket_id it returns), view_basket, remove_from_basket or update_basket_item (set a \
+    line's quantity, 0 removes it) and get_payment_link to pay; get_order says whether \
+    an order is paid. \
     Shipping, returns and payment questions: search_help. Pass the shopper's locale \
     (en/es/fr) so titles and prices come back in their language. Never invent prices, \
     stock or product facts: quote the tools.";
@@ -565,11 +742,9 @@ impl ServerHandler for StorefrontServer {
         let ctx = TraceContext::from_meta(Some(&context.meta.0.0));
         let uri = request.uri.as_str();
         if uri == CATEGORIES_URI {
-            let categories = self
-                .client
-                .list_categories(&ctx)
-                .await
-                .map_err(|e| ErrorData::internal_error(api_error(&e, &ctx), None))?;
+            let categories = self.client.list_categories(&ctx).await.map_err(|e| {
+                ErrorData::internal_error(api_error(&e, &ctx, &Subject::default()).message, None)
+            })?;
             let json = serde_json::to_string_pretty(&categories)
                 .map_err(|e| ErrorData::internal_error(e.to_string(), None))?;
             return Ok(ReadResourceResponse::Complete(ReadResourceResult::new(
@@ -603,7 +778,12 @@ impl ServerHandler for StorefrontServer {
             Err(e) if e.is_not_found() || matches!(e, MuseoError::InvalidRequest(_)) => {
                 return Err(not_found());
             }
-            Err(e) => return Err(ErrorData::internal_error(api_error(&e, &ctx), None)),
+            Err(e) => {
+                return Err(ErrorData::internal_error(
+                    api_error(&e, &ctx, &Subject::default()).message,
+                    None,
+                ));
+            }
         };
         let text = format!("# {}\n\n{}\n", page.title.get(lang), page.body.get(lang));
         Ok(ReadResourceResponse::Complete(ReadResourceResult::new(
@@ -671,7 +851,9 @@ impl ServerHandler for StorefrontServer {
                answer the question, say so: never guess prices, sizes, materials or stock.\n\
              - To buy, call add_to_basket (leave basket_id out the first time, then always pass \
                the basket_id it returned), show the basket total, and when the shopper is ready \
-               call get_payment_link and give them the url and when it expires.\n\
+               call get_payment_link and give them the url and when it expires. To change \
+               how many of a product the basket holds, call update_basket_item with the new \
+               quantity (0 removes it); to see whether an order is paid, get_order.\n\
              - Questions about shipping, returns, payment or opening hours: search_help.\n\
              - If a tool returns an error, tell the shopper what happened in plain words and \
                what they can do; if it says a retry may help, try once more.",
@@ -693,8 +875,8 @@ fn trace(meta: &RequestMetaObject) -> TraceContext {
 async fn logged<T>(
     tool: &'static str,
     ctx: &TraceContext,
-    call: impl Future<Output = Result<T, String>>,
-) -> Result<T, String> {
+    call: impl Future<Output = Result<T, ToolError>>,
+) -> Result<T, ToolError> {
     let started = Instant::now();
     let result = call.await;
     let ms = started.elapsed().as_secs_f64() * 1000.0;
@@ -702,60 +884,71 @@ async fn logged<T>(
     match &result {
         Ok(_) => tracing::info!(tool, %correlation_id, ms, "tool call ok"),
         Err(error) => {
-            tracing::info!(tool, %correlation_id, ms, error = %truncate(error, 200), "tool call refused")
+            tracing::info!(tool, %correlation_id, ms, code = %error.code_name(), error = %truncate(&error.message, 200), "tool call refused")
         }
     }
     result
 }
 
+/// A tool's arguments read into `T`: a wrong type, a missing field or a
+/// misspelt one is an `invalid_argument` naming the field, worded as
+/// [`museo_sdk::serve::tool_arguments`] words it.
+fn arguments<T: serde::de::DeserializeOwned>(tool: &str, args: JsonObject) -> Result<T, ToolError> {
+    serde_path_to_error::deserialize(serde_json::Value::Object(args)).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        if path == "." {
+            // A missing or unknown field is named between backticks.
+            let field = inner
+                .split('`')
+                .nth(1)
+                .map_or_else(String::new, |f| truncate(f, 60));
+            ToolError::invalid(&field, format!("invalid arguments for {tool}: {inner}"))
+        } else {
+            let field = path.split(['.', '[']).next().unwrap_or_default();
+            ToolError::invalid(
+                field,
+                format!("invalid argument `{path}` for {tool}: {inner}"),
+            )
+        }
+    })
+}
+
+/// The shopper's `locale` argument.
+fn locale(tag: Option<&str>) -> Result<Lang, ToolError> {
+    text::locale(tag).map_err(|e| ToolError::invalid("locale", e))
+}
+
 /// A non-empty id of at most 200 characters.
-fn id_arg<'a>(name: &str, value: &'a str) -> Result<&'a str, String> {
+fn id_arg<'a>(name: &str, value: &'a str) -> Result<&'a str, ToolError> {
     let value = value.trim();
     if value.is_empty() {
-        return Err(format!("{name} is empty"));
+        return Err(ToolError::invalid(name, format!("{name} is empty")));
     }
     if value.chars().count() > 200 {
-        return Err(format!(
-            "{name} is too long to be an id (at most 200 characters)"
+        return Err(ToolError::invalid(
+            name,
+            format!("{name} is too long to be an id (at most 200 characters)"),
         ));
     }
     Ok(value)
 }
 
-/// A Museo API failure as a message the model can act on: what happened,
-/// whether a retry can help, and the correlation id to quote.
-fn api_error(error: &MuseoError, ctx: &TraceContext) -> String {
-    let correlation_id = ctx.correlation_id();
-    let what = match error {
-        MuseoError::Api { status, body } => {
-            let hint = match (*status, body.code.as_str()) {
-                (404, _) => {
-                    " Check the id: search_products gives product ids, and add_to_basket without basket_id starts a new basket."
-                }
-                (409, "out_of_stock" | "insufficient_stock") => {
-                    " Offer the shopper fewer units or another product."
-                }
-                (409, _) => "",
-                (400 | 422, _) => " Fix the request and try again.",
-                _ => "",
-            };
-            let field = body
-                .field
-                .as_deref()
-                .map(|f| format!(" (field {f})"))
-                .unwrap_or_default();
-            format!("{}{field}.{hint}", body.message.trim_end_matches('.'))
-        }
-        MuseoError::InvalidRequest(message) => format!("{message}."),
-        other => format!("{other}."),
-    };
-    let retry = if error.is_retryable() {
-        "The shop's API is unavailable right now; retrying in a few seconds may help."
-    } else {
-        "Retrying the same call will not help."
-    };
-    tracing::debug!(%correlation_id, code = error.code(), status = ?error.status(), "Museo API call failed");
-    format!("{what} {retry} (correlation id {correlation_id})")
+/// The basket line a call changes.
+#[derive(Debug)]
+struct Line<'a> {
+    basket_id: &'a str,
+    product_id: &'a str,
+    units: Units,
+}
+
+/// How a call changes a line's units.
+#[derive(Debug, Clone, Copy)]
+enum Units {
+    /// Adds this many.
+    Add(i64),
+    /// Sets the line to this many.
+    Set(i64),
 }
 
 fn help_hit(page: &HelpPage, lang: Lang) -> HelpHit {

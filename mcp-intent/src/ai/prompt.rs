@@ -13,7 +13,7 @@ use super::validation::{ENTITY_KEYS, EntityKind, LANGUAGES, entity_kind};
 use crate::INTENTS;
 
 /// One line per intent id: what it means.
-const MEANINGS: [(&str, &str); 16] = [
+const MEANINGS: [(&str, &str); 19] = [
     (
         "product.search",
         "the shopper looks for products (by words, category, colour, price range)",
@@ -61,7 +61,19 @@ const MEANINGS: [(&str, &str); 16] = [
     ("goodbye", "bye, thanks that's all"),
     (
         "unknown",
-        "anything outside a museum shop, or too unclear to tell",
+        "anything outside a museum shop, or too unclear to tell (museum tickets and hours, customs duties, changing or cancelling a placed order)",
+    ),
+    (
+        "basket.update",
+        "set a basket line to a new quantity (\"make it two\", \"mejor que sean dos\", \"plutôt trois\")",
+    ),
+    (
+        "store.info",
+        "a question about the shop, not a product: shipping, returns and refunds, payment methods, gift wrapping and gift cards, contact and opening hours, talking to a person, product care",
+    ),
+    (
+        "order.status",
+        "where a placed order is (\"where is my order?\", \"¿dónde está mi pedido?\", \"où en est ma commande ord_…?\")",
     ),
 ];
 
@@ -88,6 +100,16 @@ pub fn system_prompt() -> String {
          - email: an e-mail address\n\
          - phone: E.164 such as +34600123456\n\
          - file: a file name or path\n\
+         - quantity_delta: signed integer, +N for \"N more\", -N for \"N less\"\n\
+         - ordinal: 1-based position in the list shown, -1 for the last one\n\
+         - anaphora: true when the product is pointed at without a name (\"it\", \"that one\", \"lo\", \"ça\")\n\
+         - name: the words naming the product, never a pronoun\n\
+         - refine: true when a search narrows or reorders the results just shown\n\
+         - sort: price_asc or price_desc\n\
+         - pick: cheapest or dearest\n\
+         - in_stock, more: true when asked (only in stock; more results)\n\
+         - topic: shipping, returns, payment, gift-wrapping, contact, product-care or faq (store.info)\n\
+         - order_id: an order id such as ord_… (order.status)\n\
          \nRules:\n\
          - Shoppers' basket/cart requests are never admin.*; admin.* is only for changing the catalog.\n\
          - Out-of-scope messages → unknown.\n\
@@ -131,6 +153,9 @@ pub fn answer_schema(strict: bool) -> Value {
         };
         let (ty, description) = match kind {
             EntityKind::Count => ("integer", "integer ≥ 0"),
+            EntityKind::Signed => ("integer", "integer, may be negative"),
+            EntityKind::Flag => ("boolean", "true when the message says so"),
+            EntityKind::Choice(_) => ("string", "one of the listed values"),
             EntityKind::Amount => ("number", "number ≥ 0"),
             EntityKind::Currency => ("string", "ISO 4217 code, three uppercase letters"),
             EntityKind::Phone => ("string", "E.164, e.g. +34600123456"),
@@ -143,10 +168,15 @@ pub fn answer_schema(strict: bool) -> Value {
         } else {
             json!(ty)
         };
-        entity_props.insert(
-            key.to_owned(),
-            json!({ "type": ty, "description": description }),
-        );
+        let mut prop = json!({ "type": ty, "description": description });
+        if let EntityKind::Choice(values) = kind {
+            let mut values: Vec<Value> = values.iter().map(|v| json!(v)).collect();
+            if strict {
+                values.push(Value::Null);
+            }
+            prop["enum"] = Value::Array(values);
+        }
+        entity_props.insert(key.to_owned(), prop);
     }
     let mut entities = json!({
         "type": "object",

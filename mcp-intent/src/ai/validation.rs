@@ -15,7 +15,7 @@ use crate::INTENTS;
 pub const LANGUAGES: [&str; 3] = ["en", "es", "fr"];
 
 /// The entity keys of the fixed `analyze_intent` contract.
-pub const ENTITY_KEYS: [&str; 15] = [
+pub const ENTITY_KEYS: [&str; 26] = [
     "query",
     "product_ref",
     "sku",
@@ -31,6 +31,32 @@ pub const ENTITY_KEYS: [&str; 15] = [
     "email",
     "phone",
     "file",
+    "quantity_delta",
+    "ordinal",
+    "anaphora",
+    "name",
+    "refine",
+    "sort",
+    "pick",
+    "in_stock",
+    "more",
+    "topic",
+    "order_id",
+];
+
+/// The values `sort` may take.
+pub const SORTS: &[&str] = &["price_asc", "price_desc"];
+/// The values `pick` may take.
+pub const PICKS: &[&str] = &["cheapest", "dearest"];
+/// The values `topic` may take (the shop's help pages).
+pub const TOPICS: &[&str] = &[
+    "shipping",
+    "returns",
+    "payment",
+    "gift-wrapping",
+    "contact",
+    "product-care",
+    "faq",
 ];
 
 /// Longest string entity kept, in characters.
@@ -41,6 +67,12 @@ const MAX_ENTITY_CHARS: usize = 200;
 pub(crate) enum EntityKind {
     /// A whole number ≥ 0.
     Count,
+    /// A whole number, maybe negative (`quantity_delta`, `ordinal`).
+    Signed,
+    /// `true` or `false`.
+    Flag,
+    /// One of a fixed set of strings.
+    Choice(&'static [&'static str]),
     /// A number ≥ 0.
     Amount,
     /// Three uppercase letters (ISO 4217).
@@ -63,8 +95,13 @@ pub(crate) fn entity_kind(key: &str) -> Option<EntityKind> {
         "currency" => EntityKind::Currency,
         "phone" => EntityKind::Phone,
         "email" => EntityKind::Email,
-        "product_ref" | "sku" => EntityKind::Reference,
-        "query" | "title" | "color" | "category" | "file" => EntityKind::Text,
+        "product_ref" | "sku" | "order_id" => EntityKind::Reference,
+        "query" | "title" | "color" | "category" | "file" | "name" => EntityKind::Text,
+        "quantity_delta" | "ordinal" => EntityKind::Signed,
+        "anaphora" | "refine" | "in_stock" | "more" => EntityKind::Flag,
+        "sort" => EntityKind::Choice(SORTS),
+        "pick" => EntityKind::Choice(PICKS),
+        "topic" => EntityKind::Choice(TOPICS),
         _ => return None,
     })
 }
@@ -162,6 +199,18 @@ fn clean_entities(raw: Map<String, Value>) -> Map<String, Value> {
 fn clean_value(kind: EntityKind, value: Value) -> Option<Value> {
     match kind {
         EntityKind::Count => whole_number(&value).map(Value::from),
+        EntityKind::Signed => value
+            .as_i64()
+            .or_else(|| {
+                let f = value.as_f64()?;
+                (f.is_finite() && f.fract() == 0.0 && f.abs() <= 1e9).then_some(f as i64)
+            })
+            .map(Value::from),
+        EntityKind::Flag => value.as_bool().map(Value::from),
+        EntityKind::Choice(values) => value
+            .as_str()
+            .filter(|v| values.contains(v))
+            .map(Value::from),
         EntityKind::Amount => match value.as_f64() {
             Some(amount) if amount.is_finite() && amount >= 0.0 => Some(value),
             _ => None,
@@ -423,6 +472,40 @@ mod tests {
                 "{quantity}"
             );
         }
+    }
+
+    #[test]
+    fn conversational_entities_are_typed() {
+        let raw = with(
+            "entities",
+            json!({
+                "quantity_delta": -1,
+                "ordinal": 2.0,
+                "anaphora": true,
+                "refine": "yes",
+                "sort": "price_asc",
+                "pick": "priciest",
+                "topic": "returns",
+                "in_stock": true,
+                "more": 1,
+                "name": "great wave mug",
+                "order_id": "ord_123"
+            }),
+        );
+        let entities = validate(raw).expect("valid").entities;
+        assert_eq!(
+            Value::Object(entities),
+            json!({
+                "quantity_delta": -1,
+                "ordinal": 2,
+                "anaphora": true,
+                "sort": "price_asc",
+                "topic": "returns",
+                "in_stock": true,
+                "name": "great wave mug",
+                "order_id": "ord_123"
+            })
+        );
     }
 
     #[test]

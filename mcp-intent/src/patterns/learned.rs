@@ -15,13 +15,14 @@ use serde::Deserialize;
 use super::text::Text;
 use crate::INTENTS;
 
-const DATA: [&str; 6] = [
+const DATA: [&str; 7] = [
     include_str!("../../data/intents.jsonl"),
     include_str!("../../data/train_extra.jsonl"),
     include_str!("../../data/train_extra2.jsonl"),
     include_str!("../../data/train_extra3.jsonl"),
     include_str!("../../data/train_extra4.jsonl"),
     include_str!("../../data/train_extra5.jsonl"),
+    include_str!("../../data/train_conv.jsonl"),
 ];
 
 #[derive(Deserialize)]

@@ -8,6 +8,7 @@
 //! shopper's own basket or account: a shopper's loose wording must never
 //! become an admin action.
 
+mod conv;
 mod entities;
 mod history;
 mod language;
@@ -93,6 +94,10 @@ const NOUNS: &[&str] = &[
 struct Proposal {
     intent: &'static str,
     score: f64,
+    /// A rule sure enough of its reading ("make it two" after an add, "where
+    /// is my order?") that the other rules' guesses give way, unless an
+    /// admin rule fired.
+    exclusive: bool,
 }
 
 impl PatternTier {
@@ -139,7 +144,13 @@ impl PatternTier {
             known
                 .iter()
                 .flat_map(|l| l.iter().map(|w| w.trim_end_matches('*')))
-                .chain(vocabulary),
+                .chain(vocabulary)
+                .chain(
+                    conv::KNOWN
+                        .iter()
+                        .flat_map(|l| l.iter())
+                        .flat_map(|p| p.trim_end_matches('*').split(' ')),
+                ),
         );
         let learned = learned::Learned::train(|message| Text::new(message, &speller));
         // Load the phone-number metadata now rather than on a user's first
@@ -177,8 +188,22 @@ impl PatternTier {
         let lang = language::detect(&request.message, &norms, hint, ctx.lang);
         let mut entities = Map::new();
         let proposals = self.propose(request, &text, &ctx, lang, &mut entities);
+        let admin = proposals.iter().any(|p| p.intent.starts_with("admin."));
+        let claims: Vec<&'static str> = proposals
+            .iter()
+            .filter(|p| p.exclusive && !admin)
+            .map(|p| p.intent)
+            .collect();
         let mut candidates: Vec<(&'static str, f64)> = Vec::new();
         for p in proposals {
+            if !claims.is_empty() && !claims.contains(&p.intent) && p.intent != "notify.send" {
+                continue;
+            }
+            // Catalog work named in the message outranks shop questions and
+            // basket-line changes that share its words ("delivery", "set").
+            if admin && matches!(p.intent, "store.info" | "order.status" | "basket.update") {
+                continue;
+            }
             match candidates.iter_mut().find(|(i, _)| *i == p.intent) {
                 Some((_, s)) => *s = s.max(p.score),
                 None => candidates.push((p.intent, p.score)),
@@ -239,7 +264,14 @@ impl PatternTier {
         e: &mut Map<String, Value>,
     ) -> Vec<Proposal> {
         let mut out = Vec::new();
-        let mut say = |intent: &'static str, score: f64| out.push(Proposal { intent, score });
+        let mut claimed: Vec<&'static str> = Vec::new();
+        let mut say = |intent: &'static str, score: f64| {
+            out.push(Proposal {
+                intent,
+                score,
+                exclusive: false,
+            });
+        };
         let raw = request.message.as_str();
         // The big cue lists are asked about many times per message: each
         // answer is computed once.
@@ -284,7 +316,18 @@ impl PatternTier {
             .find(|(w, _)| norms.contains(w))
             .map(|(_, i)| *i);
         let pronoun = has(PRONOUNS);
+        // "change the quantity of the mugs to 3" is about a basket line.
+        let line_quantity = sku.is_none()
+            && t.has(conv::SET_QUANTITY_EXPLICIT)
+            && !t.has(&[
+                "stock",
+                "inventory",
+                "inventario",
+                "existencias",
+                "catalog*",
+            ]);
         let shopper_context = basket
+            || line_quantity
             || t.has(&[
                 "my order",
                 "mi pedido",
@@ -818,9 +861,158 @@ impl PatternTier {
             say("notify.send", 0.7);
         }
 
+        // Order tracking and questions about the shop itself.
+        let order_id = conv::order_id(t);
+        let tracking = (order_id.is_some() || t.has(conv::ORDER_NOUN))
+            && t.has(conv::ORDER_STATUS)
+            && !t.has(&[
+                "cancel",
+                "cancela*",
+                "annule*",
+                "annuler",
+                "change",
+                "cambia*",
+                "modifi*",
+                "update my",
+                "update the",
+                "actualizar",
+                "address",
+                "direccion",
+                "adresse",
+                // Staff receiving stock talk about orders too.
+                "stock",
+                "supplier",
+                "proveedor",
+                "fournisseur",
+                "inventory",
+                "inventario",
+                "restock",
+                "catalog*",
+            ]);
+        if tracking {
+            say("order.status", 0.97);
+            claimed.push("order.status");
+        }
+        let topic = if tracking || email.is_some() || phone.is_some() {
+            None
+        } else {
+            conv::store_topic(t)
+        };
+        // Someone ready to pay who mentions delivery or a card is checking
+        // out, not asking about the shop.
+        let paying_now = topic.is_some()
+            && (has(PAY) && topic != Some("payment")
+                || t.has(&[
+                    "checkout",
+                    "check out",
+                    "pay now",
+                    "pagar ya",
+                    "pagar ahora",
+                    "payer maintenant",
+                    "payment link",
+                    "enlace de pago",
+                    "lien de paiement",
+                    "proceed to",
+                    "finalise*",
+                    "finalize*",
+                    "finaliza*",
+                    "ready to pay",
+                    "want to pay",
+                    "quiero pagar",
+                    "je veux payer",
+                    "voudrais payer",
+                    "let me pay",
+                    "ill pay",
+                    "i ll pay",
+                ]));
+        if let Some(topic) = topic {
+            if paying_now {
+                say("store.info", 0.8);
+            } else {
+                say(
+                    "store.info",
+                    match topic {
+                        "payment" => 0.97,
+                        "gift-wrapping" | "product-care" => 0.95,
+                        _ => 0.94,
+                    },
+                );
+                claimed.push("store.info");
+            }
+        }
+
         // Basket.
         let remove_verb = has(REMOVE);
-        let add_verb = has(ADD);
+        let add_verb = has(ADD) && !t.has(&["add up", "adds up", "suma todo", "sumar todo"]);
+        // A basket line's quantity: set ("make it two") or changed by a
+        // signed amount ("two more", "uno menos").
+        let after_basket_change = matches!(
+            ctx.last_intent.as_deref(),
+            Some("basket.add" | "basket.update" | "basket.remove")
+        );
+        let delta = conv::quantity_delta(&norms);
+        let target = conv::target_quantity(&norms, &prices.used);
+        // Without a number there is no quantity to set: skip the cue lists.
+        let counted = target.is_some() || delta.is_some();
+        let set_cue = counted && t.has(conv::SET_QUANTITY);
+        let explicit_set = counted && t.has(conv::SET_QUANTITY_EXPLICIT);
+        let line_words = basket || t.has(&["quantity", "cantidad", "quantite", "number of"]);
+        // A price with a currency is an amount, not a count; "add"/"put" and
+        // "pon la bandeja en la cesta, que sean dos" put a new line in.
+        let priced = has_price && prices.currency.is_some();
+        let new_line =
+            counted && (t.has(conv::STRONG_ADD) || add_verb && basket && !after_basket_change);
+        let sets_quantity = !priced
+            && !new_line
+            && (!remove_verb || explicit_set)
+            && sku.is_none()
+            && (delta.is_none() || set_cue && t.has(&["make it", "make that", "make them"]))
+            && (target.is_some() || delta.is_some())
+            && (explicit_set
+                || set_cue && (after_basket_change || line_words)
+                || after_basket_change && n <= 4 && t.has(conv::SET_QUANTITY_SHORT));
+        if sets_quantity {
+            say("basket.update", 0.95);
+            claimed.push("basket.update");
+        } else if !priced
+            && sku.is_none()
+            && target.is_some()
+            && delta.is_none()
+            && !t.has(conv::STRONG_ADD)
+            && conv::verb_to_number(&norms)
+            && has(SHOP_NOUNS)
+            && !t.has(&["price", "precio", "prix", "stock", "cost", "costs"])
+        {
+            // "update the Great Wave postcards to 10": a line, not the catalog.
+            say("basket.update", 0.85);
+        }
+        if let Some(d) = delta
+            && !sets_quantity
+            && sku.is_none()
+            && !t.has(&["stock", "inventory", "inventario", "existencias"])
+            && (after_basket_change || !ctx.shown.is_empty() || has(SHOP_NOUNS) || n <= 3)
+        {
+            say(if d > 0 { "basket.add" } else { "basket.remove" }, 0.93);
+        }
+        // "j'en prends trois", "pop it in my basket", and "…too" right after
+        // an add ("y una postal de Las Meninas también").
+        if t.has(&[
+            "j en prends",
+            "en prends",
+            "pop it",
+            "pop them",
+            "pop in",
+            "pop that",
+            "pop one",
+        ]) || after_basket_change
+            && !remove_verb
+            && !question
+            && has(SHOP_NOUNS)
+            && (matches!(norms.first(), Some(&("and" | "y" | "et")))
+                || t.has(&["too", "also", "tambien", "aussi", "as well"]))
+        {
+            say("basket.add", 0.9);
+        }
         if remove_verb
             && (basket
                 || pronoun && ctx.last_intent.as_deref() == Some("basket.add")
@@ -1001,6 +1193,9 @@ impl PatternTier {
         {
             say("basket.view", 0.94);
         }
+        if !basket && !add_verb && !remove_verb && !tracking && t.has(conv::TOTAL) {
+            say("basket.view", 0.94);
+        }
         if basket && !add_verb && !remove_verb {
             let view = has(VIEW) || n <= 3 || question;
             say("basket.view", if view { 0.9 } else { 0.7 });
@@ -1118,6 +1313,30 @@ impl PatternTier {
         {
             say("product.question", 0.75);
         }
+        let after_results = ctx.last_search.is_some() && !ctx.shown.is_empty();
+        if after_results && conv::asks_for_more(&norms) {
+            say("product.search", 0.95);
+            claimed.push("product.search");
+        }
+        if after_results
+            && !basket
+            && (t.has(conv::PICK_CHEAPEST)
+                || t.has(conv::PICK_DEAREST)
+                || t.has(conv::CHEAPER)
+                || t.has(conv::DEARER)
+                || t.has(conv::IN_STOCK) && n <= 7
+                || t.has(conv::AMONG_THOSE) && (has_price || t.has(conv::IN_STOCK))
+                || n <= 4 && norms.iter().any(|w| museo_sdk::parse::colour(w).is_some()))
+        {
+            say("product.search", 0.93);
+            if t.has(conv::PICK_CHEAPEST)
+                || t.has(conv::PICK_DEAREST)
+                || t.has(conv::CHEAPER)
+                || t.has(conv::DEARER)
+            {
+                claimed.push("product.search");
+            }
+        }
         let refinement = ctx.last_search.is_some()
             && (t.has(&[
                 "and in",
@@ -1210,12 +1429,17 @@ impl PatternTier {
                 "trabajo",
                 "emploi",
             ]);
-            say("unknown", if strong { 0.97 } else { 0.93 });
+            if strong || !(tracking || topic.is_some()) {
+                say("unknown", if strong { 0.97 } else { 0.93 });
+            }
         }
         if has(YES) && n <= 2 && ctx.offer.is_none() {
             say("unknown", 0.7);
         }
         let _ = &mut say;
+        for p in &mut out {
+            p.exclusive = claimed.contains(&p.intent);
+        }
         out
     }
 }
@@ -1378,6 +1602,12 @@ fn finish_entities(
     });
     let keep =
         |e: &mut Map<String, Value>, keys: &[&str]| e.retain(|k, _| keys.contains(&k.as_str()));
+    // A position in the list shown: 1-based, -1 for "the last one".
+    let position = ORDINALS
+        .iter()
+        .find(|(w, _)| norms.contains(w))
+        .map(|(_, i)| if *i < 0 { -1 } else { i64::from(*i) + 1 });
+    let delta = conv::quantity_delta(&norms);
     match intent {
         "product.search" => {
             // What follows the last search cue ("do you sell umbrellas"), or
@@ -1397,12 +1627,74 @@ fn finish_entities(
                         .join(" ")
                 });
             }
+            // What the message does to the last results: narrow, reorder,
+            // pick one, or page on.
+            let after_results = ctx.last_search.is_some() && !ctx.shown.is_empty();
+            let plural_noun = norms.iter().any(|w| {
+                w.len() > 3 && w.ends_with('s') && museo_sdk::parse::category(w).is_some()
+            });
+            let pick = if t.has(conv::PICK_DEAREST) && !plural_noun {
+                Some("dearest")
+            } else if t.has(conv::PICK_CHEAPEST) && !plural_noun {
+                Some("cheapest")
+            } else {
+                None
+            };
+            let sort = if pick == Some("dearest") || t.has(conv::DEARER) {
+                Some("price_desc")
+            } else if pick == Some("cheapest") || t.has(conv::CHEAPER) {
+                Some("price_asc")
+            } else {
+                None
+            };
+            let in_stock = t.has(conv::IN_STOCK);
+            let more = after_results && conv::asks_for_more(&norms);
+            let previous_category = ctx
+                .last_search
+                .as_ref()
+                .and_then(|p| p.get("category"))
+                .and_then(Value::as_str);
+            let new_subject = e
+                .get("category")
+                .and_then(Value::as_str)
+                .is_some_and(|c| previous_category != Some(c));
+            let refine = after_results
+                && !more
+                && !new_subject
+                && (prices.max.is_some()
+                    || prices.min.is_some()
+                    || prices.cheap
+                    || e.contains_key("color")
+                    || sort.is_some()
+                    || pick.is_some()
+                    || in_stock
+                    || t.has(conv::AMONG_THOSE));
+            for (key, value) in [
+                ("sort", sort.map(Value::from)),
+                ("pick", pick.map(Value::from)),
+                ("in_stock", in_stock.then_some(Value::Bool(true))),
+                ("more", more.then_some(Value::Bool(true))),
+                ("refine", refine.then_some(Value::Bool(true))),
+            ] {
+                if let Some(v) = value {
+                    e.insert(key.into(), v);
+                }
+            }
+            if !refine
+                && !more
+                && let Some(theme) = conv::loved_theme(t)
+            {
+                // "a present for my mum, she loves Van Gogh" → van gogh.
+                query = Some(theme);
+            }
             if let Some(previous) = &ctx.last_search
-                && (t.len() <= 6)
+                && (t.len() <= 6 && !new_subject || refine || more)
                 && (prices.max.is_some()
                     || prices.min.is_some()
                     || e.contains_key("color")
-                    || prices.cheap)
+                    || prices.cheap
+                    || refine
+                    || more)
             {
                 for key in ["query", "category"] {
                     if let Some(v) = previous.get(key) {
@@ -1425,6 +1717,11 @@ fn finish_entities(
                     "price_max",
                     "currency",
                     "sku",
+                    "refine",
+                    "sort",
+                    "pick",
+                    "in_stock",
+                    "more",
                 ],
             );
         }
@@ -1440,7 +1737,73 @@ fn finish_entities(
                     QUESTION
                 },
             );
-            keep(&mut e, &["product_ref", "sku"]);
+            references(
+                &mut e,
+                t,
+                ctx,
+                intent,
+                position,
+                &[DETAILS, QUESTION].concat(),
+                false,
+            );
+            keep(
+                &mut e,
+                &["product_ref", "sku", "ordinal", "anaphora", "name"],
+            );
+        }
+        "basket.update" => {
+            match delta {
+                Some(d) => {
+                    e.insert("quantity_delta".into(), d.into());
+                }
+                None => {
+                    if let Some(q) = conv::target_quantity(&norms, &prices.used) {
+                        e.insert("quantity".into(), q.into());
+                    }
+                }
+            }
+            let cues: Vec<&str> = [
+                conv::SET_QUANTITY,
+                conv::SET_QUANTITY_SHORT,
+                conv::NOT_NAME,
+                ADD,
+                REMOVE,
+                BASKET,
+            ]
+            .concat();
+            set_ref(&mut e, t, referenced, ctx.focus(), &cues);
+            references(&mut e, t, ctx, intent, position, &cues, false);
+            // A new intent with no earlier labels: its reference is the name.
+            if let Some(name) = e.get("name").cloned() {
+                e.insert("product_ref".into(), name);
+            }
+            keep(
+                &mut e,
+                &[
+                    "product_ref",
+                    "sku",
+                    "quantity",
+                    "quantity_delta",
+                    "ordinal",
+                    "anaphora",
+                    "name",
+                ],
+            );
+        }
+        "store.info" => {
+            if let Some(topic) = conv::store_topic(t) {
+                e.insert("topic".into(), topic.into());
+            }
+            if let Some(query) = conv::content_words(t) {
+                e.insert("query".into(), query.into());
+            }
+            keep(&mut e, &["topic", "query"]);
+        }
+        "order.status" => {
+            if let Some(id) = conv::order_id(t) {
+                e.insert("order_id".into(), id.into());
+            }
+            keep(&mut e, &["order_id"]);
         }
         "basket.add" | "basket.remove" => {
             let used: Vec<usize> = prices.used.clone();
@@ -1477,7 +1840,23 @@ fn finish_entities(
             if !whole_basket {
                 set_ref(&mut e, t, referenced, ctx.focus(), &cues);
             }
-            keep(&mut e, &["product_ref", "sku", "quantity"]);
+            if let Some(d) = delta {
+                e.insert("quantity_delta".into(), d.into());
+            }
+            let cues: Vec<&str> = [cues.as_slice(), WANT, conv::NOT_NAME].concat();
+            references(&mut e, t, ctx, intent, position, &cues, whole_basket);
+            keep(
+                &mut e,
+                &[
+                    "product_ref",
+                    "sku",
+                    "quantity",
+                    "quantity_delta",
+                    "ordinal",
+                    "anaphora",
+                    "name",
+                ],
+            );
         }
         "admin.product.create" => {
             if let Some(title) = ent::title(raw) {
@@ -1501,8 +1880,17 @@ fn finish_entities(
             if let Some(stock) = ent::stock(t) {
                 e.insert("stock".into(), stock.into());
             }
-            if t.has(&["rename", "renomme", "renombra", "titulo", "titre", "title"])
-                && let Some(title) = ent::title(raw)
+            if t.has(&[
+                "rename",
+                "renomme",
+                "renombra",
+                "titulo",
+                "titre",
+                "title",
+                "el nombre",
+                "le nom",
+                "the name",
+            ]) && let Some(title) = ent::title(raw)
             {
                 e.insert("title".into(), title.into());
             }
@@ -1526,6 +1914,54 @@ fn finish_entities(
         _ => e.clear(),
     }
     e
+}
+
+/// How the message points at one product: by position (`ordinal`), by name
+/// (`name`), or back at one already discussed (`anaphora`). A SKU in the
+/// message says it all already.
+fn references(
+    e: &mut Map<String, Value>,
+    t: &Text,
+    ctx: &Context,
+    intent: &str,
+    position: Option<i64>,
+    cues: &[&str],
+    whole_basket: bool,
+) {
+    if whole_basket || e.contains_key("sku") {
+        return;
+    }
+    if let Some(p) = position {
+        e.insert("ordinal".into(), p.into());
+        return;
+    }
+    // Single words of the pointing and chatter lists are only trimmed at a
+    // name's ends ("the Great Wave one" keeps "Great"; "Las Meninas" keeps
+    // "Las"), so only their phrases are looked for inside.
+    let phrases = [PRONOUNS, YES, conv::NOT_NAME]
+        .into_iter()
+        .flat_map(|l| l.iter().copied())
+        .filter(|c| c.contains(' '));
+    let cues: Vec<&str> = cues
+        .iter()
+        .copied()
+        .chain(CATALOG_NOUN.iter().copied())
+        .filter(|c| c.contains(' ') || !conv::TRIM_ONLY.contains(c))
+        .chain(phrases)
+        .collect();
+    match conv::product_name(t, intent == "product.question", &cues) {
+        Some(name) => {
+            e.insert("name".into(), name.into());
+        }
+        None if t.has(PRONOUNS) || t.has(conv::DEICTIC) || ctx.focus().is_some() => {
+            e.insert("anaphora".into(), true.into());
+            // Pointing back: the product in focus, as rule 2 resolves it.
+            if let Some(f) = ctx.focus() {
+                e.insert("product_ref".into(), f.into());
+            }
+        }
+        None => {}
+    }
 }
 
 fn insert_prices(e: &mut Map<String, Value>, prices: &museo_sdk::parse::PriceBounds, exact: bool) {

@@ -110,6 +110,8 @@ async fn every_shipped_message_gets_a_valid_analysis() {
         include_str!("../../data/holdout4.jsonl"),
         include_str!("../../data/holdout.jsonl"),
         include_str!("../../data/holdout2.jsonl"),
+        include_str!("../../data/train_conv.jsonl"),
+        include_str!("../../data/holdout_conv.jsonl"),
     ];
     for line in data
         .iter()

@@ -4,6 +4,7 @@
 
 mod ai;
 mod analyzer;
+mod conversation;
 mod duplex;
 mod http;
 mod stdio;

@@ -5,4 +5,5 @@
 
 mod flow;
 mod support;
+mod tools;
 mod transports;

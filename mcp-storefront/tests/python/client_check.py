@@ -42,6 +42,8 @@ TOOLS = {
     "get_payment_link": (False, False, True, False),
     "answer_product_question": (True, False, True, False),
     "search_help": (True, False, True, False),
+    "update_basket_item": (False, True, True, False),
+    "get_order": (True, False, True, False),
 }
 FLOWS = [
     {
@@ -115,8 +117,18 @@ def check_listing(tools: list[Any]) -> None:
     check(fixed <= props, f"search_products arguments {sorted(props)}")
 
 
+def error_meta(result: Any, what: str) -> dict[str, Any]:
+    """The machine-readable refusal every tool error carries in _meta."""
+    meta = getattr(result, "meta", None) or {}
+    error = meta.get("dev.museo/error")
+    check(isinstance(error, dict), f"{what}: no _meta['dev.museo/error'] in {meta!r}")
+    check(isinstance(error.get("code"), str) and isinstance(error.get("retryable"), bool), f"{what}: {error!r}")
+    return error
+
+
 def tool_error(result: Any, needles: list[str], what: str) -> str:
     check(result.is_error is True, f"{what}: expected isError, got {result!r}")
+    error_meta(result, what)
     text = text_of(result)
     for needle in needles:
         check(needle.lower() in text.lower(), f"{what}: error {text!r} does not mention {needle!r}")
@@ -132,8 +144,8 @@ async def shopping_flow(client: Client, flow: dict[str, str]) -> None:
     for card in products:
         money(card["price"], "card price")
         check(isinstance(card["in_stock"], bool), "in_stock")
-    card = next((p for p in products if p["stock"] >= 2), None)
-    check(card is not None, f"no product with 2 in stock among {[p['sku'] for p in products]}")
+    card = next((p for p in products if p["stock"] >= 3), None)
+    check(card is not None, f"no product with 3 in stock among {[p['sku'] for p in products]}")
     print(f"  ok [{lang}] search {flow['query']!r}: {len(products)} found, taking {card['sku']} {card['title']!r}")
 
     details = ok(await client.call_tool("get_product", {"product_id": card["id"], "locale": locale}), "get_product")
@@ -180,6 +192,21 @@ async def shopping_flow(client: Client, flow: dict[str, str]) -> None:
     for source in answer["sources"]:
         check(set(source) == {"field", "value"}, f"source {source}")
     print(f"  ok [{lang}] {flow['question']!r} -> {answer['answer'][:70]!r} from {[s['field'] for s in answer['sources']]}")
+
+    order = ok(await client.call_tool("get_order", {"order_id": link["order_id"], "locale": locale}), "get_order")
+    check(order["status"] == "pending" and order["basket_id"] == basket_id, f"order {order}")
+    check(money(order["total"], "order total") == 2 * price and "paid_at" not in order, f"order {order}")
+    three = ok(
+        await client.call_tool("update_basket_item", {"basket_id": basket_id, "product_id": card["sku"], "quantity": 3, "locale": locale}),
+        "update_basket_item",
+    )
+    check(three["items"][0]["quantity"] == 3 and money(three["total"], "total") == 3 * price, f"after setting 3: {three}")
+    back = ok(
+        await client.call_tool("update_basket_item", {"basket_id": basket_id, "product_id": card["id"], "quantity": 2}),
+        "update_basket_item back to 2",
+    )
+    check(back["items"][0]["quantity"] == 2, f"after setting 2: {back}")
+    print(f"  ok [{lang}] order {order['status']}; line set to 3, then 2")
 
     fewer = ok(
         await client.call_tool("remove_from_basket", {"basket_id": basket_id, "product_id": card["sku"], "quantity": 1}),
@@ -233,10 +260,31 @@ async def bad_input(client: Client) -> None:
         ("answer_product_question", {"product_id": product}, ["missing field `question`"]),
         ("answer_product_question", {"product_id": "prd_nope", "question": "price?"}, ["not"]),
         ("search_help", {"query": ""}, ["query is empty"]),
+        ("update_basket_item", {"basket_id": basket_id, "product_id": product, "quantity": -1}, ["quantity"]),
+        ("update_basket_item", {"basket_id": basket_id, "product_id": product, "quantity": 10**12}, ["quantity"]),
+        ("update_basket_item", {"basket_id": basket_id, "product_id": product, "quantity": "2"}, ["`quantity`"]),
+        ("update_basket_item", {"basket_id": basket_id, "product_id": product}, ["missing field `quantity`"]),
+        ("update_basket_item", {"basket_id": basket_id, "product_id": "NO-SUCH-SKU", "quantity": 1}, ["not"]),
+        ("update_basket_item", {"basket_id": basket_id, "product_id": product, "quantity": 999}, ["stock"]),
+        ("get_order", {"order_id": "ord_nope"}, ["not", "correlation id"]),
+        ("get_order", {"order_id": 7}, ["`order_id`"]),
+        ("get_order", {}, ["missing field `order_id`"]),
     ]
     for tool, args, needles in cases:
         text = tool_error(await client.call_tool(tool, args), needles, f"{tool} {str(args)[:60]}")
         print(f"  ok {tool} {str(args)[:50]} -> {text[:80]}")
+    # The codes and facts a client words a refusal from.
+    sold_out = error_meta(await client.call_tool("add_to_basket", {"product_id": "HOM-LAMP-DRAGON", "locale": "es-ES"}), "sold out")
+    check(sold_out["code"] == "out_of_stock" and sold_out["sku"] == "HOM-LAMP-DRAGON" and sold_out["title"], f"sold out: {sold_out}")
+    too_many = error_meta(
+        await client.call_tool("update_basket_item", {"basket_id": basket_id, "product_id": product, "quantity": 999}), "too many"
+    )
+    check(too_many["code"] == "insufficient_stock" and too_many["requested"] == 999 and too_many["available"] < 999, f"too many: {too_many}")
+    missing = error_meta(await client.call_tool("view_basket", {"basket_id": "bsk_nope"}), "missing basket")
+    check(missing == {**missing, "code": "not_found", "what": "basket", "id": "bsk_nope"}, f"missing basket: {missing}")
+    bad = error_meta(await client.call_tool("update_basket_item", {"basket_id": basket_id, "product_id": product, "quantity": -1}), "bad quantity")
+    check(bad["code"] == "invalid_argument" and bad["field"] == "quantity", f"bad quantity: {bad}")
+    print("  ok _meta['dev.museo/error']: out_of_stock, insufficient_stock, not_found, invalid_argument")
     # The refusals changed nothing: the basket still holds its one unit.
     after = ok(await client.call_tool("view_basket", {"basket_id": basket_id}), "view after refusals")
     check([(i["product_id"], i["quantity"]) for i in after["items"]] == [(product, 1)], f"basket changed: {after['items']}")

@@ -121,9 +121,9 @@ pub async fn list(
     _admin: Admin,
     ApiQuery(query): ApiQuery<ProductQuery>,
 ) -> ApiResult<Json<Page<Product>>> {
-    super::catalog::run_search(&state, query, true)
+    super::catalog::run_search(&state, query, None, true)
         .await
-        .map(Json)
+        .map(|page| Json(super::catalog::plain(page)))
 }
 
 /// `PATCH /v1/admin/products/{reference}`.

@@ -2,11 +2,49 @@
 
 use axum::Json;
 use axum::extract::State;
-use museo_sdk::types::{Category, Currency, Page, Product, ProductQuery, parse_minor};
+use museo_sdk::types::{
+    Category, Currency, Page, Product, ProductQuery, ProductSearchPage, SortOrder, parse_minor,
+};
+use serde::Deserialize;
 
 use super::{ApiPath, ApiQuery, AppState};
 use crate::error::{ApiError, ApiResult};
 use crate::store::search::{self, DEFAULT_LIMIT, MAX_LIMIT, Search};
+
+/// The parameters of `GET /v1/products`: [`ProductQuery`]'s, plus `any_of`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogQuery {
+    q: Option<String>,
+    any_of: Option<String>,
+    category: Option<String>,
+    price_min: Option<String>,
+    price_max: Option<String>,
+    currency: Option<String>,
+    in_stock: Option<bool>,
+    sort: Option<SortOrder>,
+    limit: Option<u32>,
+    cursor: Option<String>,
+    include_unpublished: Option<bool>,
+}
+
+impl CatalogQuery {
+    fn split(self) -> (ProductQuery, Option<String>) {
+        let query = ProductQuery {
+            q: self.q,
+            category: self.category,
+            price_min: self.price_min,
+            price_max: self.price_max,
+            currency: self.currency,
+            in_stock: self.in_stock,
+            sort: self.sort,
+            limit: self.limit,
+            cursor: self.cursor,
+            include_unpublished: self.include_unpublished,
+        };
+        (query, self.any_of)
+    }
+}
 
 /// Turns query parameters into a validated search.
 pub fn to_search(query: &ProductQuery, admin: bool) -> ApiResult<Search> {
@@ -62,6 +100,7 @@ pub fn to_search(query: &ProductQuery, admin: bool) -> ApiResult<Search> {
     }
     Ok(Search {
         text,
+        any_of: None,
         category,
         price_currency: (price_min.is_some() || price_max.is_some())
             .then(|| currency.code().to_owned()),
@@ -74,13 +113,19 @@ pub fn to_search(query: &ProductQuery, admin: bool) -> ApiResult<Search> {
     })
 }
 
-/// Runs a search on the readers.
+/// Runs a search on the readers; `any_of` holds words of which one must match.
 pub async fn run_search(
     state: &AppState,
     query: ProductQuery,
+    any_of: Option<String>,
     admin: bool,
-) -> ApiResult<Page<Product>> {
-    let s = to_search(&query, admin)?;
+) -> ApiResult<ProductSearchPage> {
+    let mut s = to_search(&query, admin)?;
+    s.any_of = any_of
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(str::to_owned);
     let base = state.base_url.clone();
     state
         .db
@@ -91,9 +136,18 @@ pub async fn run_search(
 /// `GET /v1/products`.
 pub async fn search(
     State(state): State<AppState>,
-    ApiQuery(query): ApiQuery<ProductQuery>,
-) -> ApiResult<Json<Page<Product>>> {
-    run_search(&state, query, false).await.map(Json)
+    ApiQuery(query): ApiQuery<CatalogQuery>,
+) -> ApiResult<Json<ProductSearchPage>> {
+    let (query, any_of) = query.split();
+    run_search(&state, query, any_of, false).await.map(Json)
+}
+
+/// A search page without its explanation (the admin list's shape).
+pub fn plain(page: ProductSearchPage) -> Page<Product> {
+    Page {
+        items: page.items,
+        next_cursor: page.next_cursor,
+    }
 }
 
 /// `GET /v1/products/{reference}`.

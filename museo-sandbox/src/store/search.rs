@@ -4,7 +4,11 @@
 //! accents never matter. Each word becomes a quoted prefix term — quoting
 //! means no user text is ever read as FTS syntax — with a light plural strip
 //! ("mugs" → `mug*`, "tazas" → `taza*`, "bijoux" → `bijou*`). All words must
-//! match; when that finds nothing, any word may match, best first.
+//! match, plus one of the `any_of` words when there are some ("mugs or
+//! cups"). When that finds nothing the search is relaxed, on the first page:
+//! first without its weakest words — those matching no product, else the one
+//! matching fewest —, then with any one word enough, best first. The page
+//! says how (`relaxed`).
 //!
 //! Cursors are opaque (base64url JSON) and bound to the query that made them.
 //! Price and newest orders page by keyset `(price, seq)` / `seq`, so rows
@@ -13,7 +17,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use museo_sdk::types::{Page, Product, SortOrder};
+use museo_sdk::types::{Page, Product, ProductSearchPage, SearchRelaxation, SortOrder};
 use rusqlite::Connection;
 use rusqlite::types::Value;
 use serde::{Deserialize, Serialize};
@@ -42,6 +46,8 @@ const STOP_WORDS: &[&str] = &[
 pub struct Search {
     /// Free text.
     pub text: Option<String>,
+    /// Words of which at least one must match, besides every word of `text`.
+    pub any_of: Option<String>,
     /// Category slug.
     pub category: Option<String>,
     /// Currency of the price bounds (set when a bound is).
@@ -78,8 +84,9 @@ struct Cursor {
 impl Search {
     fn fingerprint(&self) -> String {
         let canonical = format!(
-            "{:?}|{:?}|{:?}|{:?}|{}|{:?}|{}",
+            "{:?}|{:?}|{:?}|{:?}|{:?}|{}|{:?}|{}",
             self.text.as_deref().map(str::to_lowercase),
+            self.any_of.as_deref().map(str::to_lowercase),
             self.category,
             (self.price_min, &self.price_currency),
             self.price_max,
@@ -117,11 +124,25 @@ impl Search {
     }
 }
 
+/// One searchable word: as read (lowercase) and as an FTS5 term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    /// The word, lowercase.
+    pub text: String,
+    /// Its FTS5 expression (quoted, with its singular or as a prefix).
+    pub term: String,
+}
+
 /// Turns free text into FTS5 terms; `None` when no searchable word is left.
 pub fn fts_terms(text: &str) -> ApiResult<Option<Vec<String>>> {
+    Ok(fts_words(text, "q")?.map(|words| words.into_iter().map(|w| w.term).collect()))
+}
+
+/// The searchable words of `text` (the parameter `field`) with their FTS5 terms.
+pub fn fts_words(text: &str, field: &str) -> ApiResult<Option<Vec<Word>>> {
     if text.chars().count() > MAX_QUERY_CHARS {
         return Err(ApiError::field(
-            "q",
+            field,
             format!("a search has at most {MAX_QUERY_CHARS} characters"),
         ));
     }
@@ -141,22 +162,144 @@ pub fn fts_terms(text: &str) -> ApiResult<Option<Vec<String>>> {
     // tries its singular. Only the last word is a prefix, for a word still
     // being typed ("nymph" → Nymphéas): prefix terms merge the doclists of
     // every matching token, which is what made frequent words slow.
-    let terms: Vec<String> = kept
+    let words: Vec<Word> = kept
         .iter()
         .enumerate()
         .map(|(i, w)| {
             let n = w.chars().count();
             let singular =
                 (n > 3 && (w.ends_with('s') || w.ends_with('x'))).then(|| &w[..w.len() - 1]);
-            match (i == last, singular) {
-                (true, Some(stem)) => format!("\"{stem}\"*"),
-                (true, None) => format!("\"{w}\"*"),
+            // The last word also matches whole, so that a product with the
+            // word itself ranks above one that only extends it ("cats":
+            // the cat statue before the catalogue).
+            let term = match (i == last, singular) {
+                (true, Some(stem)) => format!("(\"{w}\" OR \"{stem}\" OR \"{stem}\"*)"),
+                (true, None) => format!("(\"{w}\" OR \"{w}\"*)"),
                 (false, Some(stem)) => format!("(\"{w}\" OR \"{stem}\")"),
                 (false, None) => format!("\"{w}\""),
+            };
+            Word {
+                text: (*w).to_owned(),
+                term,
             }
         })
         .collect();
-    Ok(if terms.is_empty() { None } else { Some(terms) })
+    Ok(if words.is_empty() { None } else { Some(words) })
+}
+
+/// What must match: each word of `q` is a group of one, the `any_of` words
+/// one group; a product matches a group when it matches any of its words.
+#[derive(Debug, Clone)]
+struct Group {
+    words: Vec<Word>,
+}
+
+impl Group {
+    fn expr(&self) -> String {
+        match self.words.as_slice() {
+            [one] => one.term.clone(),
+            many => format!(
+                "({})",
+                many.iter()
+                    .map(|w| w.term.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" OR ")
+            ),
+        }
+    }
+}
+
+fn groups(s: &Search) -> ApiResult<Vec<Group>> {
+    let mut groups: Vec<Group> = s
+        .text
+        .as_deref()
+        .map(|t| fts_words(t, "q"))
+        .transpose()?
+        .flatten()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|w| Group { words: vec![w] })
+        .collect();
+    if let Some(words) = s
+        .any_of
+        .as_deref()
+        .map(|t| fts_words(t, "any_of"))
+        .transpose()?
+        .flatten()
+    {
+        groups.push(Group { words });
+    }
+    Ok(groups)
+}
+
+fn all_of(groups: &[&Group]) -> String {
+    groups
+        .iter()
+        .map(|g| g.expr())
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+fn any_word(groups: &[Group]) -> String {
+    groups
+        .iter()
+        .flat_map(|g| g.words.iter().map(|w| w.term.as_str()))
+        .collect::<Vec<_>>()
+        .join(" OR ")
+}
+
+/// The groups a relaxed search leaves out: every group no product matches
+/// (none can ever be part of a match), else the one matching fewest
+/// products (the later one on a tie: chat puts the extras last). `None` when
+/// that would leave nothing.
+fn weakest(conn: &Connection, groups: &[Group]) -> ApiResult<Option<Vec<usize>>> {
+    if groups.len() < 2 {
+        return Ok(None);
+    }
+    let mut stmt =
+        conn.prepare_cached("SELECT count(*) FROM products_fts WHERE products_fts MATCH ?1")?;
+    let mut counts = Vec::with_capacity(groups.len());
+    for group in groups {
+        let count: i64 = stmt
+            .query_row([group.expr()], |r| r.get(0))
+            .map_err(map_fts_error)?;
+        counts.push(count);
+    }
+    let mut dropped: Vec<usize> = (0..groups.len()).filter(|&i| counts[i] == 0).collect();
+    if dropped.is_empty()
+        && let Some(min) = counts.iter().min()
+        && let Some(i) = counts.iter().rposition(|c| c == min)
+    {
+        dropped.push(i);
+    }
+    Ok((dropped.len() < groups.len()).then_some(dropped))
+}
+
+fn relaxation(groups: &[Group], dropped: &[usize]) -> SearchRelaxation {
+    SearchRelaxation {
+        dropped: dropped
+            .iter()
+            .flat_map(|&i| groups[i].words.iter().map(|w| w.text.clone()))
+            .collect(),
+        any_word: false,
+    }
+}
+
+fn kept<'a>(groups: &'a [Group], dropped: &[usize]) -> Vec<&'a Group> {
+    groups
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !dropped.contains(i))
+        .map(|(_, g)| g)
+        .collect()
+}
+
+fn page(p: Page<Product>, relaxed: Option<SearchRelaxation>, prefix: &str) -> ProductSearchPage {
+    ProductSearchPage {
+        items: p.items,
+        next_cursor: p.next_cursor.map(|c| format!("{prefix}{c}")),
+        relaxed,
+    }
 }
 
 /// Runs a search; `cursor` continues an earlier page.
@@ -166,65 +309,79 @@ pub fn search(
     cursor: Option<&str>,
     base: &str,
 ) -> ApiResult<Page<Product>> {
-    let cursor = cursor
-        .filter(|c| !c.trim().is_empty())
-        .map(|c| search.decode_cursor(c))
-        .transpose()?;
-    let terms = match &search.text {
-        Some(text) => fts_terms(text)?,
-        None => None,
-    };
-    if let Some(terms) = terms {
-        let page = run(
-            conn,
-            search,
-            Some(&terms.join(" AND ")),
-            cursor.as_ref(),
-            base,
-        )?;
-        // Nothing with every word: fall back to any word, ranked (first page only,
-        // the fallback's cursors carry the same fingerprint and run the OR query).
-        if page.items.is_empty() && terms.len() > 1 && cursor.is_none() {
-            return run(conn, search, Some(&terms.join(" OR ")), None, base).map(|mut p| {
-                p.next_cursor = p.next_cursor.map(|c| format!("or.{c}"));
-                p
-            });
-        }
-        return Ok(page);
-    }
-    run(conn, search, None, cursor.as_ref(), base)
+    search_with_cursor(conn, search, cursor, base).map(|p| Page {
+        items: p.items,
+        next_cursor: p.next_cursor,
+    })
 }
 
-/// Continues an OR-fallback page (its cursor starts with `or.`).
+/// Runs a search, relaxing it on the first page when nothing matches every
+/// word; a cursor starting with `rx.` (words left out) or `or.` (any word)
+/// continues a relaxed search the same way.
 pub fn search_with_cursor(
     conn: &Connection,
     s: &Search,
     cursor: Option<&str>,
     base: &str,
-) -> ApiResult<Page<Product>> {
-    match cursor.and_then(|c| c.strip_prefix("or.")) {
-        Some(rest) => {
-            let cursor = s.decode_cursor(rest)?;
-            let terms = s
-                .text
-                .as_deref()
-                .map(fts_terms)
-                .transpose()?
-                .flatten()
-                .unwrap_or_default();
-            if terms.is_empty() {
-                return Err(ApiError::field(
-                    "cursor",
-                    "this cursor belongs to another search",
-                ));
-            }
-            run(conn, s, Some(&terms.join(" OR ")), Some(&cursor), base).map(|mut p| {
-                p.next_cursor = p.next_cursor.map(|c| format!("or.{c}"));
-                p
-            })
+) -> ApiResult<ProductSearchPage> {
+    let cursor = cursor.map(str::trim).filter(|c| !c.is_empty());
+    let groups = groups(s)?;
+    let relaxed_cursor = |rest: &str| -> ApiResult<Cursor> {
+        if groups.len() < 2 && groups.iter().all(|g| g.words.len() < 2) {
+            return Err(ApiError::field(
+                "cursor",
+                "this cursor belongs to another search",
+            ));
         }
-        None => search(conn, s, cursor, base),
+        s.decode_cursor(rest)
+    };
+    if let Some(rest) = cursor.and_then(|c| c.strip_prefix("or.")) {
+        let cursor = relaxed_cursor(rest)?;
+        let p = run(conn, s, Some(&any_word(&groups)), Some(&cursor), base)?;
+        let relaxed = SearchRelaxation {
+            dropped: Vec::new(),
+            any_word: true,
+        };
+        return Ok(page(p, Some(relaxed), "or."));
     }
+    if let Some(rest) = cursor.and_then(|c| c.strip_prefix("rx.")) {
+        let cursor = relaxed_cursor(rest)?;
+        let dropped = weakest(conn, &groups)?.unwrap_or_default();
+        let p = run(
+            conn,
+            s,
+            Some(&all_of(&kept(&groups, &dropped))),
+            Some(&cursor),
+            base,
+        )?;
+        return Ok(page(p, Some(relaxation(&groups, &dropped)), "rx."));
+    }
+    let cursor = cursor.map(|c| s.decode_cursor(c)).transpose()?;
+    if groups.is_empty() {
+        return Ok(page(run(conn, s, None, cursor.as_ref(), base)?, None, ""));
+    }
+    let every: Vec<&Group> = groups.iter().collect();
+    let strict = run(conn, s, Some(&all_of(&every)), cursor.as_ref(), base)?;
+    if !strict.items.is_empty() || cursor.is_some() {
+        return Ok(page(strict, None, ""));
+    }
+    // Nothing with every word (first page): without the weakest words, then any word.
+    if let Some(dropped) = weakest(conn, &groups)? {
+        let p = run(conn, s, Some(&all_of(&kept(&groups, &dropped))), None, base)?;
+        if !p.items.is_empty() {
+            return Ok(page(p, Some(relaxation(&groups, &dropped)), "rx."));
+        }
+    }
+    let words: usize = groups.iter().map(|g| g.words.len()).sum();
+    if words < 2 {
+        return Ok(page(strict, None, ""));
+    }
+    let p = run(conn, s, Some(&any_word(&groups)), None, base)?;
+    let relaxed = (!p.items.is_empty()).then(|| SearchRelaxation {
+        dropped: Vec::new(),
+        any_word: true,
+    });
+    Ok(page(p, relaxed, "or."))
 }
 
 fn run(
@@ -364,7 +521,11 @@ mod tests {
             .expect("terms");
         assert_eq!(
             terms,
-            vec!["\"blue\"", "(\"mugs\" OR \"mug\")", "\"nymphéa\"*"]
+            vec![
+                "\"blue\"",
+                "(\"mugs\" OR \"mug\")",
+                "(\"nymphéas\" OR \"nymphéa\" OR \"nymphéa\"*)"
+            ]
         );
     }
 

@@ -69,6 +69,114 @@ async fn all_words_first_then_any_word() {
 }
 
 #[tokio::test]
+async fn a_search_nothing_matches_in_full_drops_its_weakest_word_and_says_so() {
+    let s = TestSandbox::start().await;
+    // No Van Gogh scarf is wool: "wool" (one product) is left out.
+    let (status, page) = s
+        .get("/v1/products?q=van%20gogh%20scarf%20wool&limit=100")
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(
+        page["relaxed"],
+        serde_json::json!({ "dropped": ["wool"], "any_word": false }),
+        "{page}"
+    );
+    let found = skus(&page);
+    assert!(!found.is_empty(), "{page}");
+    for sku in &found {
+        assert!(sku.starts_with("SCF-"), "{sku} is not a scarf: {found:?}");
+    }
+    assert!(found.contains(&"SCF-STARRY-SILK".to_owned()), "{found:?}");
+    // A word no product has is left out whatever its place.
+    let (_, page) = s.get("/v1/products?q=xylophone%20hokusai%20mug").await;
+    assert_eq!(page["relaxed"]["dropped"], serde_json::json!(["xylophone"]));
+    assert_eq!(
+        skus(&page).first().map(String::as_str),
+        Some("MUG-WAVE-01"),
+        "{page}"
+    );
+    // Every word matching together: no relaxation, no field.
+    let (_, page) = s.get("/v1/products?q=great%20wave%20mug").await;
+    assert!(page.get("relaxed").is_none(), "{page}");
+    // Nothing left after dropping: any word, said so.
+    let (_, page) = s.get("/v1/products?q=zebra%20giraffe%20nympheas").await;
+    assert!(!skus(&page).is_empty(), "{page}");
+    assert!(page["relaxed"].is_object(), "{page}");
+}
+
+#[tokio::test]
+async fn relaxed_searches_page_through_the_relaxed_matches() {
+    let s = TestSandbox::start().await;
+    for q in ["van%20gogh%20wool", "zebra%20okapi%20nympheas%20mug"] {
+        let (_, everything) = s.get(&format!("/v1/products?q={q}&limit=100")).await;
+        let all = skus(&everything);
+        let mut paged = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let path = match &cursor {
+                Some(c) => format!("/v1/products?q={q}&limit=3&cursor={c}"),
+                None => format!("/v1/products?q={q}&limit=3"),
+            };
+            let (status, page) = s.get(&path).await;
+            assert_eq!(status, 200, "{q}: {page}");
+            assert_eq!(page["relaxed"], everything["relaxed"], "{q}");
+            paged.extend(skus(&page));
+            match page["next_cursor"].as_str() {
+                Some(c) => cursor = Some(c.to_owned()),
+                None => break,
+            }
+        }
+        assert_eq!(paged, all, "{q}");
+    }
+    // A relaxed cursor does not continue another search.
+    let (_, page) = s.get("/v1/products?q=van%20gogh%20wool&limit=2").await;
+    let cursor = page["next_cursor"].as_str().expect("more");
+    let (status, body) = s
+        .get(&format!("/v1/products?q=monet&limit=2&cursor={cursor}"))
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["field"], "cursor");
+}
+
+#[tokio::test]
+async fn any_of_needs_one_of_its_words() {
+    let s = TestSandbox::start().await;
+    let (status, page) = s
+        .get("/v1/products?any_of=carnets%20agendas&limit=100")
+        .await;
+    assert_eq!(status, 200, "{page}");
+    let mut found = skus(&page);
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "STA-NB-KLIMT",
+            "STA-NB-MONET",
+            "STA-NB-WAVE",
+            "STA-SKETCH-DURER"
+        ],
+        "{page}"
+    );
+    // With q: every word of q and one of any_of.
+    let (_, page) = s
+        .get("/v1/products?q=van%20gogh&any_of=mug%20umbrella&limit=100")
+        .await;
+    let found = skus(&page);
+    assert!(found.len() >= 4, "{found:?}");
+    for sku in &found {
+        assert!(sku.starts_with("MUG-") || sku.starts_with("UMB-"), "{sku}");
+    }
+    // Hostile text is only ever words, and over-long text is refused by name.
+    let (status, _) = s.get("/v1/products?any_of=%22%20OR%20*%20NEAR(%20)").await;
+    assert_eq!(status, 200);
+    let (status, body) = s
+        .get(&format!("/v1/products?any_of={}", "a".repeat(201)))
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["field"], "any_of");
+}
+
+#[tokio::test]
 async fn filters_combine() {
     let s = TestSandbox::start().await;
     let (status, page) = s

@@ -25,7 +25,7 @@ use crate::config::MuseoConfig;
 use crate::telemetry::{TRACEPARENT, TraceContext, X_REQUEST_ID};
 use crate::types::{
     ApiErrorBody, Basket, BulkRequest, BulkResponse, Category, HelpPage, Order, Page, PaymentLink,
-    Product, ProductInput, ProductPatch, ProductQuery,
+    Product, ProductInput, ProductPatch, ProductQuery, ProductSearchPage,
 };
 
 /// The scope admin tokens carry.
@@ -79,6 +79,29 @@ impl MuseoClient {
         ctx: &TraceContext,
     ) -> Result<Page<Product>, MuseoError> {
         self.send(Call::get("v1/products").query(query), ctx).await
+    }
+
+    /// `GET /v1/products` with the search's explanation: `any_of` (words of
+    /// which at least one must match, besides every word of `q`: "mugs or
+    /// cups") and, in the answer, `relaxed` when no product matched every
+    /// word and the API left some out or accepted any one.
+    pub async fn search_products_matched(
+        &self,
+        query: &ProductQuery,
+        any_of: Option<&str>,
+        ctx: &TraceContext,
+    ) -> Result<ProductSearchPage, MuseoError> {
+        let mut params = serde_json::to_value(query).map_err(|e| {
+            MuseoError::InvalidRequest(format!("search parameters do not serialize: {e}"))
+        })?;
+        if let (Some(any_of), serde_json::Value::Object(map)) = (any_of, &mut params) {
+            map.insert(
+                "any_of".into(),
+                serde_json::Value::String(any_of.to_owned()),
+            );
+        }
+        self.send(Call::get("v1/products").query(&params), ctx)
+            .await
     }
 
     /// `GET /v1/products/{ref}` by id, SKU or handle.

@@ -205,6 +205,36 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
+/// A page of `GET /v1/products` with how its text was matched
+/// ([`crate::museo::MuseoClient::search_products_matched`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct ProductSearchPage {
+    /// The products of this page.
+    pub items: Vec<Product>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+    /// Present when no product matched every word of the search and the
+    /// match was relaxed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relaxed: Option<SearchRelaxation>,
+}
+
+/// How a search that no product matched in full was relaxed: first without
+/// its weakest words (`dropped`), then, if that still found nothing, with any
+/// one word enough (`any_word`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct SearchRelaxation {
+    /// The words left out (as the API read them: lowercase), when leaving
+    /// them out found products; empty when any word was accepted instead.
+    #[serde(default)]
+    pub dropped: Vec<String>,
+    /// True when products matching any one word were accepted.
+    #[serde(default)]
+    pub any_word: bool,
+}
+
 /// How search results are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
