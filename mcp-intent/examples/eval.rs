@@ -1,6 +1,6 @@
 //! Accuracy of the intent analyser on the labelled dataset.
 //!
-//! Run: `cargo run --release -p mcp-intent --example eval -- [dev|test|all|holdout|holdout2|holdout3|holdout4|holdout_conv|train|train2|train3|train4|train5|conv]`
+//! Run: `cargo run --release -p mcp-intent --example eval -- [dev|test|all|holdout|holdout2|holdout3|holdout4|holdout_conv|train|train2|train3|train4|train5|conv|conv2]`
 //! (default `test`; `holdout` reads `data/holdout.jsonl`, a set written
 //! separately that is reported in aggregate only; `conv` is
 //! `data/train_conv.jsonl` and `holdout_conv` `data/holdout_conv.jsonl`, the
@@ -65,6 +65,7 @@ async fn main() -> anyhow::Result<()> {
         "holdout4" => include_str!("../data/holdout4.jsonl"),
         "train5" => include_str!("../data/train_extra5.jsonl"),
         "conv" => include_str!("../data/train_conv.jsonl"),
+        "conv2" => include_str!("../data/train_conv2.jsonl"),
         "holdout_conv" => include_str!("../data/holdout_conv.jsonl"),
         _ => include_str!("../data/intents.jsonl"),
     };
@@ -83,6 +84,7 @@ async fn main() -> anyhow::Result<()> {
             | "train4"
             | "train5"
             | "conv"
+            | "conv2"
             | "holdout"
             | "holdout2"
             | "holdout3"

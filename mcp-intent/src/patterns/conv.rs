@@ -170,6 +170,13 @@ pub const SHIPPING: &[&str] = &[
     "vous expediez",
     "expediez",
     "a l etranger",
+    "how long to",
+    "delivery to",
+    "delivery in",
+    "how long for delivery",
+    "cuanto tarda en llegar",
+    "gratis en",
+    "combien de temps pour la livraison",
 ];
 /// Returns, refunds and exchanges.
 pub const RETURNS: &[&str] = &[
@@ -186,6 +193,22 @@ pub const RETURNS: &[&str] = &[
     "refund",
     "refunds",
     "money back",
+    "arrived broken",
+    "arrived damaged",
+    "came broken",
+    "llego roto",
+    "llego rota",
+    "ha llegado roto",
+    "ha llegado rota",
+    "arrive casse",
+    "arrivee cassee",
+    "arrive abime",
+    "if my mum doesnt like",
+    "if she doesnt like",
+    "if he doesnt like",
+    "doesnt like it",
+    "doesnt like them",
+    "return them",
     "exchange",
     "devolver",
     "devolucion",
@@ -322,6 +345,26 @@ pub const CONTACT: &[&str] = &[
     "une personne",
     "horaires",
     "horaires d ouverture",
+    "opening times",
+    "a que correo",
+    "que correo",
+    "which email",
+    "what email",
+    "quel mail",
+    "quelle adresse",
+    "what time do you open",
+    "when are you open",
+    "when do you open",
+    "a que hora abre",
+    "a que hora abris",
+    "a que hora abren",
+    "horario de apertura",
+    "esta abierta",
+    "est ouverte",
+    "etes vous ouverts",
+    "vous ouvrez",
+    "ouvre a quelle heure",
+    "a quelle heure ouvre",
 ];
 /// Looking after a product in general (not a question about one product).
 pub const CARE: &[&str] = &[
@@ -371,47 +414,62 @@ pub fn store_topic(t: &Text) -> Option<&'static str> {
     let topic = topic_index().topic(t)?;
     // The museum's visits, customs, and changing one's own order or profile
     // are not questions about the shop.
-    let elsewhere = t.has(&[
-        "museum",
-        "museo",
-        "musee",
-        "customs",
-        "duties",
-        "aduana",
-        "aranceles",
-        "douane",
-        "tickets",
-        "entradas",
-        "billets",
-        "exhibition",
-        "exposicion",
-        "exposition",
-        "visit",
-        "visita",
-        "visite",
-    ]) || t.has(&[
-        "change",
-        "cambia*",
-        "modifi*",
-        "update",
-        "mets a jour",
-        "mettre a jour",
-        "actualiza*",
-    ]) && t.has(&[
-        "address",
-        "adresse",
-        "direccion",
-        "profile",
-        "profil",
-        "perfil",
-        "account",
-        "cuenta",
-        "compte",
-        "my order",
-        "mi pedido",
-        "ma commande",
-    ]);
+    let elsewhere = !museum_shop(t)
+        && t.has(&[
+            "museum",
+            "museo",
+            "musee",
+            "customs",
+            "duties",
+            "aduana",
+            "aranceles",
+            "douane",
+            "tickets",
+            "entradas",
+            "billets",
+            "exhibition",
+            "exposicion",
+            "exposition",
+            "visit",
+            "visita",
+            "visite",
+        ])
+        || t.has(&[
+            "change",
+            "cambia*",
+            "modifi*",
+            "update",
+            "mets a jour",
+            "mettre a jour",
+            "actualiza*",
+        ]) && t.has(&[
+            "address",
+            "adresse",
+            "direccion",
+            "profile",
+            "profil",
+            "perfil",
+            "account",
+            "cuenta",
+            "compte",
+            "my order",
+            "mi pedido",
+            "ma commande",
+        ]);
     (!elsewhere).then_some(topic)
+}
+
+/// "the museum shop", "la tienda del museo": the shop itself, not the
+/// museum.
+pub fn museum_shop(t: &Text) -> bool {
+    t.has(&[
+        "museum shop",
+        "museum store",
+        "museum gift shop",
+        "museum s shop",
+        "tienda del museo",
+        "boutique du musee",
+    ])
 }
 
 /// The topic lists indexed by their first word, so that a message is looked
@@ -650,6 +708,18 @@ pub fn quantity_delta(norms: &[&str]) -> Option<i64> {
             ["another", _] | ["otra", "mas"] | ["otro", "mas"] | ["encore", "un" | "une"]
         )
     }) || norms.last() == Some(&"another")
+        || matches!(
+            norms,
+            [
+                ..,
+                "pon" | "ponme" | "dame" | "y" | "mete" | "meteme",
+                "otra" | "otro"
+            ] | ["otra" | "otro"]
+                | [.., "un" | "une", "autre"]
+        )
+        || norms
+            .windows(3)
+            .any(|w| matches!(w, ["en", "un" | "une", "deuxieme" | "autre"]))
     {
         return Some(1);
     }
@@ -660,8 +730,20 @@ pub fn quantity_delta(norms: &[&str]) -> Option<i64> {
         if n == 0 || n > 1000 {
             continue;
         }
-        let next = norms.get(i + used).copied();
-        let after = norms.get(i + used + 1).copied();
+        let mut next = norms.get(i + used).copied();
+        let mut after = norms.get(i + used + 1).copied();
+        // "un mug de moins", "una taza más": a noun between.
+        if matches!(norms.get(i + used + 1), Some(&("de" | "mas")))
+            && matches!(
+                norms.get(i + used + 2).copied().or(Some("")),
+                Some("moins" | "plus" | "")
+            )
+            && next.is_some_and(|w| w.len() > 2 && w.chars().all(char::is_alphabetic))
+            && !matches!(next, Some("more" | "less" | "mas" | "menos" | "de"))
+        {
+            next = norms.get(i + used + 1).copied();
+            after = norms.get(i + used + 2).copied();
+        }
         // A price comparison ("less than 15", "menos de 20") is not a count.
         let price_after = after.is_some_and(|a| {
             matches!(a, "than" | "que") || a.chars().next().is_some_and(|c| c.is_ascii_digit())
@@ -777,6 +859,11 @@ pub const AMONG_THOSE: &[&str] = &[
     "solo las",
     "seulement ceux",
     "seulement celles",
+];
+
+/// "one" words that point at a product among others ("that one", "celui-là").
+pub const DEICTIC_ONE: &[&str] = &[
+    "that one", "this one", "the one", "celui la", "celle la", "celui ci", "celle ci",
 ];
 
 /// Words that point back without naming ("it", "that one", "celui-là").
@@ -1059,6 +1146,8 @@ pub const KNOWN: &[&[&str]] = &[
         "trie",
         "sort",
         "cheapest",
+        "quedo",
+        "right",
     ],
 ];
 
@@ -1368,8 +1457,15 @@ fn is_any(word: &str, lists: &[&[&str]]) -> bool {
 pub fn product_name(t: &Text, question: bool, cues: &[&str]) -> Option<String> {
     let trim = |words: Vec<(&str, &str)>| -> Option<String> {
         let skip = |(norm, _): &(&str, &str)| {
-            is_any(norm, &[super::lexicon::FILLER, DEICTIC, NOT_NAME])
-                || museo_sdk::parse::number_word(norm).is_some()
+            is_any(
+                norm,
+                &[
+                    super::lexicon::FILLER,
+                    DEICTIC,
+                    NOT_NAME,
+                    super::follow::NAME_EDGE,
+                ],
+            ) || museo_sdk::parse::number_word(norm).is_some()
                 || norm.parse::<f64>().is_ok()
         };
         let start = words.iter().position(|w| !skip(w))?;

@@ -11,6 +11,8 @@ use crate::analyze::{Role, Turn};
 pub struct Shown {
     /// Its SKU (what `product_ref` resolves to).
     pub sku: String,
+    /// Its title as shown (empty when the turn gave none).
+    pub title: String,
 }
 
 /// What the assistant's last message asked for.
@@ -22,6 +24,14 @@ pub enum Offer {
     AddToBasket,
     /// "Anything else?"
     AnythingElse,
+    /// "Which one do you mean?" with the candidates listed: the next turn
+    /// picks one for the request the user made before.
+    WhichOne,
+    /// The assistant refused a basket change (out of stock, not enough
+    /// left): the next quantity or product is a new try at adding.
+    Refused,
+    /// "What is your order number?"
+    OrderNumber,
 }
 
 /// The conversation so far, digested.
@@ -40,6 +50,12 @@ pub struct Context {
     /// The product the assistant last spoke about (an assistant turn's
     /// `product_ref` entity), when it is not simply the first one shown.
     pub focused: Option<String>,
+    /// Some user turn put a product in the basket or changed a line
+    /// (`basket.add` / `basket.update`): the basket has been filled.
+    pub basket_filled: bool,
+    /// The user turn before the last one asked to change the basket
+    /// (a question in between: "add the mug" / "is it big?" / "make it 2").
+    pub basket_change_before: bool,
 }
 
 impl Context {
@@ -58,10 +74,19 @@ impl Context {
                         let shown: Vec<Shown> = products
                             .iter()
                             .filter_map(|p| {
-                                p.get("sku").or_else(|| p.get("id")).and_then(Value::as_str)
-                            })
-                            .map(|sku| Shown {
-                                sku: sku.to_owned(),
+                                let sku = p
+                                    .get("sku")
+                                    .or_else(|| p.get("id"))
+                                    .and_then(Value::as_str)?;
+                                let title = p
+                                    .get("title")
+                                    .and_then(Value::as_str)
+                                    .unwrap_or_default()
+                                    .to_owned();
+                                Some(Shown {
+                                    sku: sku.to_owned(),
+                                    title,
+                                })
                             })
                             .collect();
                         if !shown.is_empty() {
@@ -81,9 +106,18 @@ impl Context {
                     ctx.offer = offer(&turn.text);
                 }
                 Role::User => {
+                    ctx.basket_change_before = matches!(
+                        ctx.last_intent.as_deref(),
+                        Some("basket.add" | "basket.update" | "basket.remove")
+                    );
                     ctx.last_intent.clone_from(&turn.intent);
+                    if matches!(turn.intent.as_deref(), Some("basket.add" | "basket.update")) {
+                        ctx.basket_filled = true;
+                    }
                     if turn.intent.as_deref() == Some("product.search") {
-                        ctx.last_search.clone_from(&turn.entities);
+                        // A dialog engine sends the intent without entities:
+                        // the search still happened.
+                        ctx.last_search = Some(turn.entities.clone().unwrap_or_default());
                     }
                     ctx.offer = None;
                 }
@@ -112,6 +146,41 @@ impl Context {
             index as usize
         };
         self.shown.get(i).map(|s| s.sku.as_str())
+    }
+
+    /// Whether `words` name one of the products shown: every content word
+    /// (three letters or more, not a determiner) starts a word of its
+    /// title, or the reverse ("nenufares" / "Nenúfares", "pegatinas").
+    pub fn names_shown(&self, words: &[&str]) -> bool {
+        const SKIP: &[&str] = &[
+            "the", "one", "ones", "los", "las", "del", "une", "des", "les", "celui", "celle",
+            "ceux", "celles", "please", "pls", "then", "too", "also", "with", "con", "avec",
+        ];
+        let content: Vec<&str> = words
+            .iter()
+            .copied()
+            .filter(|w| w.chars().count() >= 3 && !SKIP.contains(w))
+            .collect();
+        if content.is_empty() {
+            return false;
+        }
+        let matches = |title: &str| {
+            let folded = museo_sdk::parse::fold(title);
+            let words: Vec<&str> = folded
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            content.iter().all(|w| {
+                words
+                    .iter()
+                    .any(|t| t.len() >= 3 && (t.starts_with(w) || w.starts_with(t)) || t == w)
+            })
+        };
+        self.shown
+            .iter()
+            .filter(|s| !s.title.is_empty() && matches(&s.title))
+            .count()
+            == 1
     }
 
     /// The product "it"/"those" points at: the one the assistant last spoke
@@ -147,6 +216,31 @@ fn offer(text: &str) -> Option<Offer> {
     ]) && text.contains('?')
     {
         Some(Offer::AddToBasket)
+    } else if has(&[
+        "which one do you mean",
+        "which product do you mean",
+        "reply with its number",
+        "cual quieres decir",
+        "cual de ellos",
+        "responde con su numero",
+        "lequel voulez",
+        "laquelle voulez",
+        "repondez avec son numero",
+    ]) {
+        Some(Offer::WhichOne)
+    } else if has(&[
+        "out of stock",
+        "left in stock",
+        "agotado",
+        "agotada",
+        "solo queda",
+        "solo quedan",
+        "rupture de stock",
+        "il ne reste",
+    ]) {
+        Some(Offer::Refused)
+    } else if has(&["order number", "numero de pedido", "numero de commande"]) {
+        Some(Offer::OrderNumber)
     } else if has(&["anything else", "algo mas", "autre chose"]) {
         Some(Offer::AnythingElse)
     } else {

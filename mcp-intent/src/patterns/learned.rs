@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::text::Text;
 use crate::INTENTS;
 
-const DATA: [&str; 7] = [
+const DATA: [&str; 8] = [
     include_str!("../../data/intents.jsonl"),
     include_str!("../../data/train_extra.jsonl"),
     include_str!("../../data/train_extra2.jsonl"),
@@ -23,6 +23,7 @@ const DATA: [&str; 7] = [
     include_str!("../../data/train_extra4.jsonl"),
     include_str!("../../data/train_extra5.jsonl"),
     include_str!("../../data/train_conv.jsonl"),
+    include_str!("../../data/train_conv2.jsonl"),
 ];
 
 #[derive(Deserialize)]

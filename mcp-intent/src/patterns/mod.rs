@@ -10,6 +10,7 @@
 
 mod conv;
 mod entities;
+mod follow;
 mod history;
 mod language;
 mod learned;
@@ -925,6 +926,38 @@ impl PatternTier {
                     "ill pay",
                     "i ll pay",
                 ]));
+        // "can I pay with PayPal?": which means of payment the shop takes
+        // (paying "now" with one is checking out).
+        let method_question = topic.is_none()
+            && !tracking
+            && t.has(follow::PAYMENT_METHOD_NAMES)
+            && t.has(&[
+                "can i",
+                "could i",
+                "can you",
+                "do you",
+                "puedo",
+                "se puede",
+                "podria",
+                "aceptais",
+                "je peux",
+                "on peut",
+                "peut on",
+                "est ce que",
+            ])
+            && !t.has(&[
+                "now",
+                "ya",
+                "ahora",
+                "maintenant",
+                "right away",
+                "tout de suite",
+            ])
+            && !basket;
+        if method_question {
+            say("store.info", 0.97);
+            claimed.push("store.info");
+        }
         if let Some(topic) = topic {
             if paying_now {
                 say("store.info", 0.8);
@@ -945,13 +978,201 @@ impl PatternTier {
         let remove_verb = has(REMOVE);
         let add_verb = has(ADD) && !t.has(&["add up", "adds up", "suma todo", "sumar todo"]);
         // A basket line's quantity: set ("make it two") or changed by a
-        // signed amount ("two more", "uno menos").
+        // signed amount ("two more", "uno menos"), right after a basket
+        // change or with one question about the product in between.
         let after_basket_change = matches!(
             ctx.last_intent.as_deref(),
             Some("basket.add" | "basket.update" | "basket.remove")
-        );
+        ) || ctx.basket_change_before
+            && matches!(
+                ctx.last_intent.as_deref(),
+                Some("product.question" | "product.details")
+            );
+        // After "sorry, only 1 left" a count is a new try at adding.
+        let refused = ctx.offer == Some(Offer::Refused)
+            && matches!(ctx.last_intent.as_deref(), Some("basket.add"));
+
         let delta = conv::quantity_delta(&norms);
         let target = conv::target_quantity(&norms, &prices.used);
+        // Follow-ups that only make sense after the turn before.
+        let total = follow::bare_total(&norms);
+        if let Some(kind) = total
+            && !add_verb
+            && !remove_verb
+            && !tracking
+        {
+            let price =
+                kind == follow::Total::BasketOrPrice && !ctx.basket_filled && ctx.focus().is_some();
+            let intent = if price {
+                "product.question"
+            } else {
+                "basket.view"
+            };
+            say(intent, 0.95);
+            claimed.push(intent);
+        }
+        if order_id.is_some() && !tracking && topic.is_none() {
+            // "its ord_5521" after "what is your order number?".
+            let asked = ctx.offer == Some(Offer::OrderNumber)
+                || ctx.last_intent.as_deref() == Some("order.status");
+            if asked || n <= 4 {
+                say("order.status", 0.95);
+                claimed.push("order.status");
+            }
+        } else if ctx.last_intent.as_deref() == Some("order.status")
+            && topic.is_none()
+            && t.has(&["number", "numero", "id", "reference", "referencia"])
+            && n <= 8
+        {
+            // "I don't have the number" answers the order question.
+            say("order.status", 0.93);
+            claimed.push("order.status");
+        }
+        let product_property = || {
+            t.has(&[
+                "dishwasher",
+                "microwave",
+                "lavavajillas",
+                "microondas",
+                "lave vaisselle",
+                "micro ondes",
+                "material",
+                "matiere",
+                "made of",
+                "size",
+                "talla",
+                "taille",
+                "tamano",
+            ])
+        };
+        if ctx.last_intent.as_deref() == Some("store.info")
+            && topic.is_none()
+            && !tracking
+            && total.is_none()
+            && n <= 10
+            && !basket
+            && !add_verb
+            && !remove_verb
+            && sku.is_none()
+            && !product_property()
+            && !has(SHOP_NOUNS)
+            && (question
+                || t.has(&[
+                    "how long",
+                    "how much",
+                    "and to",
+                    "what about",
+                    "cuanto",
+                    "cuanta",
+                    "y a",
+                    "y para",
+                    "combien",
+                    "et en",
+                    "et pour",
+                    "et vers",
+                ]))
+        {
+            // "how long does it take?" after a question about delivery.
+            say("store.info", 0.93);
+            claimed.push("store.info");
+        }
+        let which = ctx.offer == Some(Offer::WhichOne);
+        let pending = ctx.last_intent.as_deref();
+        let decided = matches!(
+            norms.last(),
+            Some(&("then" | "alors" | "entonces" | "pues"))
+        ) || matches!(norms.first(), Some(&("ok" | "okay" | "vale" | "bon")));
+        let buying = matches!(pending, Some("basket.add"))
+            || which && matches!(pending, Some("basket.update"))
+            || decided
+                && matches!(
+                    pending,
+                    Some("product.search" | "product.question" | "product.details")
+                );
+        let lead_free: Vec<&str> = norms
+            .iter()
+            .copied()
+            .skip_while(|w| {
+                follow::EDGE.contains(w)
+                    || matches!(
+                        *w,
+                        "no" | "non"
+                            | "wait"
+                            | "espera"
+                            | "mejor"
+                            | "en"
+                            | "fait"
+                            | "swap"
+                            | "it"
+                            | "for"
+                            | "hmm"
+                            | "fine"
+                            | "sorry"
+                    )
+            })
+            .collect();
+        let joined_pick = matches!(norms.first(), Some(&("and" | "y" | "et" | "plus")))
+            || t.has(&["too", "also", "tambien", "aussi", "as well", "tb"]);
+        // After a search, a product named as one of those listed ("the
+        // Kiss ones", "celui en laiton", "la lámina") is picked to buy; an
+        // ordinal alone keeps asking to see it.
+        let one_form = || {
+            t.has(&["one", "ones", "celui", "celle", "ceux", "celles"])
+                || matches!(
+                    lead_free.as_slice(),
+                    [
+                        "el" | "la" | "los" | "las" | "lo",
+                        "de" | "del" | "con" | "en" | "que",
+                        ..
+                    ]
+                )
+        };
+        let listed = pending == Some("product.search")
+            && !ctx.shown.is_empty()
+            && ordinal.is_none()
+            && (one_form() || ctx.names_shown(&lead_free));
+        // A count of one said as an article ("the Klimt one", "uno de
+        // seda") does not make a pick a quantity change; "just one" does.
+        let article_one = target == Some(1)
+            && !norms.iter().any(|w| w.chars().all(|c| c.is_ascii_digit()))
+            && !t.has(&[
+                "just",
+                "only",
+                "solo",
+                "seul",
+                "seule",
+                "seulement",
+                "nomas",
+                "nada mas",
+            ]);
+        let counted_pick = delta.is_none() && (target.is_none() || article_one) || joined_pick;
+        let pick = (buying || which || listed)
+            && counted_pick
+            && !remove_verb
+            && !question
+            && (!has(QUESTION) || joined_pick)
+            && !t.has(follow::NOT_A_PICK)
+            && !t.has(follow::PRICE_ASK)
+            && !basket
+            && sku.is_none()
+            && topic.is_none()
+            && !tracking
+            && total.is_none()
+            && !has(PAY)
+            && !has(GOODBYE)
+            && !has_price
+            && (follow::names_a_product(t, &lead_free, has(SHOP_NOUNS))
+                || ordinal.is_some() && (which || joined_pick || decided)
+                || lead_free.len() == 1 && which && target.is_none());
+        if pick {
+            let intent = if which && pending == Some("basket.remove") {
+                "basket.remove"
+            } else {
+                "basket.add"
+            };
+            say(intent, 0.95);
+            claimed.push(intent);
+        }
         // Without a number there is no quantity to set: skip the cue lists.
         let counted = target.is_some() || delta.is_some();
         let set_cue = counted && t.has(conv::SET_QUANTITY);
@@ -964,13 +1185,20 @@ impl PatternTier {
             counted && (t.has(conv::STRONG_ADD) || add_verb && basket && !after_basket_change);
         let sets_quantity = !priced
             && !new_line
+            && !refused
+            && !pick
             && (!remove_verb || explicit_set)
             && sku.is_none()
             && (delta.is_none() || set_cue && t.has(&["make it", "make that", "make them"]))
             && (target.is_some() || delta.is_some())
             && (explicit_set
                 || set_cue && (after_basket_change || line_words)
-                || after_basket_change && n <= 4 && t.has(conv::SET_QUANTITY_SHORT));
+                || after_basket_change && n <= 4 && t.has(conv::SET_QUANTITY_SHORT)
+                // "two pens actually" right after a pen went in: two in all.
+                || after_basket_change
+                    && n <= 5
+                    && t.has(&["actually", "en fait", "finalmente"])
+                    && has(SHOP_NOUNS));
         if sets_quantity {
             say("basket.update", 0.95);
             claimed.push("basket.update");
@@ -992,7 +1220,42 @@ impl PatternTier {
             && !t.has(&["stock", "inventory", "inventario", "existencias"])
             && (after_basket_change || !ctx.shown.is_empty() || has(SHOP_NOUNS) || n <= 3)
         {
-            say(if d > 0 { "basket.add" } else { "basket.remove" }, 0.93);
+            if after_basket_change
+                && d > 0
+                && !new_line
+                && !refused
+                && t.has(&[
+                    "actually",
+                    "en fait",
+                    "finalement",
+                    "plutot",
+                    "mejor",
+                    "al final",
+                    "finalmente",
+                    "make it",
+                    "make that",
+                ])
+            {
+                // A correction of the line just added ("one more actually"):
+                // the line's quantity changes. Plain "one more" / "uno
+                // menos" keep basket.add / basket.remove (rule 3).
+                say("basket.update", 0.95);
+                claimed.push("basket.update");
+            } else {
+                say(if d > 0 { "basket.add" } else { "basket.remove" }, 0.93);
+            }
+        }
+        if refused
+            && target.is_some()
+            && delta.is_none()
+            && !remove_verb
+            && !question
+            && sku.is_none()
+            && n <= 6
+        {
+            // "ok just one then" after "sorry, only 1 left".
+            say("basket.add", 0.94);
+            claimed.push("basket.add");
         }
         // "j'en prends trois", "pop it in my basket", and "…too" right after
         // an add ("y una postal de Las Meninas también").
@@ -1048,6 +1311,17 @@ impl PatternTier {
         {
             // A shopper removing something names a product, not a catalog.
             say("basket.remove", 0.8);
+        }
+        if remove_verb
+            && ctx.basket_filled
+            && !catalog
+            && sku.is_none()
+            && !has(SHOP_PLACE)
+            && !question
+            && n <= 7
+        {
+            // "remove the rosetta stone", "uf, quítalo" once things were added.
+            say("basket.remove", 0.9);
         }
         if basket
             && t.has(&[
@@ -1156,6 +1430,46 @@ impl PatternTier {
         {
             say("basket.add", if explicit_quantity { 0.86 } else { 0.78 });
         }
+        // "id like the starry night mug", "quiero la bolsa de la lechera",
+        // "lo quiero", "me quedo el de Sorolla".
+        let wants_one = follow::wants_the(&norms)
+            && !remove_verb
+            && !basket
+            && !has_price
+            && !question
+            && !t.has(&[
+                "see",
+                "ver",
+                "voir",
+                "know",
+                "saber",
+                "savoir",
+                "pay",
+                "pagar",
+                "payer",
+                "looking for",
+                "busco",
+                "cherche",
+                "do you have",
+                "teneis",
+                "tienen",
+                "tienes",
+                "vous avez",
+                "avez vous",
+                "show",
+                "something",
+                "algo",
+                "quelque chose",
+                "help",
+                "ayuda",
+                "aide",
+                "talk",
+                "hablar",
+                "parler",
+            ]);
+        if wants_one {
+            say("basket.add", 0.9);
+        }
         if ctx.offer == Some(Offer::AddToBasket) && has(YES) {
             say("basket.add", 0.9);
         }
@@ -1219,6 +1533,17 @@ impl PatternTier {
                 },
             );
         }
+        if t.has(&["link", "enlace", "lien"])
+            && email.is_none()
+            && phone.is_none()
+            && n <= 6
+            && !has(SHOP_NOUNS)
+            && (ctx.basket_filled || ctx.last_intent.as_deref() == Some("basket.view"))
+        {
+            // "cheers, link please", "pásame el enlace" once the basket is filled.
+            say("checkout.pay", 0.95);
+            claimed.push("checkout.pay");
+        }
         if ctx.offer == Some(Offer::PaymentLink)
             && (has(YES) || t.has(&["go ahead", "send it", "mandalo", "envoie le"]))
         {
@@ -1255,7 +1580,80 @@ impl PatternTier {
         let plural_noun = norms
             .iter()
             .any(|w| w.len() > 3 && w.ends_with('s') && museo_sdk::parse::category(w).is_some());
-        if show && singular && !plural_noun && !basket {
+        // "show me earrings", "show me the Great Wave stuff": many products.
+        let stuff = show
+            && t.has(&[
+                "stuff",
+                "things",
+                "items",
+                "products",
+                "range",
+                "collection",
+                "cosas",
+                "articulos",
+                "productos",
+                "trucs",
+                "produits",
+                "choses",
+                "articles",
+            ]);
+        // The last word a plural kind of product ("earrings", "bookmarks").
+        // As typed: the speller may have made it singular.
+        let last_raw = t.words.last().map(|w| museo_sdk::parse::fold(&w.raw));
+        let plural_last = last_raw.as_deref().map(str::trim).is_some_and(|w| {
+            w.len() > 3
+                && w.ends_with('s')
+                && !w.ends_with("ss")
+                && SHOP_NOUNS
+                    .iter()
+                    .filter_map(|k| k.strip_suffix('*'))
+                    .any(|k| !k.contains(' ') && w.starts_with(k))
+        });
+        let show_many = show
+            && !basket
+            && sku.is_none()
+            && ordinal.is_none()
+            && !pronoun
+            && !t.has(conv::DEICTIC_ONE)
+            && (stuff
+                || !singular
+                    && plural_last
+                    && norms
+                        .iter()
+                        .filter(|w| {
+                            !matches!(
+                                **w,
+                                "show"
+                                    | "me"
+                                    | "us"
+                                    | "let"
+                                    | "see"
+                                    | "your"
+                                    | "some"
+                                    | "any"
+                                    | "please"
+                                    | "pls"
+                                    | "muestrame"
+                                    | "ensename"
+                                    | "tus"
+                                    | "vuestros"
+                                    | "vuestras"
+                                    | "unos"
+                                    | "unas"
+                                    | "montre"
+                                    | "montrez"
+                                    | "moi"
+                                    | "vos"
+                                    | "des"
+                                    | "svp"
+                            )
+                        })
+                        .count()
+                        == 1);
+        if show_many {
+            say("product.search", 0.92);
+            claimed.push("product.search");
+        } else if show && singular && !plural_noun && !basket {
             say("product.details", 0.88);
         }
         if sku.is_some() && n <= 2 {
@@ -1313,13 +1711,58 @@ impl PatternTier {
         {
             say("product.question", 0.75);
         }
+        // A question about the product in focus or one just listed, with
+        // or without its name: "how many pieces", "the apron, how much",
+        // "¿para qué edad es?", "il fait quelle taille".
+        let about_product = ctx.focus().is_some() || !ctx.shown.is_empty();
+        // A price question carries no number of its own.
+        let asks_price = || {
+            t.has(follow::PRICE_ASK)
+                && !has_price
+                && !prices.cheap
+                && target.is_none()
+                && !norms.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()))
+        };
+        let catalog_work = || {
+            sku.is_some()
+                || (has(UPDATE) || has(CREATE) || has(DELETE))
+                    && (has_price
+                        || target.is_some()
+                        || norms.iter().any(|w| w.chars().any(|c| c.is_ascii_digit())))
+        };
+        if about_product
+            && !basket
+            && topic.is_none()
+            && !tracking
+            && total.is_none()
+            && !pick
+            && !add_verb
+            && !remove_verb
+            && n <= 10
+            && !has(PAY)
+            && !catalog_work()
+            && !t.has(conv::AMONG_THOSE)
+            && (has(QUESTION)
+                || t.has(follow::PROPERTY)
+                    && (question || n <= 6 || t.has(&["what", "que", "quel", "quelle", "which"]))
+                || asks_price()
+                || question
+                    && t.has(&["available", "in stock", "disponible", "en stock"])
+                    && !t.has(&["only", "solo", "seulement"])
+                    && n >= 4)
+        {
+            let sure = pronoun || question || n <= 4 || asks_price();
+            say("product.question", if sure { 0.94 } else { 0.88 });
+        }
         let after_results = ctx.last_search.is_some() && !ctx.shown.is_empty();
-        if after_results && conv::asks_for_more(&norms) {
+        // "more" after a search pages on, even one that found nothing.
+        if ctx.last_search.is_some() && conv::asks_for_more(&norms) {
             say("product.search", 0.95);
             claimed.push("product.search");
         }
         if after_results
             && !basket
+            && !pick
             && (t.has(conv::PICK_CHEAPEST)
                 || t.has(conv::PICK_DEAREST)
                 || t.has(conv::CHEAPER)
@@ -1366,6 +1809,17 @@ impl PatternTier {
             );
         } else if product_words && !basket && !question {
             say("product.search", 0.8);
+        } else if matches!(
+            norms.last(),
+            Some(&("stuff" | "things" | "items" | "cosas" | "trucs" | "choses" | "articulos"))
+        ) && !basket
+            && !add_verb
+            && !remove_verb
+            && !t.has(&["my", "mi", "mis", "mes", "mon", "ma"])
+            && n <= 6
+        {
+            // "eye of horus stuff", "cosas de Delft".
+            say("product.search", 0.9);
         } else if has(SHOP_NOUNS) && !basket && !(question && has(QUESTION)) {
             // A bare noun phrase ("puzzles pour enfants", "coussins verts").
             say("product.search", 0.75);
@@ -1396,7 +1850,8 @@ impl PatternTier {
                 ]);
             say("goodbye", if polite_no || n <= 2 { 0.95 } else { 0.8 });
         }
-        if has(HELP) && !t.has(&["help me find", "ayudame a encontrar"]) {
+        let product_care = pronoun && ctx.focus().is_some() && has(QUESTION);
+        if has(HELP) && !product_care && !t.has(&["help me find", "ayudame a encontrar"]) {
             say(
                 "help",
                 if t.has(&["add products", "anaden productos", "ajoute des produits"]) {
@@ -1429,6 +1884,7 @@ impl PatternTier {
                 "trabajo",
                 "emploi",
             ]);
+            let strong = strong && !(topic.is_some() && conv::museum_shop(t));
             if strong || !(tracking || topic.is_some()) {
                 say("unknown", if strong { 0.97 } else { 0.93 });
             }
@@ -1703,6 +2159,31 @@ fn finish_entities(
                 }
                 query = None;
             }
+            // "muéstrame pendientes", "the great wave stuff": neither the
+            // request's verb nor a word for "things" is searched for.
+            let query = query.map(|q| {
+                let words: Vec<&str> = q.split(' ').collect();
+                let norm = |w: &str| museo_sdk::parse::fold(w).trim().to_owned();
+                let start = words
+                    .iter()
+                    .position(|w| {
+                        !matches!(
+                            norm(w).as_str(),
+                            "muestrame" | "ensename" | "montre" | "moi" | "show" | "me"
+                        )
+                    })
+                    .unwrap_or(words.len());
+                let end = words
+                    .iter()
+                    .rposition(|w| {
+                        !matches!(
+                            norm(w).as_str(),
+                            "stuff" | "things" | "items" | "cosas" | "trucs" | "choses"
+                        )
+                    })
+                    .map_or(start, |e| e + 1);
+                words[start..end.max(start)].join(" ")
+            });
             if let Some(q) = query.filter(|q| !q.is_empty()) {
                 e.insert("query".into(), q.into());
             }
@@ -1791,7 +2272,9 @@ fn finish_entities(
             );
         }
         "store.info" => {
-            if let Some(topic) = conv::store_topic(t) {
+            if let Some(topic) = conv::store_topic(t)
+                .or_else(|| t.has(follow::PAYMENT_METHOD_NAMES).then_some("payment"))
+            {
                 e.insert("topic".into(), topic.into());
             }
             if let Some(query) = conv::content_words(t) {
