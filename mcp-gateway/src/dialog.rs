@@ -40,6 +40,9 @@ pub use intent::{Intent, Understanding};
 
 /// Below this confidence the gateway asks instead of acting.
 pub const CLARIFY_BELOW: f64 = 0.55;
+/// Below this confidence it asks instead of looking something up (a search,
+/// a product, the basket, a help page).
+pub const LOOK_UP_BELOW: f64 = 0.35;
 
 /// What the gateway answers to one message.
 #[derive(Debug)]
@@ -121,12 +124,18 @@ impl Failed {
     pub fn for_admin(self, intent: Intent, locale: &str) -> Answer {
         match self {
             Failed::Refused { text, .. } => Answer::new(intent, text, None, "tool_error"),
-            Failed::Forbidden => {
-                Answer::new(intent, reply::phrase(Phrase::AdminOnly, locale), None, "refused")
-            }
-            Failed::Unavailable => {
-                Answer::new(intent, reply::phrase(Phrase::Unavailable, locale), None, "error")
-            }
+            Failed::Forbidden => Answer::new(
+                intent,
+                reply::phrase(Phrase::AdminOnly, locale),
+                None,
+                "refused",
+            ),
+            Failed::Unavailable => Answer::new(
+                intent,
+                reply::phrase(Phrase::Unavailable, locale),
+                None,
+                "error",
+            ),
         }
     }
 }
@@ -214,9 +223,15 @@ pub async fn turn(
     {
         return Ok(answer);
     }
-    if understood.confidence < CLARIFY_BELOW
-        && !matches!(intent, Intent::Greeting | Intent::Goodbye | Intent::Help)
-    {
+    // Changing the basket needs a sure reading; looking things up costs
+    // nothing when it is wrong, and a question would cost a turn.
+    let needed = match intent {
+        Intent::Add | Intent::Update | Intent::Remove | Intent::Pay => CLARIFY_BELOW,
+        Intent::Greeting | Intent::Goodbye | Intent::Help => 0.0,
+        _ if intent.is_admin() => CLARIFY_BELOW,
+        _ => LOOK_UP_BELOW,
+    };
+    if understood.confidence < needed {
         return Ok(Answer::clarify(
             intent,
             reply::phrase(Phrase::Clarify, &session.locale),
@@ -250,8 +265,9 @@ async fn understand(
             id: None,
             correlation_id: ctx.correlation_id(),
             code: "unavailable".into(),
-            message: "chat is not configured on this gateway (no mcp-intent server); use call frames"
-                .into(),
+            message:
+                "chat is not configured on this gateway (no mcp-intent server); use call frames"
+                    .into(),
         });
     }
     let conversation = &session.conversation;
@@ -295,7 +311,17 @@ async fn understand(
         code: code.into(),
         message,
     };
-    match tool(gateway, session, "mcp-intent", "analyze_intent", args, ctx, None).await {
+    match tool(
+        gateway,
+        session,
+        "mcp-intent",
+        "analyze_intent",
+        args,
+        ctx,
+        None,
+    )
+    .await
+    {
         Ok(value) => match serde_json::from_value::<mcp_intent::Analysis>(value) {
             Ok(analysis) => Ok(Understanding::from_analysis(analysis)),
             Err(e) => {

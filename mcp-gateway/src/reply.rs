@@ -23,8 +23,8 @@ use museo_sdk::types::Lang;
 use serde_json::Value;
 
 pub use admin::admin;
-pub use shop::{LineChange, Refusal, basket_line, choices, help_page, order, picked, refusal};
 use l10n::{format, message, n, s};
+pub use shop::{LineChange, Refusal, basket_line, choices, help_page, order, picked, refusal};
 
 /// How a channel shows text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,7 +207,11 @@ pub fn products(result: &Value, locale: &str, channel: Channel) -> String {
     } else {
         "products-found"
     };
-    let mut lines = vec![format(lang, head, &[("count", n(found))])];
+    let mut lines = Vec::new();
+    if result["understood"]["relaxed"] == true {
+        lines.push(message(lang, "products-partial"));
+    }
+    lines.push(format(lang, head, &[("count", n(found))]));
     lines.extend(product_lines(products, lang, locale, channel));
     lines.join("\n")
 }

@@ -88,7 +88,9 @@ pub fn read_set(text: &str) -> anyhow::Result<Vec<Conversation>> {
 pub struct TurnVerdict {
     /// Everything held.
     pub ok: bool,
-    /// The basket changed, and not as expected: a change nobody asked for.
+    /// The basket changed, and not by the change the turn expected: a
+    /// change nobody asked for. (A right change on top of an earlier wrong
+    /// turn is not counted again.)
     pub wrong_action: bool,
     /// What did not hold.
     pub problems: Vec<String>,
@@ -170,7 +172,10 @@ impl Client {
 }
 
 /// The basket's lines as `{SKU: quantity}`, read through a `call` frame.
-async fn basket(client: &mut Client, basket_id: Option<&str>) -> anyhow::Result<BTreeMap<String, i64>> {
+async fn basket(
+    client: &mut Client,
+    basket_id: Option<&str>,
+) -> anyhow::Result<BTreeMap<String, i64>> {
     let Some(basket_id) = basket_id else {
         return Ok(BTreeMap::new());
     };
@@ -191,6 +196,16 @@ async fn basket(client: &mut Client, basket_id: Option<&str>) -> anyhow::Result<
         .collect())
 }
 
+/// What went in and out of a basket: quantity differences by SKU.
+fn change(from: &BTreeMap<String, i64>, to: &BTreeMap<String, i64>) -> BTreeMap<String, i64> {
+    let mut delta = to.clone();
+    for (sku, q) in from {
+        *delta.entry(sku.clone()).or_insert(0) -= q;
+    }
+    delta.retain(|_, q| *q != 0);
+    delta
+}
+
 fn price(product: &Value) -> Option<f64> {
     product["price"]["amount"].as_str()?.parse().ok()
 }
@@ -198,22 +213,23 @@ fn price(product: &Value) -> Option<f64> {
 /// The SKU a placeholder names in `list`.
 fn place(placeholder: &str, list: &[Value]) -> Option<String> {
     let body = placeholder.strip_prefix('@')?;
-    let head: String = body
-        .chars()
-        .take_while(|c| c.is_ascii_digit())
-        .collect();
+    let head: String = body.chars().take_while(|c| c.is_ascii_digit()).collect();
     let pick = if !head.is_empty() {
         list.get(head.parse::<usize>().ok()?.checked_sub(1)?)
     } else if body.starts_with("last") {
         list.last()
     } else if body.starts_with("cheapest") {
-        list.iter()
-            .filter(|p| price(p).is_some())
-            .min_by(|a, b| price(a).partial_cmp(&price(b)).unwrap_or(std::cmp::Ordering::Equal))
+        list.iter().filter(|p| price(p).is_some()).min_by(|a, b| {
+            price(a)
+                .partial_cmp(&price(b))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        })
     } else if body.starts_with("dearest") {
-        list.iter()
-            .filter(|p| price(p).is_some())
-            .max_by(|a, b| price(a).partial_cmp(&price(b)).unwrap_or(std::cmp::Ordering::Equal))
+        list.iter().filter(|p| price(p).is_some()).max_by(|a, b| {
+            price(a)
+                .partial_cmp(&price(b))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        })
     } else {
         None
     };
@@ -239,6 +255,7 @@ pub async fn play(url: &str, conversation: &Conversation) -> anyhow::Result<Play
     let mut list: Vec<Value> = Vec::new();
     let mut bound: HashMap<String, Option<String>> = HashMap::new();
     let mut before = BTreeMap::new();
+    let mut wanted_before = BTreeMap::new();
     let mut turns = Vec::new();
     for spec in &conversation.turns {
         let mut problems = Vec::new();
@@ -262,7 +279,11 @@ pub async fn play(url: &str, conversation: &Conversation) -> anyhow::Result<Play
             .map(|(k, q)| (sku(k, &mut problems), *q))
             .collect();
         let shows: Vec<String> = spec.shows.iter().map(|s| sku(s, &mut problems)).collect();
-        let not_shows: Vec<String> = spec.not_shows.iter().map(|s| sku(s, &mut problems)).collect();
+        let not_shows: Vec<String> = spec
+            .not_shows
+            .iter()
+            .map(|s| sku(s, &mut problems))
+            .collect();
         let reply = client
             .request(json!({ "type": "message", "text": spec.user }))
             .await?;
@@ -280,7 +301,17 @@ pub async fn play(url: &str, conversation: &Conversation) -> anyhow::Result<Play
             basket_id = Some(id.to_owned());
         }
         let listed: Vec<Value> = data["products"].as_array().cloned().unwrap_or_default();
-        let listed_skus: Vec<&str> = listed.iter().filter_map(|p| p["sku"].as_str()).collect();
+        // A product shown alone (its details) counts as shown too.
+        let listed_skus: Vec<&str> = listed
+            .iter()
+            .filter_map(|p| p["sku"].as_str())
+            .chain(
+                data["description"]
+                    .is_string()
+                    .then(|| data["sku"].as_str())
+                    .flatten(),
+            )
+            .collect();
         if let Some(want) = &spec.intent
             && !want.accepts(&intent)
         {
@@ -309,7 +340,8 @@ pub async fn play(url: &str, conversation: &Conversation) -> anyhow::Result<Play
             }
         }
         let after = basket(&mut client, basket_id.as_deref()).await?;
-        let wrong_action = after != before && after != want;
+        let wrong_action =
+            after != before && change(&before, &after) != change(&wanted_before, &want);
         if after != want {
             problems.push(format!("basket {after:?}, want {want:?}"));
         }
@@ -324,6 +356,7 @@ pub async fn play(url: &str, conversation: &Conversation) -> anyhow::Result<Play
             text,
         });
         before = after;
+        wanted_before = want;
     }
     Ok(Played {
         id: conversation.id.clone(),
@@ -371,8 +404,12 @@ impl Figures {
 pub fn tally(played: &[Played]) -> BTreeMap<String, Figures> {
     let mut by = BTreeMap::new();
     for p in played {
-        by.entry(p.lang.clone()).or_insert_with(Figures::default).add(p);
-        by.entry("all".to_owned()).or_insert_with(Figures::default).add(p);
+        by.entry(p.lang.clone())
+            .or_insert_with(Figures::default)
+            .add(p);
+        by.entry("all".to_owned())
+            .or_insert_with(Figures::default)
+            .add(p);
     }
     by
 }

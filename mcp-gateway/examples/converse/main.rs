@@ -68,21 +68,29 @@ async fn main() -> anyhow::Result<()> {
             for (i, (t, spec)) in p.turns.iter().zip(&c.turns).enumerate() {
                 if !t.ok {
                     println!(
-                        "{} turn {} {:?}\n  got {}: {}\n  {}{}\n",
+                        "{} turn {} {:?} ({})\n  got {}: {}\n  {}{}\n",
                         p.id,
                         i + 1,
                         spec.user,
+                        c.note.as_deref().unwrap_or_default(),
                         t.intent,
                         t.text.replace('\n', " ⏎ "),
                         t.problems.join("; "),
-                        if t.wrong_action { "  ** WRONG ACTION **" } else { "" }
+                        if t.wrong_action {
+                            "  ** WRONG ACTION **"
+                        } else {
+                            ""
+                        }
                     );
                 }
             }
         }
     }
     println!("set {}: {} conversations", path.display(), set.len());
-    println!("{:<5} {:>16} {:>22} {:>14}", "lang", "turns right", "conversations right", "wrong actions");
+    println!(
+        "{:<5} {:>16} {:>22} {:>14}",
+        "lang", "turns right", "conversations right", "wrong actions"
+    );
     let figures = judge::tally(&played);
     for (lang, f) in &figures {
         println!(

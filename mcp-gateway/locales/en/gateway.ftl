@@ -175,3 +175,4 @@ order-status =
         [expired] Your order { $order } expired before it was paid.
        *[other] Your order { $order }: { $status }.
     }
+products-partial = Nothing matched every word, so these are the closest matches.

@@ -202,3 +202,4 @@ order-status =
         [expired] Tu pedido { $order } caducó antes de pagarse.
        *[other] Tu pedido { $order }: { $status }.
     }
+products-partial = Nada coincidía con todas las palabras; estos son los más parecidos.

@@ -178,3 +178,4 @@ order-status =
         [expired] Votre commande { $order } a expiré avant d'être payée.
        *[other] Votre commande { $order } : { $status }.
     }
+products-partial = Rien ne correspondait à tous les mots : voici les produits les plus proches.

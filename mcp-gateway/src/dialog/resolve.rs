@@ -64,25 +64,239 @@ enum Pointer {
 /// Words that never tell products apart, in en/es/fr (folded).
 const FILLER: &[&str] = &[
     // English
-    "the", "a", "an", "one", "ones", "of", "with", "in", "on", "for", "my", "your", "that", "this",
-    "those", "these", "them", "it", "please", "pls", "also", "too", "and", "or", "another", "some",
-    "thing", "things", "product", "item", "basket", "cart", "add", "remove", "want", "like",
-    "would", "i", "me", "to", "from", "more", "less", "just", "only", "same", "other",
+    "the",
+    "a",
+    "an",
+    "one",
+    "ones",
+    "of",
+    "with",
+    "in",
+    "on",
+    "for",
+    "my",
+    "your",
+    "that",
+    "this",
+    "those",
+    "these",
+    "them",
+    "it",
+    "please",
+    "pls",
+    "also",
+    "too",
+    "and",
+    "or",
+    "another",
+    "some",
+    "thing",
+    "things",
+    "product",
+    "item",
+    "basket",
+    "cart",
+    "add",
+    "remove",
+    "want",
+    "like",
+    "would",
+    "i",
+    "me",
+    "to",
+    "from",
+    "more",
+    "less",
+    "just",
+    "only",
+    "same",
+    "other",
     // Spanish
-    "el", "la", "los", "las", "un", "una", "unos", "unas", "de", "del", "al", "con", "en", "por",
-    "para", "y", "o", "que", "lo", "le", "mi", "tu", "su", "favor", "tambien", "otro", "otra",
-    "cesta", "carrito", "quiero", "quisiera", "anade", "pon", "quita", "eso", "esa", "ese", "esta",
-    "este", "esto", "mas", "menos", "producto", "articulo",
+    "el",
+    "la",
+    "los",
+    "las",
+    "un",
+    "una",
+    "unos",
+    "unas",
+    "de",
+    "del",
+    "al",
+    "con",
+    "en",
+    "por",
+    "para",
+    "y",
+    "o",
+    "que",
+    "lo",
+    "le",
+    "mi",
+    "tu",
+    "su",
+    "favor",
+    "tambien",
+    "otro",
+    "otra",
+    "cesta",
+    "carrito",
+    "quiero",
+    "quisiera",
+    "anade",
+    "pon",
+    "quita",
+    "eso",
+    "esa",
+    "ese",
+    "esta",
+    "este",
+    "esto",
+    "mas",
+    "menos",
+    "producto",
+    "articulo",
     // French
-    "les", "l", "une", "des", "du", "d", "au", "aux", "avec", "pour", "et", "ou", "ce", "cet",
-    "cette", "ces", "celui", "celle", "ceux", "celles", "ci", "mon", "ma", "mes", "panier",
-    "aussi", "svp", "stp", "autre", "je", "veux", "voudrais", "ajoute", "enleve", "retire", "qui",
-    "produit", "article", "plus", "moins",
+    "les",
+    "l",
+    "une",
+    "des",
+    "du",
+    "d",
+    "au",
+    "aux",
+    "avec",
+    "pour",
+    "et",
+    "ou",
+    "ce",
+    "cet",
+    "cette",
+    "ces",
+    "celui",
+    "celle",
+    "ceux",
+    "celles",
+    "ci",
+    "mon",
+    "ma",
+    "mes",
+    "panier",
+    "aussi",
+    "svp",
+    "stp",
+    "autre",
+    "je",
+    "veux",
+    "voudrais",
+    "ajoute",
+    "enleve",
+    "retire",
+    "qui",
+    "produit",
+    "article",
+    "plus",
+    "moins",
+    // Chat around the words: acknowledgements, verbs of buying and showing
+    "oh",
+    "ah",
+    "eh",
+    "right",
+    "ok",
+    "okay",
+    "then",
+    "so",
+    "well",
+    "yes",
+    "yeah",
+    "hmm",
+    "um",
+    "cool",
+    "nice",
+    "perfect",
+    "thanks",
+    "thx",
+    "instead",
+    "actually",
+    "as",
+    "take",
+    "ill",
+    "get",
+    "buy",
+    "put",
+    "give",
+    "need",
+    "now",
+    "show",
+    "see",
+    "view",
+    "vale",
+    "bueno",
+    "pues",
+    "entonces",
+    "genial",
+    "perfecto",
+    "gracias",
+    "llevo",
+    "dame",
+    "ponme",
+    "ya",
+    "bon",
+    "alors",
+    "parfait",
+    "merci",
+    "plutot",
+    "finalement",
+    "prends",
+    "prend",
+    "mets",
+    "donne",
 ];
+
+/// Words joining the products of a request for several ("the mug and
+/// two postcards", "la taza, el delantal y la postal").
+const JOINS: &[&str] = &["and", "y", "e", "et", "plus", "&", "+"];
+
+/// The products of a request naming several, each with its quantity:
+/// `None` unless at least two parts have telling words.
+pub fn several(message: &str) -> Option<Vec<(i64, String)>> {
+    let folded = fold(&message.replace(',', " , "));
+    let mut parts: Vec<Vec<&str>> = vec![Vec::new()];
+    for word in folded.split_whitespace() {
+        if word == "," || JOINS.contains(&word) {
+            parts.push(Vec::new());
+        } else if let Some(part) = parts.last_mut() {
+            part.push(word);
+        }
+    }
+    let items: Vec<(i64, String)> = parts
+        .iter()
+        .filter_map(|part| {
+            let quantity = part.iter().find_map(|w| {
+                w.parse::<i64>()
+                    .ok()
+                    .or_else(|| museo_sdk::parse::number_word(w).map(i64::from))
+            });
+            let words = telling(&part.join(" "));
+            (!words.is_empty()).then(|| {
+                (
+                    quantity.filter(|q| (1..=100).contains(q)).unwrap_or(1),
+                    words.join(" "),
+                )
+            })
+        })
+        .collect();
+    (items.len() >= 2).then_some(items)
+}
 
 /// Ordinal words, for a reference given only as words (`product_ref`).
 const ORDINALS: [(&[&str], i64); 6] = [
-    (&["first", "1st", "primer", "primera", "primero", "premier", "premiere"], 1),
+    (
+        &[
+            "first", "1st", "primer", "primera", "primero", "premier", "premiere",
+        ],
+        1,
+    ),
     (&["second", "2nd", "segund", "deuxieme", "seconde"], 2),
     (&["third", "3rd", "tercer", "troisieme"], 3),
     (&["fourth", "4th", "cuart", "quatrieme"], 4),
@@ -94,7 +308,11 @@ const ORDINALS: [(&[&str], i64); 6] = [
 pub fn telling(name: &str) -> Vec<String> {
     words(&fold(name))
         .into_iter()
-        .filter(|w| !FILLER.contains(w) && !w.chars().all(|c| c.is_ascii_digit()))
+        .filter(|w| {
+            !FILLER.contains(w)
+                && !w.chars().all(|c| c.is_ascii_digit())
+                && museo_sdk::parse::number_word(w).is_none()
+        })
         .filter(|w| w.chars().count() >= 2)
         .map(str::to_owned)
         .collect()
@@ -196,7 +414,10 @@ fn at(list: &[Item], n: i64) -> Option<&Item> {
 
 /// Every item the dialog knows, for a code.
 fn known<'a>(dialog: &'a Dialog, code: &str) -> Option<&'a Item> {
-    let lines = dialog.basket.iter().flat_map(|b| b.lines.iter().map(|l| &l.item));
+    let lines = dialog
+        .basket
+        .iter()
+        .flat_map(|b| b.lines.iter().map(|l| &l.item));
     dialog
         .shown
         .iter()
@@ -253,7 +474,9 @@ pub fn resolve(dialog: &Dialog, entities: &Entities, message: &str, scope: Scope
             Some(item) => Target::One(item.clone()),
             None => Target::Unknown,
         },
-        Pointer::Ordinal(n) => at(&dialog.shown, n).map_or(Target::Unknown, |i| Target::One(i.clone())),
+        Pointer::Ordinal(n) => {
+            at(&dialog.shown, n).map_or(Target::Unknown, |i| Target::One(i.clone()))
+        }
         Pointer::Name(telling) => {
             let named = |items: &[&Item]| {
                 choose(
@@ -333,7 +556,10 @@ pub fn pick_option(question: &Question, entities: &Entities, message: &str) -> O
         // The message alone may name one option ("the stoneware one please").
         Pointer::Back | Pointer::None => {
             let telling = telling(message);
-            let mut fits = question.options.iter().filter(|i| names(&telling, &i.title));
+            let mut fits = question
+                .options
+                .iter()
+                .filter(|i| names(&telling, &i.title));
             match (fits.next(), fits.next()) {
                 (Some(item), None) => Some(item.clone()),
                 _ => None,

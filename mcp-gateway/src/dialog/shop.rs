@@ -38,6 +38,10 @@ pub async fn act(
         Intent::Help => say(Phrase::Help),
         Intent::Goodbye => say(Phrase::Goodbye),
         Intent::Search => search(gateway, session, entities, text, ctx).await,
+        Intent::Add if resolve::several(text).is_some() => {
+            let parts = resolve::several(text).unwrap_or_default();
+            add_several(gateway, session, parts, ctx).await
+        }
         Intent::Details | Intent::Question | Intent::Add => {
             let action = match intent {
                 Intent::Details => Action::Details,
@@ -46,22 +50,20 @@ pub async fn act(
                     quantity: entities.quantity.filter(|q| *q > 0).unwrap_or(1),
                 },
             };
-            let target = resolve::resolve(
-                &session.conversation.dialog,
-                entities,
-                text,
-                Scope::Catalog,
-            );
+            let target =
+                resolve::resolve(&session.conversation.dialog, entities, text, Scope::Catalog);
             with_target(gateway, session, intent, action, target, ctx).await
         }
         Intent::Update | Intent::Remove => {
-            if session
+            let empty = session
                 .conversation
                 .dialog
                 .basket
                 .as_ref()
-                .is_none_or(|b| b.lines.is_empty())
-            {
+                .is_none_or(|b| b.lines.is_empty());
+            // "Make it two" before anything was added may still mean the
+            // product in focus; a removal from an empty basket cannot.
+            if empty && (intent == Intent::Remove || session.conversation.dialog.focus.is_none()) {
                 return say(Phrase::NoBasket);
             }
             let action = if intent == Intent::Remove {
@@ -103,8 +105,8 @@ pub async fn answer_question(
     // one") does what it says, on the product it picked.
     let short = text.split_whitespace().count() <= 4;
     let (intent, action) = match understood.intent {
-        i if i == asked || short => (asked, question.action),
-        Intent::Details => (Intent::Details, Action::Details),
+        i if i == asked => (asked, question.action),
+        // A question about the option asks it; "add the second" adds it.
         Intent::Question => (Intent::Question, Action::Question { text: text.into() }),
         Intent::Add => (
             Intent::Add,
@@ -112,6 +114,10 @@ pub async fn answer_question(
                 quantity: understood.entities.quantity.filter(|q| *q > 0).unwrap_or(1),
             },
         ),
+        // A bare pick ("2", "the stoneware one") does what was asked.
+        Intent::Details | Intent::Search | Intent::Unknown if short => (asked, question.action),
+        Intent::Details => (Intent::Details, Action::Details),
+        // Anything else (another basket action, the basket, help) is not an answer.
         _ => return None,
     };
     Some(perform(gateway, session, intent, action, item, ctx).await)
@@ -127,6 +133,55 @@ fn intent_of(action: &Action) -> Intent {
     }
 }
 
+/// What a reference comes to once searched: the product, or what to ask.
+enum Found {
+    /// This product.
+    One(Item),
+    /// Ask which of these.
+    Choose(Vec<Item>),
+    /// Ask which product (nothing to offer).
+    Nothing,
+    /// The search failed: say this.
+    Failed(Answer),
+}
+
+/// Searches the catalog for a product named but not shown: one title with
+/// every telling word of the name is the product; anything else is a
+/// question (a partial or relaxed match never acts).
+async fn find(
+    gateway: &Gateway,
+    session: &Session,
+    intent: Intent,
+    target: Target,
+    ctx: &TraceContext,
+) -> Found {
+    let name = match target {
+        Target::One(item) => return Found::One(item),
+        Target::Choose(options) => return Found::Choose(options),
+        Target::Unknown => return Found::Nothing,
+        Target::Search(name) => name,
+    };
+    let args = json!({ "query": name, "locale": session.locale, "limit": LIST });
+    let (result, _) =
+        match shop_call::<SearchResult>(gateway, session, "search_products", args, ctx).await {
+            Ok(found) => found,
+            Err(failed) => return Found::Failed(refusal(session, intent, failed, None)),
+        };
+    let hits: Vec<Item> = result.products.iter().map(Item::from).collect();
+    let telling = resolve::telling(&name);
+    let exact: Vec<Item> = hits
+        .iter()
+        .filter(|i| resolve::names(&telling, &i.title))
+        .cloned()
+        .collect();
+    match exact.as_slice() {
+        [one] if !result.understood.relaxed => Found::One(one.clone()),
+        [] | [_] if hits.is_empty() => Found::Nothing,
+        [] | [_] => Found::Choose(hits),
+        several => Found::Choose(several.to_vec()),
+    }
+}
+
 /// Acts on what a reference resolved to: the product, a question, or a
 /// search for a product named but not shown.
 async fn with_target(
@@ -137,41 +192,15 @@ async fn with_target(
     target: Target,
     ctx: &TraceContext,
 ) -> Answer {
-    match target {
-        Target::One(item) => perform(gateway, session, intent, action, item, ctx).await,
-        Target::Choose(options) => ask(session, intent, action, options),
-        Target::Search(name) => {
-            let args = json!({ "query": name, "locale": session.locale, "limit": LIST });
-            let (result, _) = match shop_call::<SearchResult>(
-                gateway,
-                session,
-                "search_products",
-                args,
-                ctx,
-            )
-            .await
-            {
-                Ok(found) => found,
-                Err(failed) => return refusal(session, intent, failed, None),
-            };
-            let hits: Vec<Item> = result.products.iter().map(Item::from).collect();
-            let telling = resolve::telling(&name);
-            let exact: Vec<Item> = hits
-                .iter()
-                .filter(|i| resolve::names(&telling, &i.title))
-                .cloned()
-                .collect();
-            match (exact.as_slice(), hits.is_empty()) {
-                (_, true) => Answer::clarify(
-                    intent,
-                    reply::phrase(Phrase::NothingFound, &session.locale),
-                ),
-                ([one], _) => perform(gateway, session, intent, action, one.clone(), ctx).await,
-                ([], _) => ask(session, intent, action, hits),
-                (several, _) => ask(session, intent, action, several.to_vec()),
-            }
+    let searched = matches!(target, Target::Search(_));
+    match find(gateway, session, intent, target, ctx).await {
+        Found::One(item) => perform(gateway, session, intent, action, item, ctx).await,
+        Found::Choose(options) => ask(session, intent, action, options),
+        Found::Failed(answer) => answer,
+        Found::Nothing if searched => {
+            Answer::clarify(intent, reply::phrase(Phrase::NothingFound, &session.locale))
         }
-        Target::Unknown => {
+        Found::Nothing => {
             let lines: Vec<Item> = match (&action, &session.conversation.dialog.basket) {
                 (Action::Remove { .. } | Action::Update { .. }, Some(basket)) => {
                     basket.lines.iter().map(|l| l.item.clone()).collect()
@@ -185,6 +214,52 @@ async fn with_target(
             }
         }
     }
+}
+
+/// "The Las Meninas mug and two postcards": each product found and added;
+/// the first that is not clear gets the question (the rest wait for it).
+async fn add_several(
+    gateway: &Gateway,
+    session: &mut Session,
+    parts: Vec<(i64, String)>,
+    ctx: &TraceContext,
+) -> Answer {
+    let intent = Intent::Add;
+    let mut said: Vec<String> = Vec::new();
+    let mut last = None;
+    for (quantity, name) in parts {
+        let entities = Entities {
+            name: Some(name.clone()),
+            ..Entities::default()
+        };
+        let target = resolve::resolve(&session.conversation.dialog, &entities, "", Scope::Catalog);
+        let answer = match find(gateway, session, intent, target, ctx).await {
+            Found::One(item) => add(gateway, session, intent, item, quantity, ctx).await,
+            Found::Choose(options) => ask(session, intent, Action::Add { quantity }, options),
+            Found::Failed(answer) => answer,
+            Found::Nothing => Answer::clarify(
+                intent,
+                format!(
+                    "{name}: {}",
+                    reply::phrase(Phrase::NothingFound, &session.locale)
+                ),
+            ),
+        };
+        let stop = answer.outcome == "clarify";
+        // Each earlier add says its first line ("Added …"); the last shows the basket.
+        if let Some(previous) = said.last_mut()
+            && let Some((first, _)) = previous.split_once('\n')
+        {
+            *previous = first.to_owned();
+        }
+        said.push(answer.text);
+        last = Some((answer.data, answer.outcome));
+        if stop {
+            break;
+        }
+    }
+    let (data, outcome) = last.unwrap_or((None, "ok"));
+    Answer::new(intent, said.join("\n"), data, outcome)
 }
 
 /// Asks which of `options` the shopper means, and remembers the question.
@@ -219,7 +294,11 @@ async fn perform(
             match shop_call::<ProductDetails>(gateway, session, "get_product", args, ctx).await {
                 Ok((details, value)) => {
                     session.conversation.dialog.focus = Some(Item::from(&details));
-                    Answer::ok(intent, reply::details(&value, &locale, channel), Some(value))
+                    Answer::ok(
+                        intent,
+                        reply::details(&value, &locale, channel),
+                        Some(value),
+                    )
                 }
                 Err(failed) => refusal(session, intent, failed, Some(&item)),
             }
@@ -242,7 +321,15 @@ async fn perform(
                 return not_in_basket(session, intent, &item);
             };
             let remove = quantity.filter(|q| *q < line.quantity);
-            change(gateway, session, intent, &line.item, Change::Remove(remove), ctx).await
+            change(
+                gateway,
+                session,
+                intent,
+                &line.item,
+                Change::Remove(remove),
+                ctx,
+            )
+            .await
         }
         Action::Update { quantity, delta } => {
             let Some(line) = line_of(session, &item) else {
@@ -360,7 +447,11 @@ async fn change(
     ctx: &TraceContext,
 ) -> Answer {
     let Some(basket_id) = session.conversation.dialog.basket_id().map(str::to_owned) else {
-        return Answer::ok(intent, reply::phrase(Phrase::NoBasket, &session.locale), None);
+        return Answer::ok(
+            intent,
+            reply::phrase(Phrase::NoBasket, &session.locale),
+            None,
+        );
     };
     let locale = session.locale.clone();
     let (tool, args) = match change {
@@ -383,7 +474,10 @@ async fn change(
             }
             ("remove_from_basket", args)
         }
-        Change::None => ("view_basket", json!({ "basket_id": basket_id, "locale": locale })),
+        Change::None => (
+            "view_basket",
+            json!({ "basket_id": basket_id, "locale": locale }),
+        ),
     };
     match shop_call::<BasketView>(gateway, session, tool, args, ctx).await {
         Ok((view, value)) => {
@@ -548,11 +642,7 @@ async fn search(
         (Some(last), true) => match &last.next_cursor {
             Some(cursor) => (last.clone(), true, Some(cursor.clone())),
             None => {
-                return Answer::ok(
-                    intent,
-                    reply::phrase(Phrase::NoMore, &session.locale),
-                    None,
-                );
+                return Answer::ok(intent, reply::phrase(Phrase::NoMore, &session.locale), None);
             }
         },
         _ => {
@@ -565,7 +655,10 @@ async fn search(
         "locale": session.locale,
         "limit": LIST,
     });
-    for (key, value) in [("price_min", search.price_min), ("price_max", search.price_max)] {
+    for (key, value) in [
+        ("price_min", search.price_min),
+        ("price_max", search.price_max),
+    ] {
         if let Some(v) = value {
             args[key] = json!(v);
         }
@@ -614,7 +707,13 @@ async fn search(
     if let Some(sort) = pick
         && let Some(first) = dialog.shown.first().cloned()
     {
-        let lead = reply::picked(sort == Sort::PriceDesc, &first.title, &first.card()["price"], &locale, session.channel);
+        let lead = reply::picked(
+            sort == Sort::PriceDesc,
+            &first.title,
+            &first.card()["price"],
+            &locale,
+            session.channel,
+        );
         text = format!("{lead}\n{text}");
         dialog.focus = Some(first);
     }
@@ -624,7 +723,11 @@ async fn search(
 async fn view(gateway: &Gateway, session: &mut Session, ctx: &TraceContext) -> Answer {
     let intent = Intent::View;
     let Some(basket_id) = session.conversation.dialog.basket_id().map(str::to_owned) else {
-        return Answer::ok(intent, reply::phrase(Phrase::NoBasket, &session.locale), None);
+        return Answer::ok(
+            intent,
+            reply::phrase(Phrase::NoBasket, &session.locale),
+            None,
+        );
     };
     let args = json!({ "basket_id": basket_id, "locale": session.locale });
     match shop_call::<BasketView>(gateway, session, "view_basket", args, ctx).await {
@@ -642,11 +745,12 @@ async fn view(gateway: &Gateway, session: &mut Session, ctx: &TraceContext) -> A
 async fn pay(gateway: &Gateway, session: &mut Session, ctx: &TraceContext) -> Answer {
     let intent = Intent::Pay;
     let basket = session.conversation.dialog.basket.as_ref();
-    let Some(basket_id) = basket
-        .filter(|b| !b.lines.is_empty())
-        .map(|b| b.id.clone())
-    else {
-        return Answer::ok(intent, reply::phrase(Phrase::NoBasket, &session.locale), None);
+    let Some(basket_id) = basket.filter(|b| !b.lines.is_empty()).map(|b| b.id.clone()) else {
+        return Answer::ok(
+            intent,
+            reply::phrase(Phrase::NoBasket, &session.locale),
+            None,
+        );
     };
     let args = json!({ "basket_id": basket_id, "locale": session.locale });
     match shop_call::<PaymentLinkView>(gateway, session, "get_payment_link", args, ctx).await {
@@ -672,7 +776,8 @@ async fn store_info(
         Some(topic) => format!("{topic} {text}"),
         None => text.to_owned(),
     };
-    let args = json!({ "query": query.chars().take(500).collect::<String>(), "locale": session.locale });
+    let args =
+        json!({ "query": query.chars().take(500).collect::<String>(), "locale": session.locale });
     match shop_call::<HelpResult>(gateway, session, "search_help", args, ctx).await {
         Ok((help, value)) => {
             let topic = entities.topic.as_deref();
@@ -681,15 +786,14 @@ async fn store_info(
                 .or_else(|| help.pages.first());
             match page {
                 Some(page) => {
-                    let text = reply::help_page(
-                        &page.title,
-                        &page.body,
-                        text,
-                        session.channel,
-                    );
+                    let text = reply::help_page(&page.title, &page.body, text, session.channel);
                     Answer::ok(intent, text, Some(value))
                 }
-                None => Answer::ok(intent, reply::phrase(Phrase::HelpNone, &session.locale), None),
+                None => Answer::ok(
+                    intent,
+                    reply::phrase(Phrase::HelpNone, &session.locale),
+                    None,
+                ),
             }
         }
         Err(failed) => refusal(session, intent, failed, None),
@@ -712,7 +816,17 @@ async fn order_status(
         return Answer::clarify(intent, reply::phrase(Phrase::WhichOrder, &session.locale));
     };
     let args = json!({ "order_id": order_id, "locale": session.locale });
-    match super::tool(gateway, session, "mcp-storefront", "get_order", args, ctx, None).await {
+    match super::tool(
+        gateway,
+        session,
+        "mcp-storefront",
+        "get_order",
+        args,
+        ctx,
+        None,
+    )
+    .await
+    {
         Ok(value) => {
             let text = reply::order(&value, &session.locale, session.channel);
             Answer::ok(intent, text, Some(value))
@@ -748,7 +862,10 @@ mod tests {
             "which of those are under 15 euros?",
         );
         assert!(refine);
-        assert_eq!((s.query.as_str(), s.price_max), ("van gogh mugs", Some(15.0)));
+        assert_eq!(
+            (s.query.as_str(), s.price_max),
+            ("van gogh mugs", Some(15.0))
+        );
         let (s, refine) = search_of(
             Some(&last),
             &entities(json!({ "pick": "cheapest" })),

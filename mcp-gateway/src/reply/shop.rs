@@ -96,7 +96,11 @@ pub fn picked(dearest: bool, title: &str, price: &Value, locale: &str, channel: 
     let lang = lang_of(locale);
     let product = channel.bold(&channel.name(title));
     let price = money(price, locale).unwrap_or_default();
-    let id = if dearest { "pick-dearest" } else { "pick-cheapest" };
+    let id = if dearest {
+        "pick-dearest"
+    } else {
+        "pick-cheapest"
+    };
     format(
         lang,
         id,
@@ -140,12 +144,27 @@ pub fn help_page(title: &str, body: &str, question: &str, channel: Channel) -> S
     if picked.is_empty() {
         picked = (0..lines.len().min(3)).collect();
     }
+    // A heading picked ("Gift wrapping:") brings the lines under it.
+    for i in picked.clone() {
+        if lines[i].ends_with(':') {
+            picked.extend(
+                (i + 1..lines.len())
+                    .take_while(|&j| !lines[j].ends_with(':'))
+                    .take(4),
+            );
+        }
+    }
     picked.sort_unstable();
+    picked.dedup();
     let excerpt: Vec<String> = picked
         .iter()
         .map(|&i| channel.text(&markup::shorten(lines[i], channel.text_limit())))
         .collect();
-    format!("{}\n{}", channel.bold(&channel.name(title)), excerpt.join("\n"))
+    format!(
+        "{}\n{}",
+        channel.bold(&channel.name(title)),
+        excerpt.join("\n")
+    )
 }
 
 /// An order's status and total (`get_order`).

@@ -4,10 +4,10 @@
 
 mod binary;
 mod chat;
+mod dialog;
 mod followups;
 mod frames;
 mod http;
 mod redis;
 mod supervision;
 mod support;
-mod dialog;

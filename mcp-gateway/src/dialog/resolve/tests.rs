@@ -48,9 +48,21 @@ fn positions_names_and_pronouns_resolve_against_what_was_shown() {
         (json!({ "ordinal": 2 }), "the second one", one(1)),
         (json!({ "ordinal": -1 }), "le dernier", one(3)),
         (json!({ "ordinal": 9 }), "the ninth", Target::Unknown),
-        (json!({ "name": "water lilies" }), "add the water lilies one", one(0)),
-        (json!({ "name": "nuit étoilée" }), "celui de la Nuit étoilée", one(3)),
-        (json!({ "name": "nuit etoilee" }), "celui de la nuit etoilee", one(3)),
+        (
+            json!({ "name": "water lilies" }),
+            "add the water lilies one",
+            one(0),
+        ),
+        (
+            json!({ "name": "nuit étoilée" }),
+            "celui de la Nuit étoilée",
+            one(3),
+        ),
+        (
+            json!({ "name": "nuit etoilee" }),
+            "celui de la nuit etoilee",
+            one(3),
+        ),
         // Two products fit: a question, never a pick.
         (
             json!({ "name": "great wave" }),
@@ -69,17 +81,29 @@ fn positions_names_and_pronouns_resolve_against_what_was_shown() {
             "add it",
             Target::Choose(dialog.shown.clone()),
         ),
-        (json!({}), "add to basket", Target::Choose(dialog.shown.clone())),
+        (
+            json!({}),
+            "add to basket",
+            Target::Choose(dialog.shown.clone()),
+        ),
         // Without the newer entities, `product_ref` words are read the same way.
         (json!({ "product_ref": "la tercera" }), "la tercera", one(2)),
-        (json!({ "product_ref": "those" }), "add two of those", Target::Choose(dialog.shown.clone())),
+        (
+            json!({ "product_ref": "those" }),
+            "add two of those",
+            Target::Choose(dialog.shown.clone()),
+        ),
         (
             json!({ "product_ref": "The Last Supper print" }),
             "the Last Supper print",
             Target::Search("last supper print".into()),
         ),
     ] {
-        assert_eq!(resolve(&dialog, &entities(e), message, Scope::Catalog), want, "{message}");
+        assert_eq!(
+            resolve(&dialog, &entities(e), message, Scope::Catalog),
+            want,
+            "{message}"
+        );
     }
 }
 
@@ -88,13 +112,19 @@ fn the_focus_answers_pronouns_and_a_sku_in_the_message_wins() {
     let mut dialog = shown();
     dialog.focus = Some(dialog.shown[2].clone());
     let it = entities(json!({ "anaphora": true }));
-    assert_eq!(resolve(&dialog, &it, "je le prends", Scope::Catalog), one(2));
+    assert_eq!(
+        resolve(&dialog, &it, "je le prends", Scope::Catalog),
+        one(2)
+    );
     let sku = entities(json!({ "sku": "SKU-1", "product_ref": "SKU-1" }));
     assert_eq!(resolve(&dialog, &sku, "add sku-1", Scope::Catalog), one(1));
     // A SKU the analysis resolved from the history, not written by the
     // shopper, counts only when the dialog knows it.
     let guessed = entities(json!({ "product_ref": "MUG-ELSEWHERE-01" }));
-    assert_eq!(resolve(&dialog, &guessed, "add it", Scope::Catalog), Target::Unknown);
+    assert_eq!(
+        resolve(&dialog, &guessed, "add it", Scope::Catalog),
+        Target::Unknown
+    );
     // An unknown SKU written out is used as is (the storefront checks it).
     let written = entities(json!({ "sku": "MUG-NYMPH-01" }));
     assert!(matches!(
@@ -111,17 +141,38 @@ fn basket_actions_look_at_the_basket_first() {
     dialog.basket = Some(Basket {
         id: "bsk_1".into(),
         lines: vec![
-            Line { item: postcard.clone(), quantity: 2 },
-            Line { item: mug.clone(), quantity: 1 },
+            Line {
+                item: postcard.clone(),
+                quantity: 2,
+            },
+            Line {
+                item: mug.clone(),
+                quantity: 1,
+            },
         ],
         last: Some(mug.id.clone()),
     });
     let named = entities(json!({ "name": "postcard" }));
-    assert_eq!(resolve(&dialog, &named, "remove the postcard", Scope::Basket), Target::One(postcard.clone()));
+    assert_eq!(
+        resolve(&dialog, &named, "remove the postcard", Scope::Basket),
+        Target::One(postcard.clone())
+    );
     let quita = entities(json!({ "name": "postal" }));
-    assert_eq!(resolve(&dialog, &quita, "quita la postal", Scope::Basket), Target::One(postcard.clone()), "postal ~ postcard");
+    assert_eq!(
+        resolve(&dialog, &quita, "quita la postal", Scope::Basket),
+        Target::One(postcard.clone()),
+        "postal ~ postcard"
+    );
     // "Make it two": the line last added.
-    assert_eq!(resolve(&dialog, &entities(json!({ "quantity": 2 })), "make it two", Scope::Basket), Target::One(mug.clone()));
+    assert_eq!(
+        resolve(
+            &dialog,
+            &entities(json!({ "quantity": 2 })),
+            "make it two",
+            Scope::Basket
+        ),
+        Target::One(mug.clone())
+    );
     let both = entities(json!({ "name": "meninas" }));
     assert_eq!(
         resolve(&dialog, &both, "remove the meninas", Scope::Basket),
@@ -129,7 +180,10 @@ fn basket_actions_look_at_the_basket_first() {
     );
     // Not in the basket: no search for a line that is not there.
     let absent = entities(json!({ "name": "scarf" }));
-    assert_eq!(resolve(&dialog, &absent, "remove the scarf", Scope::Basket), Target::Unknown);
+    assert_eq!(
+        resolve(&dialog, &absent, "remove the scarf", Scope::Basket),
+        Target::Unknown
+    );
 }
 
 #[test]
@@ -142,25 +196,53 @@ fn a_question_is_answered_by_number_position_name_or_sku() {
     let pick = |e: Value, m: &str| pick_option(&question, &entities(e), m);
     assert_eq!(pick(json!({}), "2"), Some(dialog.shown[2].clone()));
     assert_eq!(pick(json!({}), "#1"), Some(dialog.shown[1].clone()));
-    assert_eq!(pick(json!({ "ordinal": 1 }), "the first"), Some(dialog.shown[1].clone()));
-    assert_eq!(pick(json!({ "name": "travel" }), "the travel one"), Some(dialog.shown[2].clone()));
-    assert_eq!(pick(json!({}), "the stoneware one please"), Some(dialog.shown[1].clone()));
-    assert_eq!(pick(json!({ "sku": "SKU-2" }), "SKU-2"), Some(dialog.shown[2].clone()));
+    assert_eq!(
+        pick(json!({ "ordinal": 1 }), "the first"),
+        Some(dialog.shown[1].clone())
+    );
+    assert_eq!(
+        pick(json!({ "name": "travel" }), "the travel one"),
+        Some(dialog.shown[2].clone())
+    );
+    assert_eq!(
+        pick(json!({}), "the stoneware one please"),
+        Some(dialog.shown[1].clone())
+    );
+    assert_eq!(
+        pick(json!({ "sku": "SKU-2" }), "SKU-2"),
+        Some(dialog.shown[2].clone())
+    );
     assert_eq!(pick(json!({}), "3"), None);
-    assert_eq!(pick(json!({ "name": "great wave" }), "the great wave"), None, "both fit");
+    assert_eq!(
+        pick(json!({ "name": "great wave" }), "the great wave"),
+        None,
+        "both fit"
+    );
     assert_eq!(pick(json!({}), "show me scarves instead"), None);
 }
 
 #[test]
 fn a_name_matches_when_every_telling_word_is_in_the_title() {
     let t = |name: &str| telling(name);
-    assert!(names(&t("Great Wave print"), "The Great Wave print off Kanagawa"));
+    assert!(names(
+        &t("Great Wave print"),
+        "The Great Wave print off Kanagawa"
+    ));
     assert!(names(&t("la taza de Monet"), "Taza Nenúfares de Monet"));
     assert!(names(&t("mugs"), "Water Lilies mug"));
-    assert!(names(&t("cartes postales"), "Carte postale La Grande Vague"));
-    assert!(!names(&t("Zorblax Quindle figurine"), "Cycladic figurine replica"));
+    assert!(names(
+        &t("cartes postales"),
+        "Carte postale La Grande Vague"
+    ));
+    assert!(!names(
+        &t("Zorblax Quindle figurine"),
+        "Cycladic figurine replica"
+    ));
     assert!(!names(&t("silk scarf of Klimt"), "Water Lilies silk scarf"));
-    assert!(!names(&t("the"), "anything"), "no telling word names nothing");
+    assert!(
+        !names(&t("the"), "anything"),
+        "no telling word names nothing"
+    );
 }
 
 #[test]
