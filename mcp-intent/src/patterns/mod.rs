@@ -986,7 +986,7 @@ impl PatternTier {
         ) || ctx.basket_change_before
             && matches!(
                 ctx.last_intent.as_deref(),
-                Some("product.question" | "product.details")
+                Some("product.question" | "product.details" | "store.info")
             );
         // After "sorry, only 1 left" a count is a new try at adding.
         let refused = ctx.offer == Some(Offer::Refused)
@@ -2227,6 +2227,20 @@ fn finish_entities(
                 &[DETAILS, QUESTION].concat(),
                 false,
             );
+            // "c'est de l'argent ?": the property asked about is no name.
+            let property = e
+                .get("name")
+                .and_then(Value::as_str)
+                .map(museo_sdk::parse::fold)
+                .is_some_and(|n| follow::PROPERTY.contains(&n.trim()));
+            if property && intent == "product.question" {
+                e.remove("name");
+                e.remove("product_ref");
+                if let Some(f) = ctx.focus() {
+                    e.insert("anaphora".into(), true.into());
+                    e.insert("product_ref".into(), f.into());
+                }
+            }
             keep(
                 &mut e,
                 &["product_ref", "sku", "ordinal", "anaphora", "name"],
