@@ -59,7 +59,11 @@ async fn shopping_by_chat_in_three_languages() -> anyhow::Result<()> {
                     .is_some_and(|c| c.len() == 32),
             "{found}"
         );
-        let added = ws.say("2", add).await?;
+        // "Two of those" after a list of several: which one is asked, never guessed.
+        let mut added = ws.say("2", add).await?;
+        if added["data"]["question"].is_object() {
+            added = ws.say("2b", "1").await?;
+        }
         ensure!(added["intent"] == "basket.add", "{added}");
         let line = &added["data"]["items"][0];
         ensure!(line["quantity"] == 2, "{added}");
@@ -325,7 +329,11 @@ async fn shopping_with_the_sibling_binaries_as_child_processes() -> anyhow::Resu
                 .is_some_and(|p| !p.is_empty()),
         "{found}"
     );
-    let added = ws.say("2", "añade dos de esas").await?;
+    // "Two of those" after a list of several: which one is asked, never guessed.
+    let mut added = ws.say("2", "añade dos de esas").await?;
+    if added["data"]["question"].is_object() {
+        added = ws.say("2b", "1").await?;
+    }
     ensure!(added["data"]["items"][0]["quantity"] == 2, "{added}");
     let paid = ws.say("3", "quiero pagar").await?;
     ensure!(

@@ -74,21 +74,9 @@ async fn every_set_changes_no_basket_that_nobody_asked_to_change() -> anyhow::Re
 /// shopper, a quantity set, the total, a shop question, "it" with nothing
 /// singled out asking first.
 const BEHAVIOURS: &str = r#"
-{"id":"en-1","lang":"en","locale":"en-IE","turns":[
- {"user":"add it","basket":{},"ask":true},
- {"user":"add 2 Las Meninas mugs","intent":"basket.add","basket":{"MUG-MENINAS-01":2}},
- {"user":"add the dragonfly stained-glass table lamp","basket":{"MUG-MENINAS-01":2},"say":["out of stock"]},
- {"user":"what do I owe?","intent":"basket.view","basket":{"MUG-MENINAS-01":2},"say":["27.80"]},
- {"user":"what is your return policy?","intent":"store.info","basket":{"MUG-MENINAS-01":2},"say":["30 days"]}]}
-{"id":"es-1","lang":"es","locale":"es-ES","turns":[
- {"user":"quiero 2 tazas de Las Meninas","intent":"basket.add","basket":{"MUG-MENINAS-01":2}},
- {"user":"añade la lámpara de mesa de vidriera libélulas","basket":{"MUG-MENINAS-01":2},"say":["agotad"]},
- {"user":"¿cuánto es en total?","intent":"basket.view","basket":{"MUG-MENINAS-01":2},"say":["27,80"]},
- {"user":"¿cómo puedo devolver un pedido?","intent":"store.info","basket":{"MUG-MENINAS-01":2},"say":["ord_"]}]}
-{"id":"fr-1","lang":"fr","locale":"fr-FR","turns":[
- {"user":"je voudrais 2 mugs Les Ménines","intent":"basket.add","basket":{"MUG-MENINAS-01":2}},
- {"user":"ajoute la lampe de table en vitrail libellules","basket":{"MUG-MENINAS-01":2},"say":["rupture"]},
- {"user":"ça fait combien au total ?","intent":"basket.view","basket":{"MUG-MENINAS-01":2},"say":["27,80"]}]}
+{"id":"en-1","lang":"en","locale":"en-IE","turns":[ {"user":"add it","basket":{},"ask":true}, {"user":"add 2 Las Meninas mugs","intent":"basket.add","basket":{"MUG-MENINAS-01":2}}, {"user":"add the dragonfly stained-glass table lamp","basket":{"MUG-MENINAS-01":2},"say":["out of stock"]}, {"user":"what do I owe?","intent":"basket.view","basket":{"MUG-MENINAS-01":2},"say":["27.80"]}, {"user":"what is your return policy?","intent":"store.info","basket":{"MUG-MENINAS-01":2},"say":["30 days"]}]}
+{"id":"es-1","lang":"es","locale":"es-ES","turns":[ {"user":"quiero 2 tazas de Las Meninas","intent":"basket.add","basket":{"MUG-MENINAS-01":2}}, {"user":"añade la lámpara de mesa de vidriera libélulas","basket":{"MUG-MENINAS-01":2},"say":["agotad"]}, {"user":"¿cuánto es en total?","intent":"basket.view","basket":{"MUG-MENINAS-01":2},"say":["27,80"]}, {"user":"¿cómo puedo devolver un pedido?","intent":"store.info","basket":{"MUG-MENINAS-01":2},"say":["ord_"]}]}
+{"id":"fr-1","lang":"fr","locale":"fr-FR","turns":[ {"user":"je voudrais 2 mugs Les Ménines","intent":"basket.add","basket":{"MUG-MENINAS-01":2}}, {"user":"ajoute la lampe de table en vitrail libellules","basket":{"MUG-MENINAS-01":2},"say":["rupture"]}, {"user":"ça fait combien au total ?","intent":"basket.view","basket":{"MUG-MENINAS-01":2},"say":["27,80"]}]}
 "#;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -231,7 +231,11 @@ async fn remove_one_in_words_removes_one_unit_in_spanish_and_french() -> anyhow:
         let mut ws = Ws::connect(&gw.url).await?;
         ws.hello(json!({ "locale": locale })).await?;
         shown(&chat(&mut ws, "1", search).await?)?;
-        let added = chat(&mut ws, "2", add).await?;
+        let mut added = chat(&mut ws, "2", add).await?;
+        // "Two of those" after a list of several: asked which, then picked.
+        if added["data"]["question"].is_object() {
+            added = chat(&mut ws, "2b", "1").await?;
+        }
         ensure!(only_line(&added)?["quantity"] == 2, "{added}");
         let removed = chat(&mut ws, "3", remove).await?;
         if removed["intent"] != "basket.remove" || removed["data"]["items"][0]["quantity"] != 1 {
@@ -299,9 +303,8 @@ async fn a_product_named_but_not_shown_is_searched_for_and_never_guessed() -> an
                 "{locale}: {reply}"
             );
             ensure!(
-                reply["text"]
-                    .as_str()
-                    .is_some_and(|t| t.ends_with(&phrase(Phrase::WhichProduct, locale))),
+                reply["data"]["question"].is_object()
+                    && reply["text"].as_str().is_some_and(|t| t.contains('?')),
                 "{reply}"
             );
         }

@@ -98,7 +98,11 @@ async fn redis_stopped_and_restarted() -> anyhow::Result<()> {
     redis.stop();
     // Served from session memory while Redis is down.
     let started = Instant::now();
-    let added = ws.say("2", "ajoute-en deux au panier").await?;
+    // "Two of those" after a list of several: which one is asked, never guessed.
+    let mut added = ws.say("2", "ajoute-en deux au panier").await?;
+    if added["data"]["question"].is_object() {
+        added = ws.say("2b", "1").await?;
+    }
     ensure!(
         added["intent"] == "basket.add" && added["data"]["items"][0]["quantity"] == 2,
         "{added}"
