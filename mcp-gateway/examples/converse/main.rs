@@ -15,6 +15,8 @@
 //! reply; it is refused for blind sets, which are measured in aggregate
 //! only. Exits non-zero when a wrong action happened.
 
+#![allow(clippy::print_stdout)]
+
 mod judge;
 
 use std::path::PathBuf;
