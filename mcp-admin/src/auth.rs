@@ -1,5 +1,5 @@
 //! Who may manage products, checked where the action happens
-//! (DESIGN.md, "Auth — who may do what").
+//! (docs/gateway.md, "Who is who").
 //!
 //! Three ways mcp-admin runs, and what each call must carry:
 //!

@@ -1,6 +1,6 @@
 //! mcp-admin: the Museo catalog managed over MCP.
 //!
-//! Tools (DESIGN.md): `create_product` (from a sentence in en/es/fr or
+//! Tools (fixed names, see the README): `create_product` (from a sentence in en/es/fr or
 //! structured fields), `update_product`, `delete_product` (never without
 //! confirmation), `import_products` (CSV incl. Shopify and WooCommerce
 //! exports, XLSX/XLS/ODS, JSON, NDJSON; streamed, batched, with progress),

@@ -16,7 +16,7 @@
 //! change a timeout without knowing where the binaries live. With no file the
 //! four built-in servers run with the default policy.
 //!
-//! Reading is two-step (STYLE.md §8): raw structs that reject unknown keys,
+//! Reading is two-step: raw structs that reject unknown keys,
 //! then [`Config`], validated; every error names the key at fault.
 
 use std::collections::BTreeMap;

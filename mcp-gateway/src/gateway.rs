@@ -6,7 +6,7 @@
 //! Roles are checked in [`Gateway::child_call`], the one place every tool
 //! call passes through, whatever led to it: a server configured for admins
 //! refuses customers before anything is sent, and calls to mcp-admin carry a
-//! freshly minted token for the session's subject (DESIGN.md, "Auth").
+//! freshly minted token for the session's subject (docs/gateway.md, "Who is who").
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
