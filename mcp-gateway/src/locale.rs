@@ -1,6 +1,6 @@
 //! Which language a session speaks: `hello.locale`, then the phone number's
 //! country (WhatsApp), then `Accept-Language` on the upgrade, then the
-//! language of the first message (DESIGN.md, "Locale").
+//! language of the first message (docs/gateway.md and the README; "Locale").
 //!
 //! Each source gives a BCP-47 tag, not just a language, because money and
 //! dates depend on the region: `+353…` is `en-IE` (`€49.90`), `+1…` is

@@ -1,4 +1,4 @@
-//! The gateway's WebSocket wire protocol (DESIGN.md, "Gateway wire protocol",
+//! The gateway's WebSocket wire protocol (docs/gateway.md and the README; "Gateway wire protocol",
 //! fixed core): JSON text frames, `type` tagged.
 
 use serde::{Deserialize, Serialize};

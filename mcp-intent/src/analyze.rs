@@ -1,4 +1,4 @@
-//! The `analyze_intent` contract (fixed in DESIGN.md): its input and result.
+//! The `analyze_intent` contract (fixed; see mcp-intent/data/README.md): its input and result.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

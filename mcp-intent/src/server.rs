@@ -1,5 +1,5 @@
 //! The MCP face of the analyser: one tool, `analyze_intent` (its name and
-//! contract are fixed in DESIGN.md).
+//! contract are fixed; see the README).
 //!
 //! Input that the analyser refuses (an empty or over-long message, a bad
 //! locale) comes back as a tool result with `isError: true` and a message that

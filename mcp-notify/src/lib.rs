@@ -1,6 +1,6 @@
 //! mcp-notify: e-mail, SMS and WhatsApp notifications over MCP.
 //!
-//! Five tools with fixed names (DESIGN.md) — `send_email`, `send_sms`,
+//! Five tools with fixed names (see the README) — `send_email`, `send_sms`,
 //! `send_whatsapp`, `get_delivery_status`, `list_templates` — plus
 //! `preview_template`, which renders a template without sending it.
 //!

@@ -1,6 +1,6 @@
 //! mcp-storefront: shopping over MCP.
 //!
-//! Seven tools with fixed names and arguments (DESIGN.md) — `search_products`,
+//! Seven tools with fixed names and arguments (see the README) — `search_products`,
 //! `get_product`, `add_to_basket`, `view_basket`, `remove_from_basket`,
 //! `get_payment_link`, `answer_product_question` — plus `update_basket_item`
 //! (set a line's quantity), `get_order` (is it paid?), `search_help` over

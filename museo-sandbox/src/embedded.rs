@@ -1,6 +1,6 @@
 //! The Museo API an MCP server talks to: `MUSEO_API_URL`, or this sandbox
 //! started inside the server's own process with its seeded catalog
-//! (DESIGN.md, "Running a server"). mcp-storefront and mcp-admin both start
+//! (docs/gateway.md and the README; "Running a server"). mcp-storefront and mcp-admin both start
 //! this way, so each works on its own under an MCP host.
 //!
 //! The embedded sandbox keeps its SQLite file in the shared dev data dir

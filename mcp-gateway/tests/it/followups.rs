@@ -366,7 +366,7 @@ async fn money_in_replies_is_written_for_the_locale() -> anyhow::Result<()> {
                 text.contains(&written),
                 "{locale}: {written:?} not in {text}"
             );
-            // The shapes DESIGN.md names, checked on the reply itself.
+            // The shapes the contract names, checked on the reply itself.
             if currency == "EUR" {
                 let shape = match locale {
                     "fr-FR" | "es-ES" => format!("{}\u{a0}€", amount.replace('.', ",")),

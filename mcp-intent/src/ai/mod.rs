@@ -94,7 +94,7 @@ pub struct AiAnswer {
     pub confidence: f64,
     /// `en`, `es` or `fr`.
     pub language: String,
-    /// Only the DESIGN.md entity keys, with their documented JSON types.
+    /// Only the contract's entity keys, with their documented JSON types.
     pub entities: Map<String, Value>,
 }
 

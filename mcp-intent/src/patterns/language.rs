@@ -1,7 +1,7 @@
 //! Which of English, Spanish and French a message is written in.
 //!
 //! Chat messages are short, and general language identifiers misread them
-//! ("hola" as Esperanto, "merci" as Spanish — see NOTES.md). This detector
+//! ("hola" as Esperanto, "merci" as Spanish). This detector
 //! counts words that belong to one language only, from a list of function
 //! words and shop vocabulary, and lets the caller's evidence decide when the
 //! text does not: for one- or two-word messages the locale hint and the

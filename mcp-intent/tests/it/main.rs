@@ -1,4 +1,4 @@
-//! mcp-intent's integration tests, one binary (STYLE.md §10): in-process over
+//! mcp-intent's integration tests, one binary (link time stays low): in-process over
 //! a duplex pipe, the real binary over stdio, and Streamable HTTP both
 //! in-process and as the real binary.
 

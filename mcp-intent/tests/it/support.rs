@@ -117,7 +117,7 @@ pub fn first_text(result: &CallToolResult) -> anyhow::Result<&str> {
         .context("the result has no text block")
 }
 
-/// Checks the listing of a server: exactly `analyze_intent`, as DESIGN.md
+/// Checks the listing of a server: exactly `analyze_intent`, as the contract
 /// fixes it, with schemas a strict client accepts.
 pub fn check_listing(tools: &[Tool]) -> anyhow::Result<()> {
     let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
