@@ -226,6 +226,7 @@ async fn add_several(
 ) -> Answer {
     let intent = Intent::Add;
     let mut said: Vec<String> = Vec::new();
+    let mut added: Vec<String> = Vec::new();
     let mut last = None;
     for (quantity, name) in parts {
         let entities = Entities {
@@ -234,7 +235,12 @@ async fn add_several(
         };
         let target = resolve::resolve(&session.conversation.dialog, &entities, "", Scope::Catalog);
         let answer = match find(gateway, session, intent, target, ctx).await {
-            Found::One(item) => add(gateway, session, intent, item, quantity, ctx).await,
+            // "Vincent and the Sunflowers": a name with "and" in it is one product.
+            Found::One(item) if added.contains(&item.sku) => continue,
+            Found::One(item) => {
+                added.push(item.sku.clone());
+                add(gateway, session, intent, item, quantity, ctx).await
+            }
             Found::Choose(options) => ask(session, intent, Action::Add { quantity }, options),
             Found::Failed(answer) => answer,
             Found::Nothing => Answer::clarify(

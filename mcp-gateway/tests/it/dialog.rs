@@ -72,11 +72,14 @@ async fn every_set_changes_no_basket_that_nobody_asked_to_change() -> anyhow::Re
 /// Behaviours with answers that do not depend on search ranking, in three
 /// languages: a product named in one turn, out of stock worded for the
 /// shopper, a quantity set, the total, a shop question, "it" with nothing
-/// singled out asking first.
+/// singled out asking first, a name with "and" in it, a pack size in a name.
 const BEHAVIOURS: &str = r#"
 {"id":"en-1","lang":"en","locale":"en-IE","turns":[ {"user":"add it","basket":{},"ask":true}, {"user":"add 2 Las Meninas mugs","intent":"basket.add","basket":{"MUG-MENINAS-01":2}}, {"user":"add the dragonfly stained-glass table lamp","basket":{"MUG-MENINAS-01":2},"say":["out of stock"]}, {"user":"what do I owe?","intent":"basket.view","basket":{"MUG-MENINAS-01":2},"say":["27.80"]}, {"user":"what is your return policy?","intent":"store.info","basket":{"MUG-MENINAS-01":2},"say":["30 days"]}]}
 {"id":"es-1","lang":"es","locale":"es-ES","turns":[ {"user":"quiero 2 tazas de Las Meninas","intent":"basket.add","basket":{"MUG-MENINAS-01":2}}, {"user":"añade la lámpara de mesa de vidriera libélulas","basket":{"MUG-MENINAS-01":2},"say":["agotad"]}, {"user":"¿cuánto es en total?","intent":"basket.view","basket":{"MUG-MENINAS-01":2},"say":["27,80"]}, {"user":"¿cómo puedo devolver un pedido?","intent":"store.info","basket":{"MUG-MENINAS-01":2},"say":["ord_"]}]}
 {"id":"fr-1","lang":"fr","locale":"fr-FR","turns":[ {"user":"je voudrais 2 mugs Les Ménines","intent":"basket.add","basket":{"MUG-MENINAS-01":2}}, {"user":"ajoute la lampe de table en vitrail libellules","basket":{"MUG-MENINAS-01":2},"say":["rupture"]}, {"user":"ça fait combien au total ?","intent":"basket.view","basket":{"MUG-MENINAS-01":2},"say":["27,80"]}]}
+{"id":"en-2","lang":"en","locale":"en-IE","turns":[ {"user":"add a vincent and the sunflowers book","intent":"basket.add","basket":{"KID-BOOK-VINCENT":1}}, {"user":"add the impressionists postcard set of 12 cards","intent":"basket.add","basket":{"KID-BOOK-VINCENT":1,"PC-SET-IMPR":1}} ]}
+{"id":"es-2","lang":"es","locale":"es-ES","turns":[ {"user":"añade el álbum vincent y los girasoles","intent":"basket.add","basket":{"KID-BOOK-VINCENT":1}}, {"user":"añade el set de 12 postales impresionistas","intent":"basket.add","basket":{"KID-BOOK-VINCENT":1,"PC-SET-IMPR":1}} ]}
+{"id":"fr-2","lang":"fr","locale":"fr-FR","turns":[ {"user":"ajoute l'album vincent et les tournesols","intent":"basket.add","basket":{"KID-BOOK-VINCENT":1}}, {"user":"ajoute le coffret de 12 cartes impressionnistes","intent":"basket.add","basket":{"KID-BOOK-VINCENT":1,"PC-SET-IMPR":1}} ]}
 "#;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

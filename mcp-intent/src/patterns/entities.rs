@@ -107,6 +107,11 @@ pub fn number(value: Decimal) -> Value {
     value.to_f64().map_or(Value::Null, Value::from)
 }
 
+/// Words for a pack whose size is part of a product's name ("set of 12").
+const PACKS: [&str; 10] = [
+    "set", "pack", "box", "juego", "caja", "paquete", "lote", "coffret", "lot", "boite",
+];
+
 /// The first quantity in the words (digits or number words; "a couple" is 2).
 /// Articles count only when `articles` is set. Returns the value and its index.
 pub fn first_quantity(words: &[&str], skip: &[usize], articles: bool) -> Option<(u32, usize)> {
@@ -120,6 +125,11 @@ pub fn first_quantity(words: &[&str], skip: &[usize], articles: bool) -> Option<
                     && super::lexicon::ORDINALS
                         .iter()
                         .any(|(o, _)| *o == words[i - 1]))
+            {
+                return None;
+            }
+            // Part of a name: "the set of 12 postcards", "coffret de 12 cartes".
+            if i >= 2 && matches!(words[i - 1], "of" | "de" | "du") && PACKS.contains(&words[i - 2])
             {
                 return None;
             }
@@ -463,6 +473,16 @@ fn slug_category(word: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pack_size_is_part_of_the_name_not_a_quantity() {
+        let words = ["add", "the", "set", "of", "12", "postcards"];
+        assert_eq!(first_quantity(&words, &[], false), None);
+        let words = ["ajoute", "2", "coffret", "de", "12", "cartes"];
+        assert_eq!(first_quantity(&words, &[], false), Some((2, 1)));
+        let words = ["add", "12", "of", "the", "mugs"];
+        assert_eq!(first_quantity(&words, &[], false), Some((12, 1)));
+    }
 
     #[test]
     fn skus_emails_files_phones() {
