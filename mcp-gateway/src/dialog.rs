@@ -217,11 +217,19 @@ pub async fn turn(
     gateway.metrics.intent(understood.intent.id());
     let intent = understood.intent;
     // The last question is answered first; any other message drops it.
+    let just = session.conversation.dialog.just.take();
     if let Some(question) = session.conversation.dialog.question.take()
         && let Some(answer) =
             shop::answer_question(gateway, session, question, &understood, text, ctx).await
     {
         return Ok(answer);
+    }
+    // A bare number right after a basket change is about that product.
+    if let Some(just) = just
+        && let Some(quantity) = resolve::bare_quantity(text)
+        && (quantity > 0 || matches!(just, state::Just::Changed { .. }))
+    {
+        return Ok(shop::correct(gateway, session, just, quantity, ctx).await);
     }
     // Changing the basket needs a sure reading; looking things up costs
     // nothing when it is wrong, and a question would cost a turn.

@@ -247,6 +247,15 @@ const FILLER: &[&str] = &[
     "merci",
     "plutot",
     "finalement",
+    // Laughter and interjections
+    "lol",
+    "haha",
+    "jaja",
+    "jajaja",
+    "mdr",
+    "uff",
+    "anyway",
+    "dale",
     "prends",
     "prend",
     "mets",
@@ -287,6 +296,133 @@ pub fn several(message: &str) -> Option<Vec<(i64, String)>> {
         })
         .collect();
     (items.len() >= 2).then_some(items)
+}
+
+/// Words around a bare number that change nothing about it: "no wait, 5",
+/// "make it 2", "ponme dos", "vale pues 2", "mets-en deux", "ok 2 alors".
+const AROUND_A_NUMBER: &[&str] = &[
+    // English
+    "no",
+    "nope",
+    "wait",
+    "hang",
+    "on",
+    "make",
+    "it",
+    "that",
+    "them",
+    "ok",
+    "okay",
+    "then",
+    "so",
+    "actually",
+    "just",
+    "only",
+    "instead",
+    "please",
+    "pls",
+    "oh",
+    "ah",
+    "hmm",
+    "um",
+    "sorry",
+    "i",
+    "ll",
+    "meant",
+    "mean",
+    "id",
+    "d",
+    "rather",
+    "let",
+    "lets",
+    "s",
+    "fine",
+    "well",
+    "take",
+    "have",
+    "want",
+    "go",
+    "with",
+    "yes",
+    "yeah",
+    "sure",
+    "of",
+    "those",
+    "units",
+    "pieces",
+    "total",
+    "in",
+    // Spanish
+    "espera",
+    "mejor",
+    "ponme",
+    "pon",
+    "ponlo",
+    "ponla",
+    "ponlos",
+    "ponlas",
+    "pongamos",
+    "que",
+    "sean",
+    "vale",
+    "pues",
+    "entonces",
+    "bueno",
+    "perdon",
+    "quiero",
+    "dame",
+    "solo",
+    "si",
+    "me",
+    "llevo",
+    "unidades",
+    "de",
+    // French
+    "non",
+    "attends",
+    "fait",
+    "plutot",
+    "alors",
+    "finalement",
+    "mets",
+    "mettez",
+    "euh",
+    "disons",
+    "accord",
+    "bon",
+    "je",
+    "veux",
+    "prends",
+    "oui",
+    "j",
+    "seulement",
+    "juste",
+    "exemplaires",
+];
+
+/// The number of a message that is nothing but a number and words around
+/// one ("no wait, 5", "ponme dos"): what a correction of the last basket
+/// change looks like. Articles are no numbers here.
+pub fn bare_quantity(message: &str) -> Option<i64> {
+    let folded = fold(message);
+    let mut number = None;
+    for word in folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        let n = match word.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) if matches!(word, "a" | "an" | "un" | "une" | "una") => None,
+            Err(_) => museo_sdk::parse::number_word(word).map(i64::from),
+        };
+        match n {
+            Some(n) if number.is_none() => number = Some(n),
+            Some(_) => return None,
+            None if AROUND_A_NUMBER.contains(&word) => {}
+            None => return None,
+        }
+    }
+    number.filter(|n| (0..=1000).contains(n))
 }
 
 /// Ordinal words, for a reference given only as words (`product_ref`).
@@ -501,27 +637,54 @@ pub fn resolve(dialog: &Dialog, entities: &Entities, message: &str, scope: Scope
                 (None, Scope::Catalog) => Target::Search(telling.join(" ")),
             }
         }
-        Pointer::Back | Pointer::None => {
-            let basket = (scope == Scope::Basket)
-                .then(|| basket_default(dialog))
-                .flatten();
-            if let Some(item) = basket {
-                return Target::One(item);
-            }
-            if let Some(focus) = &dialog.focus {
-                return Target::One(focus.clone());
-            }
-            match (scope, dialog.shown.as_slice()) {
-                (Scope::Catalog, [only]) => Target::One(only.clone()),
-                (Scope::Catalog, []) => Target::Unknown,
-                (Scope::Catalog, several) => Target::Choose(several.to_vec()),
-                (Scope::Basket, _) => match lines.as_slice() {
-                    [] => Target::Unknown,
-                    several => Target::Choose(several.iter().copied().cloned().collect()),
-                },
+        Pointer::Back | Pointer::None => back(dialog, scope),
+    }
+}
+
+/// What a pronoun means ("it", "lo", "le"): for a basket action the line
+/// last changed, else the product in focus, else the only product shown;
+/// several candidates are a question.
+pub fn back(dialog: &Dialog, scope: Scope) -> Target {
+    let basket = (scope == Scope::Basket)
+        .then(|| basket_default(dialog))
+        .flatten();
+    if let Some(item) = basket {
+        return Target::One(item);
+    }
+    if let Some(focus) = &dialog.focus {
+        return Target::One(focus.clone());
+    }
+    match (scope, dialog.shown.as_slice()) {
+        (Scope::Catalog, [only]) => Target::One(only.clone()),
+        (Scope::Catalog, []) => Target::Unknown,
+        (Scope::Catalog, several) => Target::Choose(several.to_vec()),
+        (Scope::Basket, _) => {
+            let lines: Vec<Item> = dialog
+                .basket
+                .iter()
+                .flat_map(|b| b.lines.iter().map(|l| l.item.clone()))
+                .collect();
+            match lines.as_slice() {
+                [] => Target::Unknown,
+                _ => Target::Choose(lines),
             }
         }
     }
+}
+
+/// Words of the message naming something other than `item`: an "it" that
+/// mcp-intent resolved to the product in focus while the shopper named
+/// another ("too pricey, add the eye of horus pendant instead"). Two telling
+/// words or more, fewer than half of them in the item's title.
+pub fn names_another(message: &str, item: &Item) -> Option<String> {
+    let own = telling(message);
+    let title = fold(&item.title);
+    let title_words = words(&title);
+    let shared = own
+        .iter()
+        .filter(|w| title_words.iter().any(|t| alike(t, w)))
+        .count();
+    (own.len() >= 2 && shared * 2 < own.len()).then(|| own.join(" "))
 }
 
 /// The option of `question` that the message picks, if it picks one: a

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use super::intent::{Entities, Intent, Sort, Understanding};
 use super::resolve::{self, Scope, Target};
-use super::state::{Action, Basket, Item, Question, Search};
+use super::state::{Action, Basket, Item, Just, Question, Search};
 use super::{Answer, Failed, shop_call};
 use crate::gateway::{Gateway, Session};
 use crate::reply::{self, Phrase, Refusal};
@@ -50,9 +50,32 @@ pub async fn act(
                     quantity: entities.quantity.filter(|q| *q > 0).unwrap_or(1),
                 },
             };
-            let target =
-                resolve::resolve(&session.conversation.dialog, entities, text, Scope::Catalog);
-            with_target(gateway, session, intent, action, target, ctx).await
+            // A basket change on "it" checks that the shopper named nothing else.
+            let mut entities = entities.clone();
+            if intent == Intent::Add
+                && entities.name.is_none()
+                && entities.ordinal.is_none()
+                && let Target::One(item) = resolve::resolve(
+                    &session.conversation.dialog,
+                    &entities,
+                    text,
+                    Scope::Catalog,
+                )
+                && let Some(name) = resolve::names_another(text, &item)
+            {
+                entities.name = Some(name);
+                entities.anaphora = false;
+            }
+            with_target(
+                gateway,
+                session,
+                action,
+                &entities,
+                text,
+                Scope::Catalog,
+                ctx,
+            )
+            .await
         }
         Intent::Update | Intent::Remove => {
             let empty = session
@@ -76,9 +99,7 @@ pub async fn act(
                     delta: entities.quantity_delta.filter(|d| *d != 0),
                 }
             };
-            let target =
-                resolve::resolve(&session.conversation.dialog, entities, text, Scope::Basket);
-            with_target(gateway, session, intent, action, target, ctx).await
+            with_target(gateway, session, action, entities, text, Scope::Basket, ctx).await
         }
         Intent::View => view(gateway, session, ctx).await,
         Intent::Pay => pay(gateway, session, ctx).await,
@@ -123,6 +144,28 @@ pub async fn answer_question(
     Some(perform(gateway, session, intent, action, item, ctx).await)
 }
 
+/// A bare number right after a basket change: the new quantity of the line
+/// just changed, or how many to add of the product just refused for its
+/// stock (a positive number: see the caller).
+pub async fn correct(
+    gateway: &Gateway,
+    session: &mut Session,
+    just: Just,
+    quantity: i64,
+    ctx: &TraceContext,
+) -> Answer {
+    match just {
+        Just::Changed { item } => {
+            let action = Action::Update {
+                quantity: Some(quantity),
+                delta: None,
+            };
+            perform(gateway, session, Intent::Update, action, item, ctx).await
+        }
+        Just::Refused { item } => add(gateway, session, Intent::Add, item, quantity, ctx).await,
+    }
+}
+
 fn intent_of(action: &Action) -> Intent {
     match action {
         Action::Details => Intent::Details,
@@ -141,6 +184,9 @@ enum Found {
     Choose(Vec<Item>),
     /// Ask which product (nothing to offer).
     Nothing,
+    /// The words name nothing the shop could search for ("for my sister",
+    /// "something nice"): the message points at no product by name.
+    Unnamed,
     /// The search failed: say this.
     Failed(Answer),
 }
@@ -165,17 +211,32 @@ async fn find(
     let (result, _) =
         match shop_call::<SearchResult>(gateway, session, "search_products", args, ctx).await {
             Ok(found) => found,
+            Err(failed) if failed.code() == Some("invalid_argument") => return Found::Unnamed,
             Err(failed) => return Found::Failed(refusal(session, intent, failed, None)),
         };
     let hits: Vec<Item> = result.products.iter().map(Item::from).collect();
     let telling = resolve::telling(&name);
-    let exact: Vec<Item> = hits
-        .iter()
-        .filter(|i| resolve::names(&telling, &i.title))
-        .cloned()
-        .collect();
+    let exact_for = |words: &[String]| -> Vec<Item> {
+        hits.iter()
+            .filter(|i| resolve::names(words, &i.title))
+            .cloned()
+            .collect()
+    };
+    let mut exact = exact_for(&telling);
+    let mut relaxed = result.understood.relaxed;
+    // Chatter at a name's edge ("demasiado. añade el colgante ojo de horus",
+    // "the horus pendant instead"): a name of three words or more may lose
+    // its first or its last word, when that leaves one title alone.
+    if exact.is_empty() && telling.len() >= 3 {
+        let trimmed = [&telling[1..], &telling[..telling.len() - 1]];
+        let fits: Vec<Vec<Item>> = trimmed.iter().map(|t| exact_for(t)).collect();
+        if let Some(one) = fits.into_iter().find(|f| f.len() == 1) {
+            exact = one;
+            relaxed = false;
+        }
+    }
     match exact.as_slice() {
-        [one] if !result.understood.relaxed => Found::One(one.clone()),
+        [one] if !relaxed => Found::One(one.clone()),
         [] | [_] if hits.is_empty() => Found::Nothing,
         [] | [_] => Found::Choose(hits),
         several => Found::Choose(several.to_vec()),
@@ -187,20 +248,36 @@ async fn find(
 async fn with_target(
     gateway: &Gateway,
     session: &mut Session,
-    intent: Intent,
     action: Action,
-    target: Target,
+    entities: &Entities,
+    text: &str,
+    scope: Scope,
     ctx: &TraceContext,
 ) -> Answer {
+    let intent = intent_of(&action);
+    let target = resolve::resolve(&session.conversation.dialog, entities, text, scope);
     let searched = matches!(target, Target::Search(_));
-    match find(gateway, session, intent, target, ctx).await {
+    let back = || match resolve::back(&session.conversation.dialog, scope) {
+        Target::One(item) => Found::One(item),
+        Target::Choose(options) => Found::Choose(options),
+        Target::Search(_) | Target::Unknown => Found::Nothing,
+    };
+    let found = match find(gateway, session, intent, target, ctx).await {
+        // Words that name nothing searchable ("one for my sister"), or "it"
+        // with words the catalog does not know ("add it anyway"): the
+        // message points back.
+        Found::Unnamed => back(),
+        Found::Nothing if searched && entities.anaphora => back(),
+        found => found,
+    };
+    match found {
         Found::One(item) => perform(gateway, session, intent, action, item, ctx).await,
         Found::Choose(options) => ask(session, intent, action, options),
         Found::Failed(answer) => answer,
         Found::Nothing if searched => {
             Answer::clarify(intent, reply::phrase(Phrase::NothingFound, &session.locale))
         }
-        Found::Nothing => {
+        Found::Nothing | Found::Unnamed => {
             let lines: Vec<Item> = match (&action, &session.conversation.dialog.basket) {
                 (Action::Remove { .. } | Action::Update { .. }, Some(basket)) => {
                     basket.lines.iter().map(|l| l.item.clone()).collect()
@@ -234,24 +311,35 @@ async fn add_several(
             ..Entities::default()
         };
         let target = resolve::resolve(&session.conversation.dialog, &entities, "", Scope::Catalog);
-        let answer = match find(gateway, session, intent, target, ctx).await {
+        let (answer, stop) = match find(gateway, session, intent, target, ctx).await {
             // "Vincent and the Sunflowers": a name with "and" in it is one product.
             Found::One(item) if added.contains(&item.sku) => continue,
+            // "Hmm ok, add…": a part naming nothing is chatter.
+            Found::Unnamed => continue,
             Found::One(item) => {
                 added.push(item.sku.clone());
-                add(gateway, session, intent, item, quantity, ctx).await
+                (
+                    add(gateway, session, intent, item, quantity, ctx).await,
+                    false,
+                )
             }
-            Found::Choose(options) => ask(session, intent, Action::Add { quantity }, options),
-            Found::Failed(answer) => answer,
-            Found::Nothing => Answer::clarify(
-                intent,
-                format!(
-                    "{name}: {}",
-                    reply::phrase(Phrase::NothingFound, &session.locale)
+            // The rest waits for the answer.
+            Found::Choose(options) => (
+                ask(session, intent, Action::Add { quantity }, options),
+                true,
+            ),
+            Found::Failed(answer) => (answer, false),
+            Found::Nothing => (
+                Answer::clarify(
+                    intent,
+                    format!(
+                        "{name}: {}",
+                        reply::phrase(Phrase::NothingFound, &session.locale)
+                    ),
                 ),
+                false,
             ),
         };
-        let stop = answer.outcome == "clarify";
         // Each earlier add says its first line ("Added …"); the last shows the basket.
         if let Some(previous) = said.last_mut()
             && let Some((first, _)) = previous.split_once('\n')
@@ -400,14 +488,25 @@ async fn add(
     ctx: &TraceContext,
 ) -> Answer {
     let held = line_of(session, &item).map_or(0, |l| l.quantity);
-    match item.stock {
+    let refused = match item.stock {
         Some(stock) if stock <= 0 => {
-            return refuse(session, intent, Refusal::OutOfStock, &item, None);
+            Some(refuse(session, intent, Refusal::OutOfStock, &item, None))
         }
-        Some(stock) if held + quantity > stock => {
-            return refuse(session, intent, Refusal::NotEnough, &item, Some(stock));
-        }
-        _ => {}
+        Some(stock) if held + quantity > stock => Some(refuse(
+            session,
+            intent,
+            Refusal::NotEnough,
+            &item,
+            Some(stock),
+        )),
+        _ => None,
+    };
+    if let Some(answer) = refused {
+        // "Ok, 2 then" is about this product.
+        let dialog = &mut session.conversation.dialog;
+        dialog.focus = Some(item.clone());
+        dialog.just = Some(Just::Refused { item });
+        return answer;
     }
     let mut args = json!({ "product_id": item.id, "quantity": quantity, "locale": session.locale });
     if let Some(basket) = session.conversation.dialog.basket_id() {
@@ -421,7 +520,8 @@ async fn add(
             let line = basket.line(&item).cloned();
             basket.last = line.as_ref().map(|l| l.item.id.clone());
             let title = line.map_or(item.title.clone(), |l| l.item.title);
-            dialog.focus = Some(item);
+            dialog.focus = Some(item.clone());
+            dialog.just = Some(Just::Changed { item });
             let text = reply::basket(
                 &value,
                 &session.locale,
@@ -430,7 +530,14 @@ async fn add(
             );
             Answer::ok(intent, text, Some(value))
         }
-        Err(failed) => refusal(session, intent, failed, Some(&item)),
+        Err(failed) => {
+            if matches!(failed.code(), Some("out_of_stock" | "insufficient_stock")) {
+                let dialog = &mut session.conversation.dialog;
+                dialog.focus = Some(item.clone());
+                dialog.just = Some(Just::Refused { item: item.clone() });
+            }
+            refusal(session, intent, failed, Some(&item))
+        }
     }
 }
 
@@ -465,6 +572,8 @@ async fn change(
             if let Some(stock) = item.stock
                 && units + line_of(session, item).map_or(0, |l| l.quantity) > stock
             {
+                // "Ok, 3 then" sets this line.
+                session.conversation.dialog.just = Some(Just::Changed { item: item.clone() });
                 return refuse(session, intent, Refusal::NotEnough, item, Some(stock));
             }
             (
@@ -496,6 +605,7 @@ async fn change(
             let now = basket.line(item).map(|l| l.quantity);
             if now.is_some() {
                 basket.last = Some(item.id.clone());
+                session.conversation.dialog.just = Some(Just::Changed { item: item.clone() });
             }
             session.conversation.dialog.focus = Some(item.clone());
             let lead = match now {

@@ -224,6 +224,29 @@ pub struct Dialog {
     /// The order of the last payment link.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
+    /// What the last turn did to the basket; it holds for one turn only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub just: Option<Just>,
+}
+
+/// What the last turn did to the basket, for the turn right after it: a bare
+/// number then ("no wait, 5", "ponme dos", "ok 2 alors") is about that
+/// product and nothing else.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Just {
+    /// This product's line was added to or changed: the number is its new
+    /// quantity.
+    Changed {
+        /// The product.
+        item: Item,
+    },
+    /// Adding this product was refused for its stock: the number is how
+    /// many to add instead.
+    Refused {
+        /// The product.
+        item: Item,
+    },
 }
 
 impl Dialog {

@@ -11,6 +11,7 @@ use museo_sdk::types::Lang;
 
 pub const EN: &[&str] = &[
     "the",
+    "wait",
     "is",
     "are",
     "do",
@@ -717,7 +718,10 @@ pub fn letter_cues(raw: &str, words: &[&str]) -> [usize; 3] {
             _ => {}
         }
     }
-    for word in words {
+    // Endings tell only of words no list knows ("wait" is English, not a
+    // French "-ait").
+    let unknown = |w: &&&str| !(EN.contains(*w) || ES.contains(*w) || FR.contains(*w));
+    for word in words.iter().filter(unknown) {
         let n = word.len();
         if n > 5 && (word.ends_with("cion") || word.ends_with("ciones")) {
             cues[1] += 1;
@@ -783,10 +787,16 @@ pub fn detect(raw: &str, words: &[&str], hint: Option<Lang>, conversation: Optio
             .or(conversation)
             .unwrap_or(if clear { detected } else { Lang::En });
     }
-    if clear {
+    // One cue in a three-word message ("no wait, 5") does not outweigh
+    // the language the conversation is held in.
+    if clear && (words.len() > 3 || s[best] > 1 || conversation.is_none()) {
         return detected;
     }
-    hint.or(conversation).unwrap_or(Lang::En)
+    conversation
+        .filter(|_| clear)
+        .or(hint)
+        .or(conversation)
+        .unwrap_or(Lang::En)
 }
 
 #[cfg(test)]

@@ -255,3 +255,33 @@ fn confirmations_in_three_languages() {
     }
     assert!(!YES.contains(&normalise("yes, but delete everything else too").as_str()));
 }
+
+#[test]
+fn a_bare_number_is_a_correction_and_a_named_one_is_not() {
+    for (message, n) in [
+        ("no wait, 5", 5),
+        ("make it 2", 2),
+        ("ok 2 then", 2),
+        ("ponme dos", 2),
+        ("vale pues 2", 2),
+        ("no, mejor 5", 5),
+        ("mets-en deux", 2),
+        ("non, 5", 5),
+        ("ok 2 alors", 2),
+        ("plutôt trois", 3),
+    ] {
+        assert_eq!(bare_quantity(message), Some(n), "{message}");
+    }
+    for message in [
+        "add 2 mugs",
+        "2 more",
+        "make it a dozen",
+        "quita 2",
+        "5 or 6",
+        "the second one",
+        "hello",
+        "",
+    ] {
+        assert_eq!(bare_quantity(message), None, "{message}");
+    }
+}
