@@ -224,12 +224,25 @@ pub async fn turn(
     {
         return Ok(answer);
     }
-    // A bare number right after a basket change is about that product.
-    if let Some(just) = just
-        && let Some(quantity) = resolve::bare_quantity(text)
-        && (quantity > 0 || matches!(just, state::Just::Changed { .. }))
-    {
-        return Ok(shop::correct(gateway, session, just, quantity, ctx).await);
+    // Right after a basket change, a bare number is about that product, and
+    // "no wait, the red one" takes it back for another.
+    if let Some(just) = just {
+        if let Some(quantity) = resolve::bare_quantity(text)
+            && (quantity > 0 || matches!(just, state::Just::Changed { .. }))
+        {
+            return Ok(shop::correct(gateway, session, just, quantity, ctx).await);
+        }
+        if let state::Just::Changed { item } = just
+            && matches!(
+                intent,
+                Intent::Add | Intent::Update | Intent::Unknown | Intent::Search | Intent::Details
+            )
+            && resolve::changes_mind(text)
+            && let Some(answer) =
+                shop::replace(gateway, session, item, &understood, text, ctx).await
+        {
+            return Ok(answer);
+        }
     }
     // Changing the basket needs a sure reading; looking things up costs
     // nothing when it is wrong, and a question would cost a turn.

@@ -247,13 +247,25 @@ const FILLER: &[&str] = &[
     "merci",
     "plutot",
     "finalement",
+    // A change of mind around the name ("no espera, mejor la de fuji rojo")
+    "no",
+    "non",
+    "nope",
+    "wait",
+    "espera",
+    "attends",
     // Laughter and interjections
     "lol",
     "haha",
     "jaja",
     "jajaja",
     "mdr",
+    "uf",
     "uff",
+    "quitalo",
+    "quitala",
+    "quitalos",
+    "quitalas",
     "anyway",
     "dale",
     "prends",
@@ -380,6 +392,7 @@ const AROUND_A_NUMBER: &[&str] = &[
     // French
     "non",
     "attends",
+    "en",
     "fait",
     "plutot",
     "alors",
@@ -399,6 +412,71 @@ const AROUND_A_NUMBER: &[&str] = &[
     "juste",
     "exemplaires",
 ];
+
+/// The one of `options` most like `old` in kind: sharing the most telling
+/// words of its title ("Bolsa de tela Fuji rojo" for "Bolsa de tela La gran
+/// ola"), when one shares more than every other.
+pub fn same_kind(options: &[Item], old: &Item) -> Option<Item> {
+    let old_words = telling(&old.title);
+    let shared = |item: &Item| {
+        let title = fold(&item.title);
+        let title_words = words(&title);
+        old_words
+            .iter()
+            .filter(|w| title_words.iter().any(|t| alike(t, w)))
+            .count()
+    };
+    let mut scored: Vec<(usize, &Item)> = options.iter().map(|i| (shared(i), i)).collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0));
+    match scored.as_slice() {
+        [(best, item), rest @ ..] if *best > 0 && rest.iter().all(|(n, _)| n < best) => {
+            Some((*item).clone())
+        }
+        _ => None,
+    }
+}
+
+/// "No wait, the red one", "en fait non le lièvre", "mejor la de fuji
+/// rojo", "the hare instead": the shopper takes back the product just put
+/// in the basket for another. A question, or "too"/"also", is no change of
+/// mind.
+pub fn changes_mind(message: &str) -> bool {
+    let folded = fold(message);
+    let all = words(&folded);
+    let early = all.iter().take(4).any(|w| {
+        matches!(
+            *w,
+            "no" | "non" | "nope" | "not" | "instead" | "rather" | "plutot" | "mejor"
+        )
+    });
+    let late = all.last().is_some_and(|w| *w == "instead")
+        || folded.contains("a la place")
+        || folded.contains("en su lugar");
+    let more = all.iter().any(|w| {
+        matches!(
+            *w,
+            "too" | "also" | "tambien" | "aussi" | "more" | "mas" | "plus"
+        )
+    });
+    // "No, remove the mug" takes out; "uf no, quítalo y pon los de perla"
+    // takes out and puts in.
+    let removes = all.iter().any(|w| {
+        w.starts_with("quita")
+            || w.starts_with("enleve")
+            || w.starts_with("retire")
+            || matches!(
+                *w,
+                "remove" | "delete" | "out" | "saca" | "sacalo" | "elimina"
+            )
+    });
+    let puts = all.iter().any(|w| {
+        matches!(
+            *w,
+            "pon" | "ponme" | "add" | "put" | "mets" | "ajoute" | "anade" | "agrega" | "dame"
+        )
+    });
+    (early || late) && !more && (!removes || puts) && !message.contains('?')
+}
 
 /// The number of a message that is nothing but a number and words around
 /// one ("no wait, 5", "ponme dos"): what a correction of the last basket
@@ -687,6 +765,30 @@ pub fn names_another(message: &str, item: &Item) -> Option<String> {
     (own.len() >= 2 && shared * 2 < own.len()).then(|| own.join(" "))
 }
 
+/// A message ruling something out ("la normal, no la mágica", "the blue
+/// one, not the red one", "pas celui en soie"): its telling words before
+/// the negation (and in the other comma-separated parts), and those after
+/// it; `None` when nothing is ruled out.
+fn negated(message: &str) -> Option<(Vec<String>, Vec<String>)> {
+    let folded = fold(message);
+    let mut kept = Vec::new();
+    let mut ruled_out = Vec::new();
+    for segment in folded.split(',') {
+        let all = words(segment);
+        match all
+            .iter()
+            .position(|w| matches!(*w, "no" | "not" | "pas" | "sin" | "sans" | "ni"))
+        {
+            Some(at) if ruled_out.is_empty() => {
+                kept.extend(telling(&all[..at].join(" ")));
+                ruled_out = telling(&all[at + 1..].join(" "));
+            }
+            _ => kept.extend(telling(segment)),
+        }
+    }
+    (!ruled_out.is_empty()).then_some((kept, ruled_out))
+}
+
 /// The option of `question` that the message picks, if it picks one: a
 /// bare number ("2"), a position ("the second one"), a name matching one
 /// option alone, or a SKU among them.
@@ -697,6 +799,24 @@ pub fn pick_option(question: &Question, entities: &Entities, message: &str) -> O
         .trim_end_matches(['.', ')', '!']);
     if let Ok(n) = trimmed.parse::<i64>() {
         return at(&question.options, n).cloned();
+    }
+    // "La normal, no la mágica": the options the message rules out are not
+    // picked; one left is.
+    if let Some((kept, ruled_out)) = negated(message) {
+        let left: Vec<&Item> = question
+            .options
+            .iter()
+            .filter(|i| !names(&ruled_out, &i.title))
+            .collect();
+        let named: Vec<&Item> = left
+            .iter()
+            .copied()
+            .filter(|i| names(&kept, &i.title))
+            .collect();
+        return match (named.as_slice(), left.as_slice()) {
+            ([one], _) | ([], [one]) => Some((*one).clone()),
+            _ => None,
+        };
     }
     let options: Vec<&Item> = question.options.iter().collect();
     match pointer(entities, message) {

@@ -166,6 +166,74 @@ pub async fn correct(
     }
 }
 
+/// "No wait, the red one" right after `old` went in: `old`'s line out and
+/// the product named in, when the name is clear and another product;
+/// `None` to handle the message as usual.
+pub async fn replace(
+    gateway: &Gateway,
+    session: &mut Session,
+    old: Item,
+    understood: &Understanding,
+    text: &str,
+    ctx: &TraceContext,
+) -> Option<Answer> {
+    let entities = &understood.entities;
+    let name = entities
+        .name
+        .clone()
+        .filter(|n| !resolve::telling(n).is_empty())
+        .or_else(|| Some(resolve::telling(text).join(" ")).filter(|n| !n.is_empty()))?;
+    let named = Entities {
+        name: Some(name),
+        ..Entities::default()
+    };
+    let target = resolve::resolve(&session.conversation.dialog, &named, text, Scope::Catalog);
+    let new = match find(gateway, session, Intent::Add, target, ctx).await {
+        Found::One(new) => new,
+        // "La de fuji rojo" after a tote bag: the one of the same kind.
+        Found::Choose(options) => resolve::same_kind(&options, &old)?,
+        _ => return None,
+    };
+    let quantity = line_of(session, &old)?.quantity;
+    if new.id == old.id {
+        return None;
+    }
+    // The new product first: when it cannot go in, the old one stays.
+    let quantity = entities.quantity.filter(|q| *q > 0).unwrap_or(quantity);
+    let added = add(gateway, session, Intent::Add, new.clone(), quantity, ctx).await;
+    if added.outcome != "ok" {
+        return Some(added);
+    }
+    let removed = change(
+        gateway,
+        session,
+        Intent::Remove,
+        &old,
+        Change::Remove(None),
+        ctx,
+    )
+    .await;
+    let dialog = &mut session.conversation.dialog;
+    dialog.focus = Some(new.clone());
+    dialog.just = Some(Just::Changed { item: new });
+    if let Some(basket) = &mut dialog.basket {
+        basket.last = dialog.focus.as_ref().map(|i| i.id.clone());
+    }
+    // "Removed …" then the basket as it is now.
+    let lead = removed.text.split('\n').next().unwrap_or_default();
+    let added_lead = added.text.split('\n').next().unwrap_or_default();
+    let rest = match removed.text.split_once('\n') {
+        Some((_, rest)) => rest,
+        None => "",
+    };
+    Some(Answer::new(
+        Intent::Add,
+        format!("{added_lead}\n{lead}\n{rest}"),
+        removed.data.or(added.data),
+        removed.outcome,
+    ))
+}
+
 fn intent_of(action: &Action) -> Intent {
     match action {
         Action::Details => Intent::Details,
@@ -607,7 +675,8 @@ async fn change(
                 basket.last = Some(item.id.clone());
                 session.conversation.dialog.just = Some(Just::Changed { item: item.clone() });
             }
-            session.conversation.dialog.focus = Some(item.clone());
+            // A line taken out is no longer what "it" means.
+            session.conversation.dialog.focus = now.is_some().then(|| item.clone());
             let lead = match now {
                 Some(quantity) => reply::basket_line(
                     reply::LineChange::Now(quantity),

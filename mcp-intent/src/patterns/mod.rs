@@ -1470,6 +1470,23 @@ impl PatternTier {
         if wants_one {
             say("basket.add", 0.9);
         }
+        // "plutôt le torchon rhinocéros", "mejor el paño del rinoceronte",
+        // "get me the rhino tea towel instead", right after a basket change:
+        // the other product goes in.
+        if after_basket_change
+            && !remove_verb
+            && !question
+            && !has_price
+            && !basket
+            && target.is_none()
+            && delta.is_none()
+            && (matches!(norms.first(), Some(&("plutot" | "mejor" | "rather")))
+                || norms.last() == Some(&"instead")
+                || t.has(&["a la place", "en su lugar", "get me"]))
+            && follow::names_a_product(t, &lead_free, has(SHOP_NOUNS))
+        {
+            say("basket.add", 0.92);
+        }
         if ctx.offer == Some(Offer::AddToBasket) && has(YES) {
             say("basket.add", 0.9);
         }

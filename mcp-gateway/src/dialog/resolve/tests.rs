@@ -285,3 +285,28 @@ fn a_bare_number_is_a_correction_and_a_named_one_is_not() {
         assert_eq!(bare_quantity(message), None, "{message}");
     }
 }
+
+#[test]
+fn an_option_ruled_out_is_not_picked() {
+    let question = Question {
+        action: Action::Add { quantity: 1 },
+        options: vec![
+            item(1, "Taza mágica La noche estrellada"),
+            item(2, "Taza La noche estrellada"),
+        ],
+    };
+    let none = Entities::default();
+    let picked = |m: &str| pick_option(&question, &none, m).map(|i| i.sku);
+    assert_eq!(picked("la normal, no la magica").as_deref(), Some("SKU-2"));
+    assert_eq!(picked("pas la magique").as_deref(), Some("SKU-2"));
+    assert_eq!(
+        picked("no la noche estrellada").as_deref(),
+        None,
+        "both ruled out"
+    );
+    assert_eq!(
+        picked("no, la mágica").as_deref(),
+        Some("SKU-1"),
+        "'no' and a comma rule nothing out"
+    );
+}
