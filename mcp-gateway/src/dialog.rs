@@ -270,6 +270,7 @@ pub async fn turn(
         }
         return Ok(admin::route(gateway, session, &understood, text, ctx, progress).await);
     }
+    let understood = shop::reread(&session.conversation.dialog, &understood, text);
     Ok(shop::act(gateway, session, &understood, text, ctx).await)
 }
 

@@ -262,6 +262,18 @@ const FILLER: &[&str] = &[
     "mdr",
     "uf",
     "uff",
+    "anademe",
+    "agregame",
+    "agregala",
+    "agregalo",
+    "ponmelo",
+    "ponmela",
+    "ponmelos",
+    "ponmelas",
+    "mete",
+    "metelo",
+    "ajoutez",
+    "moi",
     "quitalo",
     "quitala",
     "quitalos",
@@ -290,24 +302,35 @@ pub fn several(message: &str) -> Option<Vec<(i64, String)>> {
             part.push(word);
         }
     }
-    let items: Vec<(i64, String)> = parts
-        .iter()
-        .filter_map(|part| {
-            let quantity = part.iter().find_map(|w| {
+    let mut items: Vec<(Option<i64>, String)> = Vec::new();
+    // A part with a number and no name ("la vela de delft, añádeme 2")
+    // counts the product named next to it.
+    let mut count = None;
+    for part in &parts {
+        let quantity = part
+            .iter()
+            .find_map(|w| {
                 w.parse::<i64>()
                     .ok()
                     .or_else(|| museo_sdk::parse::number_word(w).map(i64::from))
-            });
-            let words = telling(&part.join(" "));
-            (!words.is_empty()).then(|| {
-                (
-                    quantity.filter(|q| (1..=100).contains(q)).unwrap_or(1),
-                    words.join(" "),
-                )
             })
-        })
-        .collect();
-    (items.len() >= 2).then_some(items)
+            .filter(|q| (1..=100).contains(q));
+        let words = telling(&part.join(" "));
+        if words.is_empty() {
+            match items.last_mut() {
+                Some((q @ None, _)) => *q = quantity,
+                _ => count = count.or(quantity),
+            }
+            continue;
+        }
+        items.push((quantity.or(count.take()), words.join(" ")));
+    }
+    (items.len() >= 2).then(|| {
+        items
+            .into_iter()
+            .map(|(q, name)| (q.unwrap_or(1), name))
+            .collect()
+    })
 }
 
 /// Words around a bare number that change nothing about it: "no wait, 5",

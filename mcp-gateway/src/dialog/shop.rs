@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use super::intent::{Entities, Intent, Sort, Understanding};
 use super::resolve::{self, Scope, Target};
-use super::state::{Action, Basket, Item, Just, Question, Search};
+use super::state::{Action, Basket, Dialog, Item, Just, Question, Search};
 use super::{Answer, Failed, shop_call};
 use crate::gateway::{Gateway, Session};
 use crate::reply::{self, Phrase, Refusal};
@@ -107,6 +107,50 @@ pub async fn act(
         Intent::OrderStatus => order_status(gateway, session, entities, ctx).await,
         _ => Answer::clarify(intent, reply::phrase(Phrase::Unknown, &session.locale)),
     }
+}
+
+/// Words that add units rather than set a count ("add 3 more", "otra").
+const ADDING: &[&str] = &[
+    "add", "more", "another", "extra", "anade", "agrega", "mas", "otro", "otra", "ajoute",
+    "encore", "plus", "autre",
+];
+
+/// A basket message read against the basket: "one more of that", "un de
+/// moins" (a delta on a line, `basket.update`), "mets 5 tournesols" or
+/// "de la de los girasoles ponme 4" about a line already there (its new
+/// count, `basket.update`), and "un deuxième" as one more, not a position.
+pub fn reread(dialog: &Dialog, understood: &Understanding, text: &str) -> Understanding {
+    let mut reread = understood.clone();
+    if !matches!(understood.intent, Intent::Add | Intent::Remove) {
+        return reread;
+    }
+    let entities = &mut reread.entities;
+    if entities.quantity_delta.is_some() {
+        entities.ordinal = None;
+    }
+    let on_line = |e: &Entities| match resolve::resolve(dialog, e, text, Scope::Basket) {
+        Target::One(item) => dialog.basket.as_ref().and_then(|b| b.line(&item)).is_some(),
+        _ => false,
+    };
+    match (entities.quantity_delta, entities.quantity) {
+        (Some(d), _) if d != 0 && on_line(entities) => {
+            entities.quantity = None;
+            reread.intent = Intent::Update;
+        }
+        (None, Some(q))
+            if understood.intent == Intent::Add
+                && q > 0
+                && entities.name.is_some()
+                && !museo_sdk::parse::words(&museo_sdk::parse::fold(text))
+                    .iter()
+                    .any(|w| ADDING.contains(w))
+                && on_line(entities) =>
+        {
+            reread.intent = Intent::Update;
+        }
+        _ => {}
+    }
+    reread
 }
 
 /// The answer to the question the assistant asked, when the message picks
@@ -303,11 +347,24 @@ async fn find(
             relaxed = false;
         }
     }
-    match exact.as_slice() {
-        [one] if !relaxed => Found::One(one.clone()),
-        [] | [_] if hits.is_empty() => Found::Nothing,
-        [] | [_] => Found::Choose(hits),
-        several => Found::Choose(several.to_vec()),
+    // "Celui de la nuit étoilée" while umbrellas are listed: the umbrella.
+    let kind = session
+        .conversation
+        .dialog
+        .search
+        .as_ref()
+        .map(|s| resolve::telling(&s.query))
+        .unwrap_or_default();
+    let of_kind: Vec<&Item> = exact
+        .iter()
+        .filter(|i| resolve::names(&kind, &i.title))
+        .collect();
+    match (exact.as_slice(), of_kind.as_slice()) {
+        ([one], _) if !relaxed => Found::One(one.clone()),
+        ([_, _, ..], [one]) if !relaxed => Found::One((*one).clone()),
+        ([] | [_], _) if hits.is_empty() => Found::Nothing,
+        ([] | [_], _) => Found::Choose(hits),
+        (several, _) => Found::Choose(several.to_vec()),
     }
 }
 
@@ -415,7 +472,10 @@ async fn add_several(
             *previous = first.to_owned();
         }
         said.push(answer.text);
-        last = Some((answer.data, answer.outcome));
+        // The basket (or the question's options) as they are after the last
+        // part that had any.
+        let data = answer.data.or(last.and_then(|(data, _)| data));
+        last = Some((data, answer.outcome));
         if stop {
             break;
         }
@@ -483,6 +543,12 @@ async fn perform(
                 return not_in_basket(session, intent, &item);
             };
             let remove = quantity.filter(|q| *q < line.quantity);
+            // Fewer units of a line is a change of its quantity.
+            let intent = if remove.is_some() {
+                Intent::Update
+            } else {
+                intent
+            };
             change(
                 gateway,
                 session,

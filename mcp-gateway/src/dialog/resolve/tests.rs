@@ -310,3 +310,16 @@ fn an_option_ruled_out_is_not_picked() {
         "'no' and a comma rule nothing out"
     );
 }
+
+#[test]
+fn a_number_alone_between_commas_counts_its_neighbour() {
+    assert_eq!(
+        several("la vela de delft, añádeme 2, y la taza"),
+        Some(vec![(2, "vela delft".to_owned()), (1, "taza".to_owned())])
+    );
+    assert_eq!(
+        several("2, the mug and the tote"),
+        Some(vec![(2, "mug".to_owned()), (1, "tote".to_owned())])
+    );
+    assert_eq!(several("la vela de delft, añádeme 2"), None, "one product");
+}
