@@ -344,6 +344,9 @@ pub async fn play(url: &str, conversation: &Conversation) -> anyhow::Result<Play
             after != before && change(&before, &after) != change(&wanted_before, &want);
         if after != want {
             problems.push(format!("basket {after:?}, want {want:?}"));
+        } else if wrong_action {
+            // The basket came out right by a change not asked for: still wrong.
+            problems.push(format!("basket changed {before:?} → {after:?}"));
         }
         if !listed.is_empty() {
             list = listed;
