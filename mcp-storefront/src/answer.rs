@@ -288,17 +288,22 @@ const TOPICS: &[(Topic, &[&[&str]])] = &[
             &["ship"],
             &["return"],
             &["returns"],
+            &["returned"],
             &["refund"],
+            &["exchange"],
             &["envio"],
             &["envios"],
             &["entrega"],
             &["devolucion"],
             &["devolver"],
+            &["devuelvo"],
+            &["devolverse"],
             &["reembolso"],
             &["livraison"],
             &["livrer"],
             &["expedition"],
             &["retour"],
+            &["echanger"],
             &["retourner"],
             &["rembourse"],
             &["remboursement"],
@@ -313,6 +318,18 @@ const COMMON: &[&str] = &[
     "donde", "puedo", "quel", "quelle", "quels", "quelles", "est-ce", "avec", "dans", "pour",
     "peut", "elle", "product", "producto", "produit", "article", "item",
 ];
+
+/// Whether `question` asks about a shop policy (shipping, returns,
+/// refunds) rather than the product: the help pages answer it
+/// (`search_help`), not the product's data.
+pub fn about_policy(question: &str) -> bool {
+    let folded = fold(question);
+    let words = words(&folded);
+    TOPICS
+        .iter()
+        .filter(|(topic, _)| *topic == Topic::Policy)
+        .any(|(_, cues)| cues.iter().any(|cue| matches_cue(&words, cue)))
+}
 
 /// Answers `question` about `product` in `lang`.
 pub fn answer(product: &Product, question: &str, lang: Lang) -> ProductAnswer {

@@ -315,7 +315,29 @@ pub fn several(message: &str) -> Option<Vec<(i64, String)>> {
                     .or_else(|| museo_sdk::parse::number_word(w).map(i64::from))
             })
             .filter(|q| (1..=100).contains(q));
-        let words = telling(&part.join(" "));
+        let mut words = telling(&part.join(" "));
+        // "Una postal de la gran ola y otra de nenúfares", "a great wave
+        // postcard and a water lilies one": the kind is the one before.
+        if let Some((_, before)) = items.last()
+            && !words.is_empty()
+        {
+            let before: Vec<&str> = before.split(' ').collect();
+            let of = matches!(
+                part.as_slice(),
+                [
+                    "otra" | "otro" | "una" | "uno" | "un" | "une" | "autre",
+                    "de" | "d" | "du",
+                    ..
+                ]
+            );
+            if of && let Some(kind) = before.first() {
+                words.insert(0, (*kind).to_owned());
+            } else if part.last() == Some(&"one")
+                && let Some(kind) = before.last()
+            {
+                words.push((*kind).to_owned());
+            }
+        }
         if words.is_empty() {
             match items.last_mut() {
                 Some((q @ None, _)) => *q = quantity,
@@ -524,6 +546,42 @@ pub fn bare_quantity(message: &str) -> Option<i64> {
         }
     }
     number.filter(|n| (0..=1000).contains(n))
+}
+
+/// "A sunflowers postcard and an almond blossom postcard", "una postal de
+/// los girasoles y una de almendro en flor", "2 mugs and a tote": several
+/// products, the first counted (an article or a number), and no words of
+/// looking ("show", "tienes", "avez-vous").
+pub fn counted_list(message: &str) -> bool {
+    const LOOKING: &[&str] = &[
+        "show",
+        "see",
+        "have",
+        "any",
+        "find",
+        "looking",
+        "search",
+        "muestrame",
+        "ensename",
+        "tienes",
+        "teneis",
+        "tienen",
+        "hay",
+        "busco",
+        "montre",
+        "montrez",
+        "avez",
+        "cherche",
+        "voir",
+    ];
+    let folded = fold(message);
+    let all = words(&folded);
+    let counted = all.first().is_some_and(|w| {
+        matches!(*w, "a" | "an" | "un" | "une" | "una" | "uno")
+            || w.parse::<u32>().is_ok_and(|n| (1..=100).contains(&n))
+            || museo_sdk::parse::number_word(w).is_some()
+    });
+    counted && !all.iter().any(|w| LOOKING.contains(w)) && several(message).is_some()
 }
 
 /// Ordinal words, for a reference given only as words (`product_ref`).

@@ -37,10 +37,29 @@ pub async fn act(
         Intent::Greeting => say(Phrase::Greeting),
         Intent::Help => say(Phrase::Help),
         Intent::Goodbye => say(Phrase::Goodbye),
+        // "A sunflowers postcard and an almond blossom postcard please":
+        // products counted one by one are an order, not a search.
+        Intent::Search
+            if entities.price_min.is_none()
+                && entities.price_max.is_none()
+                && entities.sort.is_none()
+                && entities.pick.is_none()
+                && !text.contains('?')
+                && resolve::counted_list(text) =>
+        {
+            let parts = resolve::several(text).unwrap_or_default();
+            add_several(gateway, session, parts, ctx).await
+        }
         Intent::Search => search(gateway, session, entities, text, ctx).await,
         Intent::Add if resolve::several(text).is_some() => {
             let parts = resolve::several(text).unwrap_or_default();
             add_several(gateway, session, parts, ctx).await
+        }
+        // "Can I return books?": the shop's policy, not the product's data.
+        Intent::Question if mcp_storefront::answer::about_policy(text) => {
+            let mut answer = store_info(gateway, session, entities, text, ctx).await;
+            answer.intent = Intent::StoreInfo;
+            answer
         }
         Intent::Details | Intent::Question | Intent::Add => {
             let action = match intent {
@@ -127,6 +146,17 @@ pub fn reread(dialog: &Dialog, understood: &Understanding, text: &str) -> Unders
     let entities = &mut reread.entities;
     if entities.quantity_delta.is_some() {
         entities.ordinal = None;
+    }
+    // "Make the sunflowers one 3": "one" names, the figure counts.
+    let folded = museo_sdk::parse::fold(text);
+    let all = museo_sdk::parse::words(&folded);
+    let figures: Vec<i64> = all.iter().filter_map(|w| w.parse().ok()).collect();
+    if let [figure] = figures.as_slice()
+        && entities.quantity == Some(1)
+        && all.contains(&"one")
+        && (1..=1000).contains(figure)
+    {
+        entities.quantity = Some(*figure);
     }
     let on_line = |e: &Entities| match resolve::resolve(dialog, e, text, Scope::Basket) {
         Target::One(item) => dialog.basket.as_ref().and_then(|b| b.line(&item)).is_some(),
@@ -472,9 +502,15 @@ async fn add_several(
             *previous = first.to_owned();
         }
         said.push(answer.text);
-        // The basket (or the question's options) as they are after the last
-        // part that had any.
-        let data = answer.data.or(last.and_then(|(data, _)| data));
+        // The basket after the last add, with the question's options when
+        // a part asks one.
+        let data = match (last.and_then(|(data, _)| data), answer.data) {
+            (Some(Value::Object(mut earlier)), Some(Value::Object(now))) => {
+                earlier.extend(now);
+                Some(Value::Object(earlier))
+            }
+            (earlier, now) => now.or(earlier),
+        };
         last = Some((data, answer.outcome));
         if stop {
             break;
@@ -934,7 +970,11 @@ async fn search(
     let items: Vec<Item> = result.products.iter().map(Item::from).collect();
     let locale = session.locale.clone();
     if items.is_empty() {
-        // The list shown before stays what "the second one" means.
+        // The list shown before stays what "the second one" means; after a
+        // new search for something else, "it" no longer means what it did.
+        if !refine {
+            session.conversation.dialog.focus = None;
+        }
         let phrase = if refine {
             Phrase::RefineEmpty
         } else {

@@ -1470,6 +1470,23 @@ impl PatternTier {
         if wants_one {
             say("basket.add", 0.9);
         }
+        // "sunflowers apron pls", "the kiss pendant necklace please", "le
+        // mug tournesols svp": a product named with a please and nothing
+        // else asks for it.
+        if matches!(
+            norms.last(),
+            Some(&("please" | "pls" | "plz" | "porfa" | "favor" | "svp" | "stp"))
+        ) && n <= 8
+            && !question
+            && !remove_verb
+            && !basket
+            && !has_price
+            && has(SHOP_NOUNS)
+            && !t.has(follow::NOT_A_PICK)
+            && follow::names_a_product(t, &lead_free, true)
+        {
+            say("basket.add", 0.88);
+        }
         // "plutôt le torchon rhinocéros", "mejor el paño del rinoceronte",
         // "get me the rhino tea towel instead", right after a basket change:
         // the other product goes in.

@@ -323,3 +323,40 @@ fn a_number_alone_between_commas_counts_its_neighbour() {
     );
     assert_eq!(several("la vela de delft, añádeme 2"), None, "one product");
 }
+
+#[test]
+fn products_counted_one_by_one_are_an_order() {
+    for order in [
+        "a sunflowers postcard and an almond blossom postcard please",
+        "una postal de los girasoles y una de almendro en flor",
+        "2 tazas de las meninas y un delantal",
+    ] {
+        assert!(counted_list(order), "{order}");
+    }
+    for search in [
+        "mugs and tote bags",
+        "do you have a mug and a tote",
+        "un mug",
+        "montrez-moi un mug et un tote bag",
+    ] {
+        assert!(!counted_list(search), "{search}");
+    }
+}
+
+#[test]
+fn another_of_is_of_the_same_kind() {
+    assert_eq!(
+        several("una postal de la gran ola y otra de nenúfares"),
+        Some(vec![
+            (1, "postal gran ola".to_owned()),
+            (1, "postal nenufares".to_owned())
+        ])
+    );
+    assert_eq!(
+        several("a great wave postcard and a water lilies one"),
+        Some(vec![
+            (1, "great wave postcard".to_owned()),
+            (1, "water lilies postcard".to_owned())
+        ])
+    );
+}
