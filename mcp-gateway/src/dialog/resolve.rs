@@ -254,6 +254,10 @@ const FILLER: &[&str] = &[
     "wait",
     "espera",
     "attends",
+    "sorry",
+    "pardon",
+    "perdon",
+    "desole",
     // Laughter and interjections
     "lol",
     "haha",

@@ -982,6 +982,24 @@ async fn search(
         };
         return Answer::ok(intent, reply::phrase(phrase, &locale), Some(value));
     }
+    // "C'est combien le mug nymphéas ?": one product found for a price
+    // question is that product, shown.
+    if let [only] = items.as_slice()
+        && !refine
+        && cursor.is_none()
+        && asks_price(text)
+    {
+        let only = only.clone();
+        return perform(
+            gateway,
+            session,
+            Intent::Details,
+            Action::Details,
+            only,
+            ctx,
+        )
+        .await;
+    }
     let offset = match (&cursor, &last) {
         (Some(_), Some(last)) => last.offset + session.conversation.dialog.shown.len(),
         _ => 0,
@@ -1009,6 +1027,29 @@ async fn search(
         dialog.focus = Some(first);
     }
     Answer::ok(intent, text, Some(value))
+}
+
+/// Whether the message asks a price ("how much is…", "¿cuánto cuesta…?",
+/// "c'est combien…").
+fn asks_price(text: &str) -> bool {
+    let folded = museo_sdk::parse::fold(text);
+    let words = museo_sdk::parse::words(&folded);
+    folded.contains("how much")
+        || words.iter().any(|w| {
+            matches!(
+                *w,
+                "price"
+                    | "cost"
+                    | "costs"
+                    | "cuanto"
+                    | "cuesta"
+                    | "precio"
+                    | "combien"
+                    | "coute"
+                    | "prix"
+                    | "vale"
+            )
+        })
 }
 
 async fn view(gateway: &Gateway, session: &mut Session, ctx: &TraceContext) -> Answer {

@@ -1470,6 +1470,39 @@ impl PatternTier {
         if wants_one {
             say("basket.add", 0.9);
         }
+        // "je la veux", "lo quiero", "I'll take it": the product in focus.
+        if !question
+            && !remove_verb
+            && n <= 6
+            && (ctx.focus().is_some() || !ctx.shown.is_empty())
+            && t.has(&[
+                "je la veux",
+                "je le veux",
+                "je les veux",
+                "j en veux",
+                "je la prends",
+                "je le prends",
+                "je les prends",
+                "la quiero",
+                "lo quiero",
+                "los quiero",
+                "las quiero",
+                "me lo llevo",
+                "me la llevo",
+                "me los llevo",
+                "me las llevo",
+                "ill take it",
+                "i ll take it",
+                "ill take them",
+                "i ll take them",
+                "i want it",
+                "i want them",
+            ])
+            && !t.has(&["ne", "pas", "don t", "dont", "not"])
+            && !norms.first().is_some_and(|w| *w == "no")
+        {
+            say("basket.add", 0.92);
+        }
         // "sunflowers apron pls", "the kiss pendant necklace please", "le
         // mug tournesols svp": a product named with a please and nothing
         // else asks for it.
