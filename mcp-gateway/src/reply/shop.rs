@@ -108,10 +108,58 @@ pub fn picked(dearest: bool, title: &str, price: &Value, locale: &str, channel: 
     )
 }
 
+/// Places a shopper names, and the words of the shipping zone they are in
+/// as the help pages name it (in en/es/fr), so that "shipping to France?"
+/// finds the European Union's line.
+const ZONES: &[(&[&str], &str)] = &[
+    (
+        &[
+            "spain", "espana", "espagne", "madrid", "barcelona", "barcelone", "valencia",
+            "sevilla", "seville", "bilbao", "malaga", "zaragoza", "baleares", "mallorca",
+            "majorque", "ibiza", "peninsula",
+        ],
+        "spain españa espagne mainland península",
+    ),
+    (
+        &[
+            "france", "francia", "portugal", "germany", "alemania", "allemagne", "italy",
+            "italia", "italie", "belgium", "belgica", "belgique", "netherlands", "holanda",
+            "pays-bas", "ireland", "irlanda", "irlande", "austria", "autriche", "greece",
+            "grecia", "grece", "poland", "polonia", "pologne", "sweden", "suecia", "suede",
+            "denmark", "dinamarca", "danemark", "finland", "finlandia", "finlande",
+            "luxembourg", "luxemburgo", "paris", "lisboa", "lisbon", "lisbonne", "berlin",
+            "roma", "rome", "europe", "europa",
+        ],
+        "european union unión europea union européenne",
+    ),
+    (
+        &[
+            "canada", "usa", "us", "states", "unidos", "etats-unis", "mexico", "mexique",
+            "argentina", "argentine", "chile", "chili", "colombia", "colombie", "japan",
+            "japon", "uk", "kingdom", "reino", "royaume-uni", "england", "inglaterra",
+            "angleterre", "switzerland", "suiza", "suisse", "australia", "australie", "brazil",
+            "brasil", "bresil", "china", "chine", "morocco", "marruecos", "maroc", "norway",
+            "noruega", "norvege", "canarias", "canary", "canaries", "tenerife", "world",
+            "mundo", "monde",
+        ],
+        "rest world resto mundo reste monde",
+    ),
+];
+
 /// A help page answering `question`: its title and the lines of it that
 /// share the most words with the question (the first lines when none does).
 pub fn help_page(title: &str, body: &str, question: &str, channel: Channel) -> String {
-    let asked = fold(question);
+    let mut asked = fold(question);
+    let named: Vec<&str> = words(&asked).into_iter().collect();
+    let zones: Vec<&str> = ZONES
+        .iter()
+        .filter(|(places, _)| named.iter().any(|w| places.contains(w)))
+        .map(|(_, zone)| *zone)
+        .collect();
+    for zone in zones {
+        asked.push(' ');
+        asked.push_str(&fold(zone));
+    }
     let asked: Vec<&str> = words(&asked)
         .into_iter()
         .filter(|w| w.chars().count() >= 4)
