@@ -24,7 +24,9 @@ use serde_json::Value;
 
 pub use admin::admin;
 use l10n::{format, message, n, s};
-pub use shop::{LineChange, Refusal, basket_line, choices, help_page, order, picked, refusal};
+pub use shop::{
+    LineChange, Refusal, basket_line, choices, help_page, help_score, order, picked, refusal,
+};
 
 /// How a channel shows text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

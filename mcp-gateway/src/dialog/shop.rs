@@ -427,6 +427,14 @@ async fn with_target(
     };
     match found {
         Found::One(item) => perform(gateway, session, intent, action, item, ctx).await,
+        // "Are your prints framed?": a question about several products at
+        // once is the shop's, when a help page answers it well.
+        Found::Choose(options) if intent == Intent::Question => {
+            match help(gateway, session, text, 2, ctx).await {
+                Some(answer) => answer,
+                None => ask(session, intent, action, options),
+            }
+        }
         Found::Choose(options) => ask(session, intent, action, options),
         Found::Failed(answer) => answer,
         Found::Nothing if searched => {
@@ -1093,6 +1101,29 @@ async fn pay(gateway: &Gateway, session: &mut Session, ctx: &TraceContext) -> An
         }
         Err(failed) => refusal(session, intent, failed, None),
     }
+}
+
+/// The help page answering `text` when its best line shares at least
+/// `min_score` of the question's words; `None` otherwise (or on failure).
+async fn help(
+    gateway: &Gateway,
+    session: &mut Session,
+    text: &str,
+    min_score: usize,
+    ctx: &TraceContext,
+) -> Option<Answer> {
+    let args =
+        json!({ "query": text.chars().take(500).collect::<String>(), "locale": session.locale });
+    let (help, value) = shop_call::<HelpResult>(gateway, session, "search_help", args, ctx)
+        .await
+        .ok()?;
+    let page = help
+        .pages
+        .iter()
+        .max_by_key(|p| reply::help_score(&p.body, text))
+        .filter(|p| reply::help_score(&p.body, text) >= min_score)?;
+    let reply = reply::help_page(&page.title, &page.body, text, session.channel);
+    Some(Answer::ok(Intent::StoreInfo, reply, Some(value)))
 }
 
 /// `store.info`: the help page that answers, in the shopper's language.

@@ -114,41 +114,133 @@ pub fn picked(dearest: bool, title: &str, price: &Value, locale: &str, channel: 
 const ZONES: &[(&[&str], &str)] = &[
     (
         &[
-            "spain", "espana", "espagne", "madrid", "barcelona", "barcelone", "valencia",
-            "sevilla", "seville", "bilbao", "malaga", "zaragoza", "baleares", "mallorca",
-            "majorque", "ibiza", "peninsula",
+            "spain",
+            "espana",
+            "espagne",
+            "madrid",
+            "barcelona",
+            "barcelone",
+            "valencia",
+            "sevilla",
+            "seville",
+            "bilbao",
+            "malaga",
+            "zaragoza",
+            "baleares",
+            "mallorca",
+            "majorque",
+            "ibiza",
+            "peninsula",
         ],
         "spain españa espagne mainland península",
     ),
     (
         &[
-            "france", "francia", "portugal", "germany", "alemania", "allemagne", "italy",
-            "italia", "italie", "belgium", "belgica", "belgique", "netherlands", "holanda",
-            "pays-bas", "ireland", "irlanda", "irlande", "austria", "autriche", "greece",
-            "grecia", "grece", "poland", "polonia", "pologne", "sweden", "suecia", "suede",
-            "denmark", "dinamarca", "danemark", "finland", "finlandia", "finlande",
-            "luxembourg", "luxemburgo", "paris", "lisboa", "lisbon", "lisbonne", "berlin",
-            "roma", "rome", "europe", "europa",
+            "france",
+            "francia",
+            "portugal",
+            "germany",
+            "alemania",
+            "allemagne",
+            "italy",
+            "italia",
+            "italie",
+            "belgium",
+            "belgica",
+            "belgique",
+            "netherlands",
+            "holanda",
+            "pays-bas",
+            "ireland",
+            "irlanda",
+            "irlande",
+            "austria",
+            "autriche",
+            "greece",
+            "grecia",
+            "grece",
+            "poland",
+            "polonia",
+            "pologne",
+            "sweden",
+            "suecia",
+            "suede",
+            "denmark",
+            "dinamarca",
+            "danemark",
+            "finland",
+            "finlandia",
+            "finlande",
+            "luxembourg",
+            "luxemburgo",
+            "paris",
+            "lisboa",
+            "lisbon",
+            "lisbonne",
+            "berlin",
+            "roma",
+            "rome",
+            "europe",
+            "europa",
         ],
         "european union unión europea union européenne",
     ),
     (
         &[
-            "canada", "usa", "us", "states", "unidos", "etats-unis", "mexico", "mexique",
-            "argentina", "argentine", "chile", "chili", "colombia", "colombie", "japan",
-            "japon", "uk", "kingdom", "reino", "royaume-uni", "england", "inglaterra",
-            "angleterre", "switzerland", "suiza", "suisse", "australia", "australie", "brazil",
-            "brasil", "bresil", "china", "chine", "morocco", "marruecos", "maroc", "norway",
-            "noruega", "norvege", "canarias", "canary", "canaries", "tenerife", "world",
-            "mundo", "monde",
+            "canada",
+            "usa",
+            "us",
+            "states",
+            "unidos",
+            "etats-unis",
+            "mexico",
+            "mexique",
+            "argentina",
+            "argentine",
+            "chile",
+            "chili",
+            "colombia",
+            "colombie",
+            "japan",
+            "japon",
+            "uk",
+            "kingdom",
+            "reino",
+            "royaume-uni",
+            "england",
+            "inglaterra",
+            "angleterre",
+            "switzerland",
+            "suiza",
+            "suisse",
+            "australia",
+            "australie",
+            "brazil",
+            "brasil",
+            "bresil",
+            "china",
+            "chine",
+            "morocco",
+            "marruecos",
+            "maroc",
+            "norway",
+            "noruega",
+            "norvege",
+            "canarias",
+            "canary",
+            "canaries",
+            "tenerife",
+            "world",
+            "mundo",
+            "monde",
         ],
         "rest world resto mundo reste monde",
     ),
 ];
 
-/// A help page answering `question`: its title and the lines of it that
-/// share the most words with the question (the first lines when none does).
-pub fn help_page(title: &str, body: &str, question: &str, channel: Channel) -> String {
+/// The telling words of a question to a help page (four letters or more),
+/// with the shipping zone of a place it names.
+fn asked_words(question: &str) -> Vec<String> {
     let mut asked = fold(question);
     let named: Vec<&str> = words(&asked).into_iter().collect();
     let zones: Vec<&str> = ZONES
@@ -160,27 +252,49 @@ pub fn help_page(title: &str, body: &str, question: &str, channel: Channel) -> S
         asked.push(' ');
         asked.push_str(&fold(zone));
     }
-    let asked: Vec<&str> = words(&asked)
+    words(&asked)
         .into_iter()
         .filter(|w| w.chars().count() >= 4)
-        .collect();
+        .map(str::to_owned)
+        .collect()
+}
+
+/// How many of the question's words (their first five letters) a line has.
+fn line_score(asked: &[&str], line: &str) -> usize {
+    let folded = fold(line);
+    let line_words = words(&folded);
+    asked
+        .iter()
+        .filter(|w| {
+            line_words
+                .iter()
+                .any(|l| l.chars().take(5).eq(w.chars().take(5)))
+        })
+        .count()
+}
+
+/// How well a help page's best line answers `question`: the question's
+/// words it shares.
+pub fn help_score(body: &str, question: &str) -> usize {
+    let asked = asked_words(question);
+    let asked: Vec<&str> = asked.iter().map(String::as_str).collect();
+    body.lines()
+        .map(|line| line_score(&asked, line))
+        .max()
+        .unwrap_or(0)
+}
+
+/// A help page answering `question`: its title and the lines of it that
+/// share the most words with the question (the first lines when none does).
+pub fn help_page(title: &str, body: &str, question: &str, channel: Channel) -> String {
+    let asked = asked_words(question);
+    let asked: Vec<&str> = asked.iter().map(String::as_str).collect();
     let lines: Vec<&str> = body
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
-    let score = |line: &str| {
-        let folded = fold(line);
-        let line_words = words(&folded);
-        asked
-            .iter()
-            .filter(|w| {
-                line_words
-                    .iter()
-                    .any(|l| l.chars().take(5).eq(w.chars().take(5)))
-            })
-            .count()
-    };
+    let score = |line: &str| line_score(&asked, line);
     let mut best: Vec<(usize, usize)> = lines
         .iter()
         .enumerate()
