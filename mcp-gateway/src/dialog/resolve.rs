@@ -796,6 +796,8 @@ pub fn resolve(dialog: &Dialog, entities: &Entities, message: &str, scope: Scope
             };
             match (found, scope) {
                 (Some(target), _) => target,
+                // "Too much money, remove them": the words name no line, "them" does.
+                (None, Scope::Basket) if entities.anaphora => back(dialog, scope),
                 (None, Scope::Basket) => Target::Unknown,
                 (None, Scope::Catalog) => Target::Search(telling.join(" ")),
             }

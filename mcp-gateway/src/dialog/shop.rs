@@ -427,6 +427,13 @@ async fn with_target(
     };
     match found {
         Found::One(item) => perform(gateway, session, intent, action, item, ctx).await,
+        // Looking at the one product the words found costs nothing.
+        Found::Choose(mut options)
+            if options.len() == 1 && matches!(intent, Intent::Details | Intent::Question) =>
+        {
+            let only = options.remove(0);
+            perform(gateway, session, intent, action, only, ctx).await
+        }
         // "Are your prints framed?": a question about several products at
         // once is the shop's, when a help page answers it well.
         Found::Choose(options) if intent == Intent::Question => {
