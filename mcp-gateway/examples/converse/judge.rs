@@ -206,6 +206,17 @@ fn change(from: &BTreeMap<String, i64>, to: &BTreeMap<String, i64>) -> BTreeMap<
     delta
 }
 
+/// Whether a basket change went beyond what was asked: a line changed that
+/// the turn did not ask to change, changed the other way, or by more.
+/// Doing part of what was asked (one of two products added) fails the turn
+/// but changes nothing nobody asked for.
+fn unasked(done: &BTreeMap<String, i64>, asked: &BTreeMap<String, i64>) -> bool {
+    done.iter().any(|(sku, d)| {
+        let a = asked.get(sku).copied().unwrap_or(0);
+        a == 0 || a.signum() != d.signum() || d.abs() > a.abs()
+    })
+}
+
 fn price(product: &Value) -> Option<f64> {
     product["price"]["amount"].as_str()?.parse().ok()
 }
@@ -340,8 +351,7 @@ pub async fn play(url: &str, conversation: &Conversation) -> anyhow::Result<Play
             }
         }
         let after = basket(&mut client, basket_id.as_deref()).await?;
-        let wrong_action =
-            after != before && change(&before, &after) != change(&wanted_before, &want);
+        let wrong_action = unasked(&change(&before, &after), &change(&wanted_before, &want));
         if after != want {
             problems.push(format!("basket {after:?}, want {want:?}"));
         } else if wrong_action {
@@ -415,4 +425,23 @@ pub fn tally(played: &[Played]) -> BTreeMap<String, Figures> {
             .add(p);
     }
     by
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn basket(lines: &[(&str, i64)]) -> BTreeMap<String, i64> {
+        lines.iter().map(|(s, q)| ((*s).to_owned(), *q)).collect()
+    }
+
+    #[test]
+    fn part_of_what_was_asked_is_no_unasked_change() {
+        let swap = basket(&[("OLD", -1), ("NEW", 1)]);
+        assert!(!unasked(&basket(&[("NEW", 1)]), &swap), "half a swap");
+        assert!(!unasked(&basket(&[]), &swap), "nothing done");
+        assert!(unasked(&basket(&[("OTHER", 1)]), &swap), "another product");
+        assert!(unasked(&basket(&[("NEW", 2)]), &swap), "more than asked");
+        assert!(unasked(&basket(&[("OLD", 1)]), &swap), "the other way");
+    }
 }
