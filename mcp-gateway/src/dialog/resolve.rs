@@ -278,6 +278,16 @@ const FILLER: &[&str] = &[
     "metelo",
     "ajoutez",
     "moi",
+    "mettez",
+    "mettez-en",
+    "mets-en",
+    "mets-moi",
+    "mettez-moi",
+    "ajoute-moi",
+    "ajoutez-moi",
+    "ajoute-le",
+    "ajoute-la",
+    "ajoute-les",
     "quitalo",
     "quitala",
     "quitalos",
@@ -485,6 +495,20 @@ pub fn same_kind(options: &[Item], old: &Item) -> Option<Item> {
     }
 }
 
+/// Whether the words ask to take something out ("remove", "quítalo",
+/// "enlève-le").
+fn takes_out(words: &[&str]) -> bool {
+    words.iter().any(|w| {
+        w.starts_with("quita")
+            || w.starts_with("enleve")
+            || w.starts_with("retire")
+            || matches!(
+                *w,
+                "remove" | "delete" | "out" | "saca" | "sacalo" | "elimina"
+            )
+    })
+}
+
 /// "No wait, the red one", "en fait non le lièvre", "mejor la de fuji
 /// rojo", "the hare instead": the shopper takes back the product just put
 /// in the basket for another. A question, or "too"/"also", is no change of
@@ -509,15 +533,7 @@ pub fn changes_mind(message: &str) -> bool {
     });
     // "No, remove the mug" takes out; "uf no, quítalo y pon los de perla"
     // takes out and puts in.
-    let removes = all.iter().any(|w| {
-        w.starts_with("quita")
-            || w.starts_with("enleve")
-            || w.starts_with("retire")
-            || matches!(
-                *w,
-                "remove" | "delete" | "out" | "saca" | "sacalo" | "elimina"
-            )
-    });
+    let removes = takes_out(&all);
     let puts = all.iter().any(|w| {
         matches!(
             *w,
@@ -585,7 +601,10 @@ pub fn counted_list(message: &str) -> bool {
             || w.parse::<u32>().is_ok_and(|n| (1..=100).contains(&n))
             || museo_sdk::parse::number_word(w).is_some()
     });
-    counted && !all.iter().any(|w| LOOKING.contains(w)) && several(message).is_some()
+    counted
+        && !all.iter().any(|w| LOOKING.contains(w))
+        && !takes_out(&all)
+        && several(message).is_some()
 }
 
 /// Ordinal words, for a reference given only as words (`product_ref`).

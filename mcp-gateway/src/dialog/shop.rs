@@ -39,8 +39,10 @@ pub async fn act(
         Intent::Goodbye => say(Phrase::Goodbye),
         // "A sunflowers postcard and an almond blossom postcard please":
         // products counted one by one are an order, not a search.
-        Intent::Search
-            if entities.price_min.is_none()
+        // (A shaky remove without a word of taking out is read the same.)
+        Intent::Search | Intent::Unknown | Intent::Remove
+            if (intent != Intent::Remove || understood.confidence < 0.9)
+                && entities.price_min.is_none()
                 && entities.price_max.is_none()
                 && entities.sort.is_none()
                 && entities.pick.is_none()
