@@ -337,7 +337,7 @@ enum Found {
 
 /// Searches the catalog for a product named but not shown: one title with
 /// every telling word of the name is the product; anything else is a
-/// question (a partial or relaxed match never acts).
+/// question (a title missing a word of the name never acts).
 async fn find(
     gateway: &Gateway,
     session: &Session,
@@ -392,10 +392,12 @@ async fn find(
         .filter(|i| resolve::names(&kind, &i.title))
         .collect();
     match (exact.as_slice(), of_kind.as_slice()) {
-        ([one], _) if !relaxed => Found::One(one.clone()),
+        // Every word of the name in one title alone: that product, however
+        // the storefront matched (its relaxed flag speaks of its own words).
+        ([one], _) => Found::One(one.clone()),
         ([_, _, ..], [one]) if !relaxed => Found::One((*one).clone()),
-        ([] | [_], _) if hits.is_empty() => Found::Nothing,
-        ([] | [_], _) => Found::Choose(hits),
+        ([], _) if hits.is_empty() => Found::Nothing,
+        ([], _) => Found::Choose(hits),
         (several, _) => Found::Choose(several.to_vec()),
     }
 }
