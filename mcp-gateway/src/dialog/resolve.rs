@@ -498,6 +498,29 @@ pub fn same_kind(options: &[Item], old: &Item) -> Option<Item> {
     }
 }
 
+/// Whether the (folded) message has a verb of putting in ("add", "pon",
+/// "ajoute", "agrega").
+pub fn puts_in(folded: &str) -> bool {
+    words(folded).iter().any(|w| {
+        matches!(
+            *w,
+            "pon"
+                | "ponme"
+                | "add"
+                | "put"
+                | "mets"
+                | "mettez"
+                | "ajoute"
+                | "ajoutez"
+                | "anade"
+                | "anademe"
+                | "agrega"
+                | "agregame"
+                | "dame"
+        )
+    })
+}
+
 /// Whether the words ask to take something out ("remove", "quítalo",
 /// "enlève-le").
 fn takes_out(words: &[&str]) -> bool {
@@ -537,12 +560,7 @@ pub fn changes_mind(message: &str) -> bool {
     // "No, remove the mug" takes out; "uf no, quítalo y pon los de perla"
     // takes out and puts in.
     let removes = takes_out(&all);
-    let puts = all.iter().any(|w| {
-        matches!(
-            *w,
-            "pon" | "ponme" | "add" | "put" | "mets" | "ajoute" | "anade" | "agrega" | "dame"
-        )
-    });
+    let puts = puts_in(&folded);
     (early || late) && !more && (!removes || puts) && !message.contains('?')
 }
 
@@ -815,6 +833,24 @@ pub fn resolve(dialog: &Dialog, entities: &Entities, message: &str, scope: Scope
                 Scope::Catalog => named(&shown)
                     .or_else(|| named(&focus))
                     .or_else(|| named(&lines)),
+            };
+            // "Me quedo el de Sorolla" among scarves and a Sorolla print: the
+            // scarf, of the kind last searched for.
+            let found = match found {
+                Some(Target::Choose(several)) => {
+                    let kind = dialog
+                        .search
+                        .as_ref()
+                        .map(|s| self::telling(&s.query))
+                        .unwrap_or_default();
+                    let of_kind: Vec<&Item> =
+                        several.iter().filter(|i| names(&kind, &i.title)).collect();
+                    match of_kind.as_slice() {
+                        [one] => Some(Target::One((*one).clone())),
+                        _ => Some(Target::Choose(several)),
+                    }
+                }
+                found => found,
             };
             match (found, scope) {
                 (Some(target), _) => target,

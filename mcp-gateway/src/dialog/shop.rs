@@ -943,6 +943,7 @@ async fn search(
     ctx: &TraceContext,
 ) -> Answer {
     let intent = Intent::Search;
+    let message = text;
     let last = session.conversation.dialog.search.clone();
     let (search, refine, cursor) = match (&last, entities.more) {
         (Some(last), true) => match &last.next_cursor {
@@ -1043,7 +1044,11 @@ async fn search(
             session.channel,
         );
         text = format!("{lead}\n{text}");
-        dialog.focus = Some(first);
+        dialog.focus = Some(first.clone());
+        // "Agrega el más barato": the one picked goes in.
+        if resolve::puts_in(&museo_sdk::parse::fold(message)) {
+            return add(gateway, session, Intent::Add, first, 1, ctx).await;
+        }
     }
     Answer::ok(intent, text, Some(value))
 }
