@@ -598,12 +598,6 @@ async fn perform(
                 return not_in_basket(session, intent, &item);
             };
             let remove = quantity.filter(|q| *q < line.quantity);
-            // Fewer units of a line is a change of its quantity.
-            let intent = if remove.is_some() {
-                Intent::Update
-            } else {
-                intent
-            };
             change(
                 gateway,
                 session,
