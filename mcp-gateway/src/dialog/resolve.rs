@@ -489,7 +489,7 @@ pub fn same_kind(options: &[Item], old: &Item) -> Option<Item> {
             .count()
     };
     let mut scored: Vec<(usize, &Item)> = options.iter().map(|i| (shared(i), i)).collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0));
+    scored.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
     match scored.as_slice() {
         [(best, item), rest @ ..] if *best > 0 && rest.iter().all(|(n, _)| n < best) => {
             Some((*item).clone())

@@ -1499,7 +1499,7 @@ impl PatternTier {
                 "i want them",
             ])
             && !t.has(&["ne", "pas", "don t", "dont", "not"])
-            && !norms.first().is_some_and(|w| *w == "no")
+            && norms.first() != Some(&"no")
         {
             say("basket.add", 0.92);
         }
