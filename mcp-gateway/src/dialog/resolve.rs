@@ -628,6 +628,33 @@ pub fn counted_list(message: &str) -> bool {
         && several(message).is_some()
 }
 
+/// "3 livres les ciels de turner", "2 eye of horus mugs": a count first,
+/// then a name, and no words of looking: an order for that many of one
+/// product. The count and the name.
+pub fn counted_one(message: &str) -> Option<(i64, String)> {
+    let folded = fold(message);
+    let all = words(&folded);
+    let (first, rest) = all.split_first()?;
+    let count: i64 = first.parse().ok().filter(|n| (2..=100).contains(n))?;
+    let name = telling(&rest.join(" "));
+    let looking = all.iter().any(|w| {
+        matches!(
+            *w,
+            "show"
+                | "have"
+                | "any"
+                | "muestrame"
+                | "tienes"
+                | "teneis"
+                | "hay"
+                | "montre"
+                | "montrez"
+                | "avez"
+        )
+    });
+    (!name.is_empty() && !looking && !takes_out(&all)).then(|| (count, name.join(" ")))
+}
+
 /// Ordinal words, for a reference given only as words (`product_ref`).
 const ORDINALS: [(&[&str], i64); 6] = [
     (

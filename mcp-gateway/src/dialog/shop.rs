@@ -52,6 +52,20 @@ pub async fn act(
             let parts = resolve::several(text).unwrap_or_default();
             add_several(gateway, session, parts, ctx).await
         }
+        // "3 livres les ciels de turner": that many of the product named.
+        Intent::Search
+            if entities.price_min.is_none()
+                && entities.price_max.is_none()
+                && !text.contains('?')
+                && let Some((quantity, name)) = resolve::counted_one(text) =>
+        {
+            let named = Entities {
+                name: Some(name),
+                ..Entities::default()
+            };
+            let action = Action::Add { quantity };
+            with_target(gateway, session, action, &named, text, Scope::Catalog, ctx).await
+        }
         Intent::Search => search(gateway, session, entities, text, ctx).await,
         Intent::Add if resolve::several(text).is_some() => {
             let parts = resolve::several(text).unwrap_or_default();

@@ -360,3 +360,21 @@ fn another_of_is_of_the_same_kind() {
         ])
     );
 }
+
+#[test]
+fn a_count_then_a_name_is_an_order_for_one_product() {
+    assert_eq!(
+        counted_one("3 livres les ciels de turner"),
+        Some((3, "livres ciels turner".to_owned()))
+    );
+    assert_eq!(counted_one("2 eye of horus mugs").map(|(n, _)| n), Some(2));
+    for not_one in [
+        "mugs under 20",
+        "1 mug",
+        "do you have 3 mugs",
+        "3",
+        "2 remove the mug",
+    ] {
+        assert_eq!(counted_one(not_one), None, "{not_one}");
+    }
+}
