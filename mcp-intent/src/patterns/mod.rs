@@ -1049,6 +1049,7 @@ impl PatternTier {
             && topic.is_none()
             && !tracking
             && total.is_none()
+            && !t.has(conv::TOTAL)
             && n <= 10
             && !basket
             && !add_verb
