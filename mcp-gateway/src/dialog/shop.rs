@@ -1010,12 +1010,13 @@ async fn search(
         };
         return Answer::ok(intent, reply::phrase(phrase, &locale), Some(value));
     }
-    // "C'est combien le mug nymphéas ?": one product found for a price
-    // question is that product, shown.
+    // "C'est combien le mug nymphéas ?", "how many greek key cups do you
+    // have": one product found for a price or stock question is that
+    // product, shown with its price and stock.
     if let [only] = items.as_slice()
         && !refine
         && cursor.is_none()
-        && asks_price(text)
+        && asks_price_or_stock(text)
     {
         let only = only.clone();
         return perform(
@@ -1061,12 +1062,14 @@ async fn search(
     Answer::ok(intent, text, Some(value))
 }
 
-/// Whether the message asks a price ("how much is…", "¿cuánto cuesta…?",
-/// "c'est combien…").
-fn asks_price(text: &str) -> bool {
+/// Whether the message asks a price or what is left ("how much is…",
+/// "¿cuánto cuesta…?", "c'est combien…", "how many … do you have left",
+/// "¿cuántas quedan?", "il en reste combien ?").
+fn asks_price_or_stock(text: &str) -> bool {
     let folded = museo_sdk::parse::fold(text);
     let words = museo_sdk::parse::words(&folded);
     folded.contains("how much")
+        || folded.contains("how many")
         || words.iter().any(|w| {
             matches!(
                 *w,
@@ -1074,12 +1077,19 @@ fn asks_price(text: &str) -> bool {
                     | "cost"
                     | "costs"
                     | "cuanto"
+                    | "cuantos"
+                    | "cuantas"
                     | "cuesta"
                     | "precio"
                     | "combien"
                     | "coute"
                     | "prix"
                     | "vale"
+                    | "quedan"
+                    | "queda"
+                    | "reste"
+                    | "restent"
+                    | "stock"
             )
         })
 }
