@@ -480,15 +480,10 @@ const AROUND_A_NUMBER: &[&str] = &[
 /// ola"), when one shares more than every other.
 pub fn same_kind(options: &[Item], old: &Item) -> Option<Item> {
     let old_words = telling(&old.title);
-    let shared = |item: &Item| {
-        let title = fold(&item.title);
-        let title_words = words(&title);
-        old_words
-            .iter()
-            .filter(|w| title_words.iter().any(|t| alike(t, w)))
-            .count()
-    };
-    let mut scored: Vec<(usize, &Item)> = options.iter().map(|i| (shared(i), i)).collect();
+    let mut scored: Vec<(usize, &Item)> = options
+        .iter()
+        .map(|i| (shared(&old_words, &i.title), i))
+        .collect();
     scored.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
     match scored.as_slice() {
         [(best, item), rest @ ..] if *best > 0 && rest.iter().all(|(n, _)| n < best) => {
@@ -697,12 +692,17 @@ fn alike(a: &str, b: &str) -> bool {
 
 /// Whether every telling word is in `title`.
 pub fn names(telling: &[String], title: &str) -> bool {
+    !telling.is_empty() && shared(telling, title) == telling.len()
+}
+
+/// How many of the telling words are in `title` (plurals and endings aside).
+fn shared(telling: &[String], title: &str) -> usize {
     let title = fold(title);
     let title_words = words(&title);
-    !telling.is_empty()
-        && telling
-            .iter()
-            .all(|w| title_words.iter().any(|t| alike(t, w)))
+    telling
+        .iter()
+        .filter(|w| title_words.iter().any(|t| alike(t, w)))
+        .count()
 }
 
 fn looks_like_code(s: &str) -> bool {
@@ -928,13 +928,7 @@ pub fn back(dialog: &Dialog, scope: Scope) -> Target {
 /// words or more, fewer than half of them in the item's title.
 pub fn names_another(message: &str, item: &Item) -> Option<String> {
     let own = telling(message);
-    let title = fold(&item.title);
-    let title_words = words(&title);
-    let shared = own
-        .iter()
-        .filter(|w| title_words.iter().any(|t| alike(t, w)))
-        .count();
-    (own.len() >= 2 && shared * 2 < own.len()).then(|| own.join(" "))
+    (own.len() >= 2 && shared(&own, &item.title) * 2 < own.len()).then(|| own.join(" "))
 }
 
 /// A message ruling something out ("la normal, no la mágica", "the blue

@@ -67,8 +67,7 @@ pub async fn act(
             with_target(gateway, session, action, &named, text, Scope::Catalog, ctx).await
         }
         Intent::Search => search(gateway, session, entities, text, ctx).await,
-        Intent::Add if resolve::several(text).is_some() => {
-            let parts = resolve::several(text).unwrap_or_default();
+        Intent::Add if let Some(parts) = resolve::several(text) => {
             add_several(gateway, session, parts, ctx).await
         }
         // "Can I return books?": the shop's policy, not the product's data.
@@ -1154,8 +1153,10 @@ async fn help(
     let page = help
         .pages
         .iter()
-        .max_by_key(|p| reply::help_score(&p.body, text))
-        .filter(|p| reply::help_score(&p.body, text) >= min_score)?;
+        .map(|p| (reply::help_score(&p.body, text), p))
+        .max_by_key(|(score, _)| *score)
+        .filter(|(score, _)| *score >= min_score)
+        .map(|(_, page)| page)?;
     let reply = reply::help_page(&page.title, &page.body, text, session.channel);
     Some(Answer::ok(Intent::StoreInfo, reply, Some(value)))
 }
