@@ -209,7 +209,11 @@ pub async fn turn(
         return Ok(answer);
     }
     let understood = understand(gateway, session, text, ctx).await?;
+    // The language a conversation is held in follows its messages, but a
+    // short one ("¿cuánto es?", "ok 2") says too little to switch it.
+    let first = session.conversation.turns.is_empty();
     if !session.locale_fixed
+        && (first || text.split_whitespace().count() > 3)
         && let Some(lang) = understood.language
     {
         session.locale = lang.code().into();

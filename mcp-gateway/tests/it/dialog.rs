@@ -77,7 +77,8 @@ async fn every_set_changes_no_basket_that_nobody_asked_to_change() -> anyhow::Re
 /// "non, 5") or counting the product just refused, "one more" / "un de
 /// plus" on a line, a change of mind replacing the line just added, and
 /// products counted one by one ("una postal de la gran ola y otra de
-/// nenúfares").
+/// nenúfares"), and a short message that does not switch the language of a
+/// conversation whose app gave no locale.
 const BEHAVIOURS: &str = r#"
 {"id":"en-1","lang":"en","locale":"en-IE","turns":[ {"user":"add it","basket":{},"ask":true}, {"user":"add 2 Las Meninas mugs","intent":"basket.add","basket":{"MUG-MENINAS-01":2}}, {"user":"add the dragonfly stained-glass table lamp","basket":{"MUG-MENINAS-01":2},"say":["out of stock"]}, {"user":"what do I owe?","intent":"basket.view","basket":{"MUG-MENINAS-01":2},"say":["27.80"]}, {"user":"what is your return policy?","intent":"store.info","basket":{"MUG-MENINAS-01":2},"say":["30 days"]}]}
 {"id":"es-1","lang":"es","locale":"es-ES","turns":[ {"user":"quiero 2 tazas de Las Meninas","intent":"basket.add","basket":{"MUG-MENINAS-01":2}}, {"user":"añade la lámpara de mesa de vidriera libélulas","basket":{"MUG-MENINAS-01":2},"say":["agotad"]}, {"user":"¿cuánto es en total?","intent":"basket.view","basket":{"MUG-MENINAS-01":2},"say":["27,80"]}, {"user":"¿cómo puedo devolver un pedido?","intent":"store.info","basket":{"MUG-MENINAS-01":2},"say":["ord_"]}]}
@@ -88,6 +89,7 @@ const BEHAVIOURS: &str = r#"
 {"id":"en-3","lang":"en","locale":"en-IE","turns":[ {"user":"3 eye of horus mugs","intent":"basket.add","basket":{"MUG-EGYPT-01":3}}, {"user":"no wait, 5","intent":"basket.update","basket":{"MUG-EGYPT-01":5}}, {"user":"one less","intent":"basket.update","basket":{"MUG-EGYPT-01":4}}, {"user":"the red fuji silk neckerchief, 3 of them","basket":{"MUG-EGYPT-01":4},"say":["only 2"]}, {"user":"ok 2 then","intent":"basket.add","basket":{"MUG-EGYPT-01":4,"SCF-FUJI-NECK":2}} ]}
 {"id":"es-3","lang":"es","locale":"es-ES","turns":[ {"user":"añade una postal de la gran ola y otra de nenúfares","intent":"basket.add","basket":{"PC-WAVE-01":1,"PC-NYMPH-01":1}}, {"user":"ponme la bolsa de tela de la gran ola","intent":"basket.add","basket":{"PC-WAVE-01":1,"PC-NYMPH-01":1,"TOTE-WAVE-01":1}}, {"user":"no espera, mejor la de fuji rojo","basket":{"PC-WAVE-01":1,"PC-NYMPH-01":1,"TOTE-HOKU-01":1}}, {"user":"ponme dos","intent":"basket.update","basket":{"PC-WAVE-01":1,"PC-NYMPH-01":1,"TOTE-HOKU-01":2}} ]}
 {"id":"fr-3","lang":"fr","locale":"fr-FR","turns":[ {"user":"une carte postale tournesols et une carte postale grande vague svp","intent":"basket.add","basket":{"PC-SUNFL-01":1,"PC-WAVE-01":1}}, {"user":"un de plus","intent":"basket.update","basket":{"PC-SUNFL-01":1,"PC-WAVE-01":2}}, {"user":"non, 5","intent":"basket.update","basket":{"PC-SUNFL-01":1,"PC-WAVE-01":5}}, {"user":"plutôt le torchon rhinocéros","basket":{"PC-SUNFL-01":1,"HOM-TOWEL-RHINO":1}} ]}
+{"id":"es-4","lang":"es","turns":[ {"user":"hola, ¿tenéis tazas de Van Gogh?","intent":"product.search","basket":{}}, {"user":"la más barata","intent":"product.search","basket":{}}, {"user":"me la llevo","intent":"basket.add","basket":{"@cheapest":1}}, {"user":"¿cuánto es?","intent":"basket.view","basket":{"@cheapest":1},"say":["Tu cesta"]} ]}
 "#;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
