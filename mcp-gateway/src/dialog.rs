@@ -236,6 +236,20 @@ pub async fn turn(
         {
             return Ok(shop::correct(gateway, session, just, quantity, ctx).await);
         }
+        // "One more", "pon otro": more of the product just put in.
+        if let state::Just::Changed { item } = &just
+            && let Some(more) = resolve::more_of_it(text)
+        {
+            return Ok(shop::more_of(gateway, session, item.clone(), more, ctx).await);
+        }
+        // "And one Kiss mug", "y la corbata": the next product goes in.
+        if matches!(just, state::Just::Changed { .. })
+            && matches!(intent, Intent::Unknown | Intent::Search | Intent::Details)
+            && resolve::goes_on(text)
+            && let Some(answer) = shop::add_named(gateway, session, &understood, text, ctx).await
+        {
+            return Ok(answer);
+        }
         if let state::Just::Changed { item } = just
             && matches!(
                 intent,
@@ -247,6 +261,26 @@ pub async fn turn(
         {
             return Ok(answer);
         }
+    } else if let Some(more) = resolve::more_of_it(text)
+        && let Some(line) = resolve::basket_default(&session.conversation.dialog)
+        && session
+            .conversation
+            .dialog
+            .focus
+            .as_ref()
+            .is_none_or(|f| f.id == line.id)
+    {
+        // "Dame otro igual" a turn later: more of the line last changed.
+        return Ok(shop::more_of(gateway, session, line, more, ctx).await);
+    } else if let Some(quantity) = resolve::bare_quantity(text).filter(|q| *q > 0)
+        && matches!(
+            intent,
+            Intent::Unknown | Intent::Add | Intent::Update | Intent::Search
+        )
+        && let Some(focus) = session.conversation.dialog.focus.clone()
+    {
+        // "2 copies pls" while one product is in focus: that many of it.
+        return Ok(shop::count_of_focus(gateway, session, focus, quantity, ctx).await);
     }
     // Changing the basket needs a sure reading; looking things up costs
     // nothing when it is wrong, and a question would cost a turn.

@@ -262,6 +262,32 @@ const FILLER: &[&str] = &[
     "perdon",
     "desole",
     // Laughter and interjections
+    "trop",
+    "cher",
+    "chere",
+    "caro",
+    "cara",
+    "demasiado",
+    "expensive",
+    "pricey",
+    "money",
+    "much",
+    "quand",
+    "meme",
+    "offrir",
+    "est",
+    "fine",
+    "sure",
+    "alright",
+    "tant",
+    "pis",
+    "ben",
+    "bah",
+    "bref",
+    "allez",
+    "venga",
+    "claro",
+    "listo",
     "lol",
     "haha",
     "jaja",
@@ -305,7 +331,7 @@ const FILLER: &[&str] = &[
 
 /// Words joining the products of a request for several ("the mug and
 /// two postcards", "la taza, el delantal y la postal").
-const JOINS: &[&str] = &["and", "y", "e", "et", "plus", "&", "+"];
+const JOINS: &[&str] = &["and", "y", "e", "et", "plus", "pis", "&", "+"];
 
 /// The products of a request naming several, each with its quantity:
 /// `None` unless at least two parts have telling words.
@@ -473,6 +499,14 @@ const AROUND_A_NUMBER: &[&str] = &[
     "seulement",
     "juste",
     "exemplaires",
+    "copies",
+    "copy",
+    "need",
+    "ll",
+    "get",
+    "stp",
+    "svp",
+    "porfa",
 ];
 
 /// The one of `options` most like `old` in kind: sharing the most telling
@@ -514,6 +548,344 @@ pub fn puts_in(folded: &str) -> bool {
                 | "dame"
         )
     })
+}
+
+/// Whether a message asks to buy ("add", "I'll take", "la quiero", "je
+/// prends", "into the basket"), beyond naming a product: what tells "the
+/// pendant one" (an answer to "which one?") from "add the pendant one".
+pub fn buys(folded: &str) -> bool {
+    puts_in(folded)
+        || words(folded).iter().any(|w| {
+            ["agrega", "anade", "ajoute", "pon", "mete"]
+                .iter()
+                .any(|verb| w.starts_with(verb))
+                || matches!(
+                    *w,
+                    "take"
+                        | "buy"
+                        | "want"
+                        | "get"
+                        | "order"
+                        | "basket"
+                        | "cart"
+                        | "quiero"
+                        | "llevo"
+                        | "compro"
+                        | "cesta"
+                        | "carrito"
+                        | "prends"
+                        | "prend"
+                        | "veux"
+                        | "voudrais"
+                        | "achete"
+                        | "panier"
+                )
+        })
+}
+
+/// "Can I pay by card?", "¿con qué puedo pagar?", "paiement par bizum
+/// possible ?": a question about paying (the help pages), not a request
+/// for the payment link.
+pub fn asks_how_to_pay(message: &str) -> bool {
+    let folded = fold(message);
+    let all = words(&folded);
+    let method = all.iter().any(|w| {
+        matches!(
+            *w,
+            "card"
+                | "cards"
+                | "tarjeta"
+                | "tarjetas"
+                | "carte"
+                | "cartes"
+                | "paypal"
+                | "bizum"
+                | "visa"
+                | "mastercard"
+                | "amex"
+                | "cash"
+                | "efectivo"
+                | "especes"
+                | "transfer"
+                | "transferencia"
+                | "virement"
+                | "apple"
+                | "google"
+                | "methods"
+                | "metodos"
+                | "formas"
+                | "moyens"
+                | "safe"
+                | "secure"
+                | "seguro"
+                | "segura"
+                | "securise"
+                | "accept"
+                | "aceptan"
+                | "aceptais"
+                | "acceptez"
+                | "installments"
+                | "plazos"
+        )
+    });
+    let asking = message.contains('?')
+        || all.iter().any(|w| {
+            matches!(
+                *w,
+                "can"
+                    | "do"
+                    | "does"
+                    | "how"
+                    | "which"
+                    | "what"
+                    | "puedo"
+                    | "que"
+                    | "como"
+                    | "cual"
+                    | "quels"
+                    | "quel"
+                    | "comment"
+                    | "possible"
+                    | "peut"
+                    | "peux"
+            )
+        });
+    method && asking
+        || all.starts_with(&["con", "que"])
+        || all.starts_with(&["how", "can", "i", "pay"])
+}
+
+/// "¿Cuánto es?", "cuanto les debo", "ça fait combien maintenant", "how
+/// much now": nothing but a question for the basket's total.
+pub fn asks_total(message: &str) -> bool {
+    let folded = fold(message);
+    let all = words(&folded);
+    let key = all.iter().any(|w| {
+        matches!(
+            *w,
+            "cuanto" | "cuantos" | "combien" | "total" | "owe" | "debo" | "dois" | "much"
+        )
+    });
+    let only = all.iter().all(|w| {
+        matches!(
+            *w,
+            "cuanto"
+                | "cuantos"
+                | "combien"
+                | "total"
+                | "owe"
+                | "debo"
+                | "dois"
+                | "much"
+                | "how"
+                | "is"
+                | "now"
+                | "so"
+                | "far"
+                | "in"
+                | "all"
+                | "do"
+                | "i"
+                | "e"
+                | "es"
+                | "son"
+                | "sale"
+                | "seria"
+                | "les"
+                | "te"
+                | "le"
+                | "ahora"
+                | "en"
+                | "todo"
+                | "y"
+                | "ca"
+                | "fait"
+                | "maintenant"
+                | "au"
+                | "tout"
+                | "alors"
+                | "et"
+                | "je"
+                | "vous"
+                | "ok"
+                | "vale"
+                | "bon"
+        )
+    });
+    key && only
+}
+
+/// "One more", "une de plus", "pon otro", "dame otra", "2 más": units
+/// more of the product just put in, and nothing else; the count.
+pub fn more_of_it(message: &str) -> Option<i64> {
+    let folded = fold(message);
+    let all = words(&folded);
+    let more = all.iter().any(|w| {
+        matches!(
+            *w,
+            "more" | "another" | "mas" | "otra" | "otro" | "plus" | "encore" | "autre"
+        )
+    });
+    let mut count = None;
+    for w in &all {
+        if let Ok(n) = w.parse::<i64>() {
+            if count.is_some() {
+                return None;
+            }
+            count = Some(n);
+        } else if let Some(n) = museo_sdk::parse::number_word(w)
+            .filter(|_| !matches!(*w, "un" | "une" | "una" | "uno" | "one" | "a" | "an"))
+        {
+            if count.is_some() {
+                return None;
+            }
+            count = Some(i64::from(n));
+        } else if !matches!(
+            *w,
+            "one"
+                | "a"
+                | "an"
+                | "un"
+                | "une"
+                | "una"
+                | "uno"
+                | "de"
+                | "more"
+                | "another"
+                | "mas"
+                | "otra"
+                | "otro"
+                | "plus"
+                | "encore"
+                | "autre"
+                | "pon"
+                | "ponme"
+                | "dame"
+                | "mete"
+                | "and"
+                | "y"
+                | "ya"
+                | "va"
+                | "ok"
+                | "et"
+                | "remettez"
+                | "remets"
+                | "rajoute"
+                | "rajoutez"
+                | "mets"
+                | "mettez"
+                | "en"
+                | "add"
+                | "please"
+                | "pls"
+                | "svp"
+                | "stp"
+                | "bon"
+                | "vale"
+                | "porfa"
+                | "of"
+                | "it"
+                | "that"
+                | "those"
+                | "them"
+                | "same"
+                | "igual"
+                | "lo"
+                | "la"
+                | "le"
+                | "les"
+                | "mismo"
+                | "misma"
+                | "meme"
+        ) {
+            return None;
+        }
+    }
+    more.then(|| count.unwrap_or(1))
+        .filter(|n| (1..=100).contains(n))
+}
+
+/// "And one Kiss mug", "y la corbata", "the plush too": a message that
+/// goes on from the product just put in to another, with nothing to ask.
+pub fn goes_on(message: &str) -> bool {
+    let folded = fold(message);
+    let all = words(&folded);
+    let first = all
+        .iter()
+        .find(|w| {
+            !matches!(
+                **w,
+                "ok" | "okay"
+                    | "vale"
+                    | "bon"
+                    | "cool"
+                    | "great"
+                    | "and"
+                    | "y"
+                    | "e"
+                    | "et"
+                    | "i"
+                    | "plus"
+                    | "also"
+                    | "tambien"
+                    | "aussi"
+            )
+        })
+        .copied();
+    // "i la tarjeta": a "y" mistyped, before an article.
+    let joined = match all.as_slice() {
+        [first, ..]
+            if matches!(
+                *first,
+                "and" | "y" | "e" | "et" | "plus" | "also" | "tambien" | "aussi"
+            ) =>
+        {
+            true
+        }
+        ["i", article, ..] => matches!(*article, "la" | "el" | "los" | "las" | "un" | "una"),
+        _ => false,
+    };
+    let too = all
+        .last()
+        .is_some_and(|w| matches!(*w, "too" | "also" | "tambien" | "aussi"));
+    let asks = message.contains('?')
+        || first.is_some_and(|w| {
+            matches!(
+                w,
+                "what"
+                    | "how"
+                    | "which"
+                    | "do"
+                    | "does"
+                    | "is"
+                    | "are"
+                    | "que"
+                    | "cual"
+                    | "como"
+                    | "cuanto"
+                    | "quel"
+                    | "quelle"
+                    | "combien"
+                    | "comment"
+                    | "est"
+                    | "si"
+            )
+        });
+    (joined || too) && !asks && all.len() <= 8
+}
+
+/// "Celui-là", "that one", "ese": a word pointing at one product.
+pub fn points_at_one(message: &str) -> bool {
+    let folded = fold(message);
+    let all = words(&folded);
+    all.windows(2)
+        .any(|w| matches!(w, ["that" | "this", "one"]))
+        || all.iter().any(|w| {
+            matches!(
+                *w,
+                "celui" | "celle" | "celui-la" | "celle-la" | "ese" | "esa" | "este" | "esta"
+            )
+        })
 }
 
 /// Whether the words ask to take something out ("remove", "quítalo",
@@ -654,13 +1026,22 @@ pub fn counted_one(message: &str) -> Option<(i64, String)> {
 const ORDINALS: [(&[&str], i64); 6] = [
     (
         &[
-            "first", "1st", "primer", "primera", "primero", "premier", "premiere",
+            "first", "1st", "primer", "primera", "primero", "premier", "premiere", "1er", "1re",
+            "1ro",
         ],
         1,
     ),
-    (&["second", "2nd", "segund", "deuxieme", "seconde"], 2),
-    (&["third", "3rd", "tercer", "troisieme"], 3),
-    (&["fourth", "4th", "cuart", "quatrieme"], 4),
+    (
+        &[
+            "second", "2nd", "segund", "deuxieme", "seconde", "2eme", "2do", "2da",
+        ],
+        2,
+    ),
+    (
+        &["third", "3rd", "tercer", "troisieme", "3eme", "3ro", "3ra"],
+        3,
+    ),
+    (&["fourth", "4th", "cuart", "quatrieme", "4eme", "4to"], 4),
     (&["fifth", "5th", "quint", "cinquieme"], 5),
     (&["last", "ultimo", "ultima", "dernier", "derniere"], -1),
 ];
@@ -698,7 +1079,12 @@ pub fn names(telling: &[String], title: &str) -> bool {
 /// How many of the telling words are in `title` (plurals and endings aside).
 fn shared(telling: &[String], title: &str) -> usize {
     let title = fold(title);
-    let title_words = words(&title);
+    // "Marque-page" is "marque page" to a shopper.
+    let title_words: Vec<&str> = words(&title)
+        .into_iter()
+        .flat_map(|w| w.split('-'))
+        .filter(|w| !w.is_empty())
+        .collect();
     telling
         .iter()
         .filter(|w| title_words.iter().any(|t| alike(t, w)))
@@ -801,17 +1187,18 @@ fn choose(found: Vec<&Item>) -> Option<Target> {
 }
 
 /// The product the basket action means when the shopper did not name one:
-/// the line last added or changed, the focus if it is in the basket, or the
+/// the focus if it is in the basket, the line last added or changed, or the
 /// only line.
-fn basket_default(dialog: &Dialog) -> Option<Item> {
+pub fn basket_default(dialog: &Dialog) -> Option<Item> {
     let basket = dialog.basket.as_ref()?;
-    if let Some(last) = &basket.last
-        && let Some(line) = basket.lines.iter().find(|l| &l.item.id == last)
+    // The product talked about last (a basket change sets the focus too).
+    if let Some(focus) = &dialog.focus
+        && let Some(line) = basket.line(focus)
     {
         return Some(line.item.clone());
     }
-    if let Some(focus) = &dialog.focus
-        && let Some(line) = basket.line(focus)
+    if let Some(last) = &basket.last
+        && let Some(line) = basket.lines.iter().find(|l| &l.item.id == last)
     {
         return Some(line.item.clone());
     }
@@ -983,6 +1370,20 @@ pub fn pick_option(question: &Question, entities: &Entities, message: &str) -> O
             ([one], _) | ([], [one]) => Some((*one).clone()),
             _ => None,
         };
+    }
+    // "Le moins cher": the cheapest of the options, when prices tell.
+    if let Some(pick) = entities.pick
+        && entities.name.is_none()
+    {
+        let priced = question
+            .options
+            .iter()
+            .filter_map(|i| Some((i.minor()?, i)));
+        let found = match pick {
+            super::intent::Sort::PriceAsc => priced.min_by_key(|(minor, _)| *minor),
+            super::intent::Sort::PriceDesc => priced.max_by_key(|(minor, _)| *minor),
+        };
+        return found.map(|(_, item)| item.clone());
     }
     let options: Vec<&Item> = question.options.iter().collect();
     match pointer(entities, message) {

@@ -37,6 +37,21 @@ pub async fn act(
         Intent::Greeting => say(Phrase::Greeting),
         Intent::Help => say(Phrase::Help),
         Intent::Goodbye => say(Phrase::Goodbye),
+        // "Cuanto les debo", "ça fait combien maintenant": the total.
+        Intent::Unknown | Intent::Search
+            if resolve::asks_total(text)
+                && entities.name.is_none()
+                && session
+                    .conversation
+                    .dialog
+                    .basket
+                    .as_ref()
+                    .is_some_and(|b| !b.lines.is_empty()) =>
+        {
+            let mut answer = view(gateway, session, ctx).await;
+            answer.intent = Intent::View;
+            answer
+        }
         // "A sunflowers postcard and an almond blossom postcard please":
         // products counted one by one are an order, not a search.
         // (A shaky remove without a word of taking out is read the same.)
@@ -50,7 +65,10 @@ pub async fn act(
                 && resolve::counted_list(text) =>
         {
             let parts = resolve::several(text).unwrap_or_default();
-            add_several(gateway, session, parts, ctx).await
+            match add_several(gateway, session, parts, ctx).await {
+                Some(answer) => answer,
+                None => Answer::clarify(intent, reply::phrase(Phrase::Unknown, &session.locale)),
+            }
         }
         // "3 livres les ciels de turner": that many of the product named.
         Intent::Search
@@ -68,7 +86,10 @@ pub async fn act(
         }
         Intent::Search => search(gateway, session, entities, text, ctx).await,
         Intent::Add if let Some(parts) = resolve::several(text) => {
-            add_several(gateway, session, parts, ctx).await
+            match add_several(gateway, session, parts, ctx).await {
+                Some(answer) => answer,
+                None => about_one(gateway, session, understood, text, ctx).await,
+            }
         }
         // "Can I return books?": the shop's policy, not the product's data.
         Intent::Question if mcp_storefront::answer::about_policy(text) => {
@@ -77,39 +98,7 @@ pub async fn act(
             answer
         }
         Intent::Details | Intent::Question | Intent::Add => {
-            let action = match intent {
-                Intent::Details => Action::Details,
-                Intent::Question => Action::Question { text: text.into() },
-                _ => Action::Add {
-                    quantity: entities.quantity.filter(|q| *q > 0).unwrap_or(1),
-                },
-            };
-            // A basket change on "it" checks that the shopper named nothing else.
-            let mut entities = entities.clone();
-            if intent == Intent::Add
-                && entities.name.is_none()
-                && entities.ordinal.is_none()
-                && let Target::One(item) = resolve::resolve(
-                    &session.conversation.dialog,
-                    &entities,
-                    text,
-                    Scope::Catalog,
-                )
-                && let Some(name) = resolve::names_another(text, &item)
-            {
-                entities.name = Some(name);
-                entities.anaphora = false;
-            }
-            with_target(
-                gateway,
-                session,
-                action,
-                &entities,
-                text,
-                Scope::Catalog,
-                ctx,
-            )
-            .await
+            about_one(gateway, session, understood, text, ctx).await
         }
         Intent::Update | Intent::Remove => {
             let empty = session
@@ -122,6 +111,23 @@ pub async fn act(
             // product in focus; a removal from an empty basket cannot.
             if empty && (intent == Intent::Remove || session.conversation.dialog.focus.is_none()) {
                 return say(Phrase::NoBasket);
+            }
+            // "Mets-en 3 de celui-là" right after a question about a
+            // product not in the basket: that many of it.
+            let dialog = &session.conversation.dialog;
+            if intent == Intent::Update
+                && entities.name.is_none()
+                && entities.ordinal.is_none()
+                && entities.quantity_delta.is_none()
+                && let Some(quantity) = entities.quantity.filter(|q| *q > 0)
+                && resolve::points_at_one(text)
+                && let Some(focus) = dialog.focus.clone()
+                && dialog
+                    .basket
+                    .as_ref()
+                    .is_none_or(|b| b.line(&focus).is_none())
+            {
+                return count_of_focus(gateway, session, focus, quantity, ctx).await;
             }
             let action = if intent == Intent::Remove {
                 Action::Remove {
@@ -136,11 +142,70 @@ pub async fn act(
             with_target(gateway, session, action, entities, text, Scope::Basket, ctx).await
         }
         Intent::View => view(gateway, session, ctx).await,
+        // "Can I pay by card?": how to pay is the shop's, not a link.
+        Intent::Pay if resolve::asks_how_to_pay(text) => {
+            let payment = Entities {
+                topic: Some("payment".into()),
+                ..entities.clone()
+            };
+            // The page's list of methods answers, whichever method was named
+            // (its heading's words, in the three languages).
+            let asked = format!("{text} accept methods aceptamos formas acceptons moyens");
+            let mut answer = store_info(gateway, session, &payment, &asked, ctx).await;
+            answer.intent = Intent::StoreInfo;
+            answer
+        }
         Intent::Pay => pay(gateway, session, ctx).await,
         Intent::StoreInfo => store_info(gateway, session, entities, text, ctx).await,
         Intent::OrderStatus => order_status(gateway, session, entities, ctx).await,
         _ => Answer::clarify(intent, reply::phrase(Phrase::Unknown, &session.locale)),
     }
+}
+
+/// `product.details`, `product.question` or `basket.add` about the one
+/// product the message means.
+async fn about_one(
+    gateway: &Gateway,
+    session: &mut Session,
+    understood: &Understanding,
+    text: &str,
+    ctx: &TraceContext,
+) -> Answer {
+    let intent = understood.intent;
+    let entities = &understood.entities;
+    let action = match intent {
+        Intent::Details => Action::Details,
+        Intent::Question => Action::Question { text: text.into() },
+        _ => Action::Add {
+            quantity: entities.quantity.filter(|q| *q > 0).unwrap_or(1),
+        },
+    };
+    // A basket change on "it" checks that the shopper named nothing else.
+    let mut entities = entities.clone();
+    if intent == Intent::Add
+        && entities.name.is_none()
+        && entities.ordinal.is_none()
+        && let Target::One(item) = resolve::resolve(
+            &session.conversation.dialog,
+            &entities,
+            text,
+            Scope::Catalog,
+        )
+        && let Some(name) = resolve::names_another(text, &item)
+    {
+        entities.name = Some(name);
+        entities.anaphora = false;
+    }
+    with_target(
+        gateway,
+        session,
+        action,
+        &entities,
+        text,
+        Scope::Catalog,
+        ctx,
+    )
+    .await
 }
 
 /// Words that add units rather than set a count ("add 3 more", "otra").
@@ -172,6 +237,21 @@ pub fn reread(dialog: &Dialog, understood: &Understanding, text: &str) -> Unders
         && (1..=1000).contains(figure)
     {
         entities.quantity = Some(*figure);
+    }
+    // "Y de las postales pon una menos": a word of fewer never adds.
+    let fewer = all
+        .iter()
+        .any(|w| matches!(*w, "menos" | "moins" | "less" | "fewer"));
+    if understood.intent == Intent::Add
+        && fewer
+        && entities.quantity_delta.is_none()
+        && entities.price_max.is_none()
+        && entities.price_min.is_none()
+    {
+        entities.quantity_delta = Some(-entities.quantity.filter(|q| *q > 0).unwrap_or(1));
+        entities.quantity = None;
+        reread.intent = Intent::Update;
+        return reread;
     }
     let on_line = |e: &Entities| match resolve::resolve(dialog, e, text, Scope::Basket) {
         Target::One(item) => dialog.basket.as_ref().and_then(|b| b.line(&item)).is_some(),
@@ -218,6 +298,16 @@ pub async fn answer_question(
         i if i == asked => (asked, question.action),
         // A question about the option asks it; "add the second" adds it.
         Intent::Question => (Intent::Question, Action::Question { text: text.into() }),
+        // "The pendant one" after "how much is the owl coin? which one?"
+        // answers the question ("one" is no count); only a word of buying
+        // or a count adds.
+        Intent::Add
+            if short
+                && understood.entities.quantity.is_none_or(|q| q == 1)
+                && !resolve::buys(&museo_sdk::parse::fold(text)) =>
+        {
+            (asked, question.action)
+        }
         Intent::Add => (
             Intent::Add,
             Action::Add {
@@ -253,6 +343,75 @@ pub async fn correct(
         }
         Just::Refused { item } => add(gateway, session, Intent::Add, item, quantity, ctx).await,
     }
+}
+
+/// "One more" right after `item` went in: that many more of it.
+pub async fn more_of(
+    gateway: &Gateway,
+    session: &mut Session,
+    item: Item,
+    more: i64,
+    ctx: &TraceContext,
+) -> Answer {
+    let action = Action::Update {
+        quantity: None,
+        delta: Some(more),
+    };
+    perform(gateway, session, Intent::Update, action, item, ctx).await
+}
+
+/// "2 copies pls" while one product is in focus: that many of it, or its
+/// line set to that many when it is in the basket already.
+pub async fn count_of_focus(
+    gateway: &Gateway,
+    session: &mut Session,
+    focus: Item,
+    quantity: i64,
+    ctx: &TraceContext,
+) -> Answer {
+    let in_basket = session
+        .conversation
+        .dialog
+        .basket
+        .as_ref()
+        .is_some_and(|b| b.line(&focus).is_some());
+    if in_basket {
+        correct(
+            gateway,
+            session,
+            Just::Changed { item: focus },
+            quantity,
+            ctx,
+        )
+        .await
+    } else {
+        add(gateway, session, Intent::Add, focus, quantity, ctx).await
+    }
+}
+
+/// "And one Kiss mug" right after a basket change: the product named goes
+/// in, as "add one Kiss mug" would.
+pub async fn add_named(
+    gateway: &Gateway,
+    session: &mut Session,
+    understood: &Understanding,
+    text: &str,
+    ctx: &TraceContext,
+) -> Option<Answer> {
+    let entities = &understood.entities;
+    let name = entities.name.clone().or_else(|| entities.query.clone())?;
+    if resolve::telling(&name).is_empty() {
+        return None;
+    }
+    let named = Entities {
+        name: Some(name),
+        quantity: entities.quantity,
+        ..Entities::default()
+    };
+    let action = Action::Add {
+        quantity: entities.quantity.filter(|q| *q > 0).unwrap_or(1),
+    };
+    Some(with_target(gateway, session, action, &named, text, Scope::Catalog, ctx).await)
 }
 
 /// "No wait, the red one" right after `old` went in: `old`'s line out and
@@ -392,6 +551,32 @@ async fn find(
             relaxed = false;
         }
     }
+    // "Le foulard en coton lotus egyptien c'est quelle taille": a question
+    // names the product, then asks; the words the storefront had to drop
+    // are the asking. Only for looking: a basket change needs every word.
+    if exact.is_empty()
+        && matches!(intent, Intent::Details | Intent::Question)
+        && relaxed
+        && !result.understood.any_word
+    {
+        let dropped: Vec<String> = result
+            .understood
+            .dropped
+            .iter()
+            .flat_map(|d| resolve::telling(d))
+            .collect();
+        let kept: Vec<String> = telling
+            .iter()
+            .filter(|w| !dropped.contains(w))
+            .cloned()
+            .collect();
+        if kept.len() >= 2
+            && let [one] = exact_for(&kept).as_slice()
+        {
+            exact = vec![one.clone()];
+            relaxed = false;
+        }
+    }
     // "Celui de la nuit étoilée" while umbrellas are listed: the umbrella.
     let kind = session
         .conversation
@@ -487,7 +672,7 @@ async fn add_several(
     session: &mut Session,
     parts: Vec<(i64, String)>,
     ctx: &TraceContext,
-) -> Answer {
+) -> Option<Answer> {
     let intent = Intent::Add;
     let mut said: Vec<String> = Vec::new();
     let mut added: Vec<String> = Vec::new();
@@ -548,8 +733,9 @@ async fn add_several(
             break;
         }
     }
-    let (data, outcome) = last.unwrap_or((None, "ok"));
-    Answer::new(intent, said.join("\n"), data, outcome)
+    // Every part chatter ("lovely, i'll have them"): no list after all.
+    let (data, outcome) = last?;
+    Some(Answer::new(intent, said.join("\n"), data, outcome))
 }
 
 /// Asks which of `options` the shopper means, and remembers the question.
@@ -992,6 +1178,16 @@ async fn search(
     let (result, value) =
         match shop_call::<SearchResult>(gateway, session, "search_products", args, ctx).await {
             Ok(found) => found,
+            // Nothing searchable in the words ("how old do they need to
+            // be"): whatever the shopper meant, it was not the product in
+            // focus any more; ask what they are looking for.
+            Err(failed) if failed.code() == Some("invalid_argument") => {
+                session.conversation.dialog.focus = None;
+                return Answer::clarify(
+                    intent,
+                    reply::phrase(Phrase::WhichProduct, &session.locale),
+                );
+            }
             Err(failed) => return refusal(session, intent, failed, None),
         };
     let items: Vec<Item> = result.products.iter().map(Item::from).collect();

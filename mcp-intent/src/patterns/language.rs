@@ -7,6 +7,9 @@
 //! text does not: for one- or two-word messages the locale hint and the
 //! conversation's language win over detection.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use museo_sdk::types::Lang;
 
 pub const EN: &[&str] = &[
@@ -617,8 +620,20 @@ pub const FR: &[&str] = &[
     "deux",
     "trois",
     "quatre",
-    "mugs",
     "tournesols",
+    "crayons",
+    "stylo",
+    "stylos",
+    "bougies",
+    "pendentif",
+    "tasse",
+    "assiette",
+    "housse",
+    "coussin",
+    "peluche",
+    "collier",
+    "postale",
+    "livre",
     "hiver",
     "été",
     "eté",
@@ -752,7 +767,31 @@ pub fn letter_cues(raw: &str, words: &[&str]) -> [usize; 3] {
     cues
 }
 
-/// Counts distinctive words per language over folded words.
+/// Words of the catalog found in one language's titles and descriptions
+/// only (`data/language_words.txt`): word → 0 (en), 1 (es) or 2 (fr).
+fn catalog_words() -> &'static HashMap<&'static str, usize> {
+    static WORDS: OnceLock<HashMap<&'static str, usize>> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        include_str!("../../data/language_words.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| {
+                let (lang, word) = l.split_once(' ')?;
+                let index = match lang {
+                    "en" => 0,
+                    "es" => 1,
+                    "fr" => 2,
+                    _ => return None,
+                };
+                Some((word.trim(), index))
+            })
+            .collect()
+    })
+}
+
+/// Counts distinctive words per language over folded words: the
+/// hand-written lists first; a word they do not know counts for the one
+/// language whose catalog text alone has it ("lampe", "vitrail").
 pub fn scores(words: &[&str]) -> [usize; 3] {
     let mut scores = [0; 3];
     for w in words {
@@ -762,6 +801,11 @@ pub fn scores(words: &[&str]) -> [usize; 3] {
             (true, false, false) => scores[0] += 1,
             (false, true, false) => scores[1] += 1,
             (false, false, true) => scores[2] += 1,
+            (false, false, false) => {
+                if let Some(&lang) = catalog_words().get(w) {
+                    scores[lang] += 1;
+                }
+            }
             _ => {}
         }
     }

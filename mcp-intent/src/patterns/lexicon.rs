@@ -1233,6 +1233,28 @@ pub const ORDINALS: &[(&str, i32)] = &[
     ("quatrieme", 3),
     ("dernier", -1),
     ("derniere", -1),
+    // Written with digits ("la 2ème", "el 2do", "la 3a").
+    ("1er", 0),
+    ("1ere", 0),
+    ("1re", 0),
+    ("2eme", 1),
+    ("2e", 1),
+    ("3eme", 2),
+    ("3e", 2),
+    ("4eme", 3),
+    ("1ro", 0),
+    ("1o", 0),
+    ("1a", 0),
+    ("2do", 1),
+    ("2da", 1),
+    ("2o", 1),
+    ("2a", 1),
+    ("3ro", 2),
+    ("3ra", 2),
+    ("3o", 2),
+    ("3a", 2),
+    ("4to", 3),
+    ("4th", 3),
 ];
 /// Pronouns pointing at a product mentioned before.
 pub const PRONOUNS: &[&str] = &[

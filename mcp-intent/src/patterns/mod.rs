@@ -1498,6 +1498,22 @@ impl PatternTier {
                 "i ll take them",
                 "i want it",
                 "i want them",
+                "jle prends",
+                "jla prends",
+                "jles prends",
+                "j le prends",
+                "je le prend",
+                "je la prend",
+                "me lo quedo",
+                "me la quedo",
+                "me los quedo",
+                "me las quedo",
+                "lo compro",
+                "la compro",
+                "ill have it",
+                "i ll have it",
+                "ill get it",
+                "i ll get it",
             ])
             && !t.has(&["ne", "pas", "don t", "dont", "not"])
             && norms.first() != Some(&"no")
@@ -1516,6 +1532,15 @@ impl PatternTier {
             && !basket
             && !has_price
             && has(SHOP_NOUNS)
+            // "tote bag svp" names a kind of product, not one: a search.
+            && lead_free.iter().any(|w| {
+                w.len() > 3
+                    && !matches!(*w, "please" | "porfa" | "favor")
+                    && !SHOP_NOUNS.iter().any(|noun| match noun.strip_suffix('*') {
+                        Some(stem) => w.starts_with(stem),
+                        None => w == noun,
+                    })
+            })
             && !t.has(follow::NOT_A_PICK)
             && follow::names_a_product(t, &lead_free, true)
         {

@@ -14,7 +14,7 @@ pub use money::{Currency as PriceCurrency, PriceBounds, parse_amount, price_boun
 pub use numbers::{number_word, quantity};
 pub use vocab::{category, colour};
 
-/// Lowercases, removes accents and turns every character that is not a
+/// Lowercases, removes accents ("œ" and "æ" become two letters) and turns every character that is not a
 /// letter, digit or one of `+ . , @ € $ £ % - _` into a space; runs of three
 /// or more identical letters shrink to two ("goood" → "good", "holaaa" →
 /// "holaa", which spelling correction then maps to "hola").
@@ -23,7 +23,19 @@ pub fn fold(text: &str) -> String {
     let mut last: Option<char> = None;
     let mut run = 0;
     for c in text.chars().flat_map(char::to_lowercase) {
-        let c = fold_char(c);
+        // Ligatures are two letters, as people type them ("oeil" for "Œil").
+        let (c, c2) = match c {
+            'œ' => ('o', Some('e')),
+            'æ' => ('a', Some('e')),
+            c => (fold_char(c), None),
+        };
+        if let Some(second) = c2 {
+            out.push(c);
+            out.push(second);
+            last = Some(second);
+            run = 0;
+            continue;
+        }
         let c = if c.is_alphanumeric()
             || matches!(c, '+' | '.' | ',' | '@' | '€' | '$' | '£' | '%' | '-' | '_')
         {

@@ -378,3 +378,115 @@ fn a_count_then_a_name_is_an_order_for_one_product() {
         assert_eq!(counted_one(not_one), None, "{not_one}");
     }
 }
+
+#[test]
+fn asking_how_to_pay_is_not_asking_to_pay() {
+    for question in [
+        "can i pay by card?",
+        "con que puedo pagar",
+        "paiement par bizum possible ?",
+        "pagar con tarjeta es seguro?",
+        "do you accept paypal",
+    ] {
+        assert!(asks_how_to_pay(question), "{question}");
+    }
+    for request in [
+        "i want to pay",
+        "el enlace de pago",
+        "je paie",
+        "checkout pls",
+    ] {
+        assert!(!asks_how_to_pay(request), "{request}");
+    }
+}
+
+#[test]
+fn a_bare_how_much_is_the_total() {
+    for question in [
+        "cuanto les debo",
+        "ça fait combien maintenant",
+        "cuanto e",
+        "how much now",
+    ] {
+        assert!(asks_total(question), "{question}");
+    }
+    for other in [
+        "how much is the mug",
+        "combien coûte le foulard",
+        "cuanto cuesta la taza",
+    ] {
+        assert!(!asks_total(other), "{other}");
+    }
+}
+
+#[test]
+fn one_more_counts_and_nothing_else() {
+    assert_eq!(more_of_it("une de plus"), Some(1));
+    assert_eq!(more_of_it("va, dame otra"), Some(1));
+    assert_eq!(more_of_it("pon otro y ya"), Some(1));
+    assert_eq!(more_of_it("dame otro igual"), Some(1));
+    assert_eq!(more_of_it("2 more please"), Some(2));
+    assert_eq!(more_of_it("one more mug"), None, "names a product");
+    assert_eq!(more_of_it("une de moins"), None, "fewer");
+    assert_eq!(more_of_it("show me more"), None, "more results");
+}
+
+#[test]
+fn going_on_to_the_next_product_asks_nothing() {
+    for next in [
+        "and one kiss mug",
+        "y la corbata",
+        "i la tarjeta navideña",
+        "et le mug oeil d'horus",
+        "tambien el juego de parejas",
+        "the plush too",
+    ] {
+        assert!(goes_on(next), "{next}");
+    }
+    for other in [
+        "and the tie?",
+        "i want the tie",
+        "and what days can i call",
+        "y cuanto cuesta",
+    ] {
+        assert!(!goes_on(other), "{other}");
+    }
+}
+
+#[test]
+fn naming_an_option_answers_buying_words_add() {
+    for buying in [
+        "i'll take the pendant one",
+        "añade la estatua",
+        "je prends le mug",
+        "the pendant one in my basket",
+    ] {
+        assert!(buys(&fold(buying)), "{buying}");
+    }
+    for naming in ["the pendant one", "la estatua de bastet", "le magique"] {
+        assert!(!buys(&fold(naming)), "{naming}");
+    }
+}
+
+#[test]
+fn the_cheapest_option_is_picked_by_price() {
+    let priced = |i: usize, title: &str, amount: &str| Item {
+        price: Some(museo_sdk::types::Money {
+            amount: amount.into(),
+            currency: "EUR".into(),
+        }),
+        ..item(i, title)
+    };
+    let question = Question {
+        action: Action::Add { quantity: 1 },
+        options: vec![
+            priced(1, "Marque-page en laiton Œil d'Horus", "8.90"),
+            priced(2, "Lot de 4 marque-pages magnétiques Mucha", "5.90"),
+        ],
+    };
+    let cheapest = entities(json!({ "pick": "cheapest" }));
+    let dearest = entities(json!({ "pick": "most_expensive" }));
+    let sku = |e: &Entities| pick_option(&question, e, "").map(|i| i.sku);
+    assert_eq!(sku(&cheapest).as_deref(), Some("SKU-2"));
+    assert_eq!(sku(&dearest).as_deref(), Some("SKU-1"));
+}
