@@ -242,11 +242,48 @@ pub async fn turn(
         {
             return Ok(shop::more_of(gateway, session, item.clone(), more, ctx).await);
         }
+        // "Remove the mug" → "and the tote too": the next line goes out.
+        if let state::Just::Changed { item } = &just
+            && session
+                .conversation
+                .dialog
+                .basket
+                .as_ref()
+                .is_none_or(|b| b.line(item).is_none())
+            && matches!(
+                intent,
+                Intent::Unknown | Intent::Search | Intent::Details | Intent::Add | Intent::Update
+            )
+            && resolve::goes_on(text)
+            && let Some(answer) = shop::on_named(
+                gateway,
+                session,
+                &understood,
+                state::Action::Remove { quantity: None },
+                resolve::Scope::Basket,
+                text,
+                ctx,
+            )
+            .await
+        {
+            return Ok(answer);
+        }
         // "And one Kiss mug", "y la corbata": the next product goes in.
         if matches!(just, state::Just::Changed { .. })
             && matches!(intent, Intent::Unknown | Intent::Search | Intent::Details)
             && resolve::goes_on(text)
-            && let Some(answer) = shop::add_named(gateway, session, &understood, text, ctx).await
+            && let Some(answer) = shop::on_named(
+                gateway,
+                session,
+                &understood,
+                state::Action::Add {
+                    quantity: understood.entities.quantity.filter(|q| *q > 0).unwrap_or(1),
+                },
+                resolve::Scope::Catalog,
+                text,
+                ctx,
+            )
+            .await
         {
             return Ok(answer);
         }

@@ -262,6 +262,15 @@ const FILLER: &[&str] = &[
     "perdon",
     "desole",
     // Laughter and interjections
+    "nah",
+    "off",
+    // Asking after stock ("dispo ?") is no part of a name, and searching
+    // with it would leave out the product when it is sold out.
+    "dispo",
+    "disponible",
+    "disponibles",
+    "available",
+    "stock",
     "trop",
     "cher",
     "chere",
@@ -715,6 +724,34 @@ pub fn asks_total(message: &str) -> bool {
     key && only
 }
 
+/// "Cuánto les debo", "combien je vous dois", "the total": words of owing,
+/// about the basket whatever is in focus.
+pub fn owes(message: &str) -> bool {
+    words(&fold(message)).iter().any(|w| {
+        matches!(
+            *w,
+            "debo" | "owe" | "dois" | "total" | "todo" | "tout" | "together"
+        )
+    })
+}
+
+/// Whether a bare "how much" may be about the product in focus rather than
+/// the basket: a product is in focus and the basket is not just that one
+/// product's line ("uh, cuánto sale?" right after adding a statue asks its
+/// price either way, and a question says so).
+pub fn about_the_focus(dialog: &Dialog) -> bool {
+    let Some(focus) = &dialog.focus else {
+        return false;
+    };
+    dialog
+        .basket
+        .as_ref()
+        .is_none_or(|b| match b.lines.as_slice() {
+            [only] => only.item.id == focus.id,
+            lines => lines.is_empty(),
+        })
+}
+
 /// "One more", "une de plus", "pon otro", "dame otra", "2 más": units
 /// more of the product just put in, and nothing else; the count.
 pub fn more_of_it(message: &str) -> Option<i64> {
@@ -871,7 +908,9 @@ pub fn goes_on(message: &str) -> bool {
                     | "si"
             )
         });
-    (joined || too) && !asks && all.len() <= 8
+    // "Y de las postales pon una menos" changes a line; it names no next product.
+    let changes = says_fewer(message) || takes_out(&all);
+    (joined || too) && !asks && !changes && all.len() <= 8
 }
 
 /// "Celui-là", "that one", "ese": a word pointing at one product.
@@ -886,6 +925,22 @@ pub fn points_at_one(message: &str) -> bool {
                 "celui" | "celle" | "celui-la" | "celle-la" | "ese" | "esa" | "este" | "esta"
             )
         })
+}
+
+/// "Nah sácalo", "enlève-le", "remove it": a short message that only takes
+/// something out (the line it means is the basket's default).
+pub fn only_takes_out(message: &str) -> bool {
+    let folded = fold(message);
+    let all = words(&folded);
+    all.len() <= 3 && takes_out(&all)
+}
+
+/// A word of fewer ("una menos", "un de moins", "one less"): such a
+/// message never adds.
+pub fn says_fewer(message: &str) -> bool {
+    words(&fold(message))
+        .iter()
+        .any(|w| matches!(*w, "menos" | "moins" | "less" | "fewer"))
 }
 
 /// Whether the words ask to take something out ("remove", "quítalo",
@@ -1001,8 +1056,32 @@ pub fn counted_list(message: &str) -> bool {
 pub fn counted_one(message: &str) -> Option<(i64, String)> {
     let folded = fold(message);
     let all = words(&folded);
-    let (first, rest) = all.split_first()?;
-    let count: i64 = first.parse().ok().filter(|n| (2..=100).contains(n))?;
+    // "Dame 4 imanes de nevera", "kiero una taza d las meninas": a word of
+    // wanting before the count; then an article counts one.
+    const BUYING: &[&str] = &[
+        "dame", "ponme", "quiero", "kiero", "mandame", "metedme", "want", "take", "veux",
+        "voudrais", "prends",
+    ];
+    const AROUND: &[&str] = &[
+        "necesito", "i", "need", "ll", "give", "me", "je", "ok", "vale", "pues", "entonces",
+        "alors",
+    ];
+    let wanting = all
+        .iter()
+        .take_while(|w| BUYING.contains(w) || AROUND.contains(w))
+        .count();
+    let (first, rest) = all[wanting..].split_first()?;
+    let buying = all[..wanting].iter().any(|w| BUYING.contains(w));
+    let article = buying && matches!(*first, "un" | "una" | "une" | "a" | "an" | "one");
+    let count: i64 = if article {
+        1
+    } else {
+        first
+            .parse()
+            .ok()
+            .or_else(|| museo_sdk::parse::number_word(first).map(i64::from))
+            .filter(|n| (2..=100).contains(n))?
+    };
     let name = telling(&rest.join(" "));
     let looking = all.iter().any(|w| {
         matches!(

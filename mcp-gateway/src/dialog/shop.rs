@@ -41,12 +41,9 @@ pub async fn act(
         Intent::Unknown | Intent::Search
             if resolve::asks_total(text)
                 && entities.name.is_none()
-                && session
-                    .conversation
-                    .dialog
-                    .basket
-                    .as_ref()
-                    .is_some_and(|b| !b.lines.is_empty()) =>
+                && (resolve::owes(text)
+                    || !resolve::about_the_focus(&session.conversation.dialog))
+                && has_lines(&session.conversation.dialog) =>
         {
             let mut answer = view(gateway, session, ctx).await;
             answer.intent = Intent::View;
@@ -99,6 +96,17 @@ pub async fn act(
         }
         Intent::Details | Intent::Question | Intent::Add => {
             about_one(gateway, session, understood, text, ctx).await
+        }
+        // "Nah sácalo" that mcp-intent could not read: the line in question.
+        Intent::Unknown
+            if resolve::only_takes_out(text) && has_lines(&session.conversation.dialog) =>
+        {
+            let back = Entities {
+                anaphora: true,
+                ..Entities::default()
+            };
+            let action = Action::Remove { quantity: None };
+            with_target(gateway, session, action, &back, text, Scope::Basket, ctx).await
         }
         Intent::Update | Intent::Remove => {
             let empty = session
@@ -162,6 +170,11 @@ pub async fn act(
     }
 }
 
+/// Whether the basket holds anything.
+fn has_lines(dialog: &Dialog) -> bool {
+    dialog.basket.as_ref().is_some_and(|b| !b.lines.is_empty())
+}
+
 /// `product.details`, `product.question` or `basket.add` about the one
 /// product the message means.
 async fn about_one(
@@ -220,14 +233,15 @@ const ADDING: &[&str] = &[
 /// count, `basket.update`), and "un deuxième" as one more, not a position.
 pub fn reread(dialog: &Dialog, understood: &Understanding, text: &str) -> Understanding {
     let mut reread = understood.clone();
-    if !matches!(understood.intent, Intent::Add | Intent::Remove) {
+    if !matches!(
+        understood.intent,
+        Intent::Add | Intent::Remove | Intent::Update
+    ) {
         return reread;
     }
     let entities = &mut reread.entities;
-    if entities.quantity_delta.is_some() {
-        entities.ordinal = None;
-    }
-    // "Make the sunflowers one 3": "one" names, the figure counts.
+    // "Make the sunflowers one 3", "make the wave one 4": "one" names, the
+    // figure counts.
     let folded = museo_sdk::parse::fold(text);
     let all = museo_sdk::parse::words(&folded);
     let figures: Vec<i64> = all.iter().filter_map(|w| w.parse().ok()).collect();
@@ -238,12 +252,15 @@ pub fn reread(dialog: &Dialog, understood: &Understanding, text: &str) -> Unders
     {
         entities.quantity = Some(*figure);
     }
+    if understood.intent == Intent::Update {
+        return reread;
+    }
+    if entities.quantity_delta.is_some() {
+        entities.ordinal = None;
+    }
     // "Y de las postales pon una menos": a word of fewer never adds.
-    let fewer = all
-        .iter()
-        .any(|w| matches!(*w, "menos" | "moins" | "less" | "fewer"));
     if understood.intent == Intent::Add
-        && fewer
+        && resolve::says_fewer(text)
         && entities.quantity_delta.is_none()
         && entities.price_max.is_none()
         && entities.price_min.is_none()
@@ -288,8 +305,21 @@ pub async fn answer_question(
     text: &str,
     ctx: &TraceContext,
 ) -> Option<Answer> {
-    let item = resolve::pick_option(&question, &understood.entities, text)?;
     let asked = intent_of(&question.action);
+    // "Y de las postales de la ola pon una menos" names an option but
+    // changes a line: not an answer to "which one do you want?".
+    if asked == Intent::Add && resolve::says_fewer(text) {
+        return None;
+    }
+    let item = resolve::pick_option(&question, &understood.entities, text)?;
+    if resolve::says_fewer(text) {
+        let fewer = understood.entities.quantity.filter(|q| *q > 0).unwrap_or(1);
+        let action = Action::Update {
+            quantity: None,
+            delta: Some(-fewer),
+        };
+        return Some(perform(gateway, session, Intent::Update, action, item, ctx).await);
+    }
     // "The second one", "2", "la de los girasoles": the question's action. A
     // longer message with its own intent ("tell me more about the second
     // one") does what it says, on the product it picked.
@@ -389,12 +419,16 @@ pub async fn count_of_focus(
     }
 }
 
-/// "And one Kiss mug" right after a basket change: the product named goes
-/// in, as "add one Kiss mug" would.
-pub async fn add_named(
+/// `action` on the product the message names (its `name`, else its search
+/// `query`); `None` when it names nothing. "And one Kiss mug" right after a
+/// basket change puts it in; "and the tote too" right after a line went out
+/// takes that line out as well.
+pub async fn on_named(
     gateway: &Gateway,
     session: &mut Session,
     understood: &Understanding,
+    action: Action,
+    scope: Scope,
     text: &str,
     ctx: &TraceContext,
 ) -> Option<Answer> {
@@ -405,13 +439,9 @@ pub async fn add_named(
     }
     let named = Entities {
         name: Some(name),
-        quantity: entities.quantity,
         ..Entities::default()
     };
-    let action = Action::Add {
-        quantity: entities.quantity.filter(|q| *q > 0).unwrap_or(1),
-    };
-    Some(with_target(gateway, session, action, &named, text, Scope::Catalog, ctx).await)
+    Some(with_target(gateway, session, action, &named, text, scope, ctx).await)
 }
 
 /// "No wait, the red one" right after `old` went in: `old`'s line out and
@@ -1183,6 +1213,7 @@ async fn search(
             // focus any more; ask what they are looking for.
             Err(failed) if failed.code() == Some("invalid_argument") => {
                 session.conversation.dialog.focus = None;
+                session.conversation.dialog.shown.clear();
                 return Answer::clarify(
                     intent,
                     reply::phrase(Phrase::WhichProduct, &session.locale),

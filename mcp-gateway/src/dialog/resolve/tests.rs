@@ -368,7 +368,17 @@ fn a_count_then_a_name_is_an_order_for_one_product() {
         Some((3, "livres ciels turner".to_owned()))
     );
     assert_eq!(counted_one("2 eye of horus mugs").map(|(n, _)| n), Some(2));
+    assert_eq!(
+        counted_one("dame 4 imanes de nevera"),
+        Some((4, "imanes nevera".to_owned()))
+    );
+    assert_eq!(
+        counted_one("kiero una taza d las meninas"),
+        Some((1, "taza meninas".to_owned()))
+    );
     for not_one in [
+        "i need a present for my mum",
+        "a mug",
         "mugs under 20",
         "1 mug",
         "do you have 3 mugs",
