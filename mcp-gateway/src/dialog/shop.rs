@@ -38,8 +38,9 @@ pub async fn act(
         Intent::Help => say(Phrase::Help),
         Intent::Goodbye => say(Phrase::Goodbye),
         // "Cuanto les debo", "ça fait combien maintenant": the total.
-        Intent::Unknown | Intent::Search
+        Intent::Unknown | Intent::Search | Intent::StoreInfo
             if resolve::asks_total(text)
+                && (intent != Intent::StoreInfo || resolve::owes(text))
                 && entities.name.is_none()
                 && (resolve::owes(text)
                     || !resolve::about_the_focus(&session.conversation.dialog))
