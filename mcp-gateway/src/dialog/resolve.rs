@@ -847,44 +847,23 @@ pub fn more_of_it(message: &str) -> Option<i64> {
 pub fn goes_on(message: &str) -> bool {
     let folded = fold(message);
     let all = words(&folded);
+    // The words that join ("and", "y", "pis", the list's JOINS) or add
+    // ("also", "también", "aussi"), and the acknowledgements before them.
+    const ALSO: &[&str] = &["also", "tambien", "aussi"];
+    let joins = |w: &str| JOINS.contains(&w) || ALSO.contains(&w);
     let first = all
         .iter()
         .find(|w| {
-            !matches!(
-                **w,
-                "ok" | "okay"
-                    | "vale"
-                    | "bon"
-                    | "cool"
-                    | "great"
-                    | "and"
-                    | "y"
-                    | "e"
-                    | "et"
-                    | "i"
-                    | "plus"
-                    | "also"
-                    | "tambien"
-                    | "aussi"
-            )
+            !joins(w) && !matches!(**w, "ok" | "okay" | "vale" | "bon" | "cool" | "great" | "i")
         })
         .copied();
     // "i la tarjeta": a "y" mistyped, before an article.
     let joined = match all.as_slice() {
-        [first, ..]
-            if matches!(
-                *first,
-                "and" | "y" | "e" | "et" | "plus" | "also" | "tambien" | "aussi"
-            ) =>
-        {
-            true
-        }
+        [first, ..] if joins(first) => true,
         ["i", article, ..] => matches!(*article, "la" | "el" | "los" | "las" | "un" | "una"),
         _ => false,
     };
-    let too = all
-        .last()
-        .is_some_and(|w| matches!(*w, "too" | "also" | "tambien" | "aussi"));
+    let too = all.last().is_some_and(|w| *w == "too" || ALSO.contains(w));
     let asks = message.contains('?')
         || first.is_some_and(|w| {
             matches!(

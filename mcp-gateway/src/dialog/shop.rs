@@ -110,12 +110,7 @@ pub async fn act(
             with_target(gateway, session, action, &back, text, Scope::Basket, ctx).await
         }
         Intent::Update | Intent::Remove => {
-            let empty = session
-                .conversation
-                .dialog
-                .basket
-                .as_ref()
-                .is_none_or(|b| b.lines.is_empty());
+            let empty = !has_lines(&session.conversation.dialog);
             // "Make it two" before anything was added may still mean the
             // product in focus; a removal from an empty basket cannot.
             if empty && (intent == Intent::Remove || session.conversation.dialog.focus.is_none()) {
