@@ -16,6 +16,12 @@
 //!    resolved in a fixed order ([`resolve`]), basket changes only for a
 //!    product the shopper chose, shop information from the help pages.
 //!
+//! 6. a turn the rules could answer only with "which product?" or "I did not
+//!    understand" is offered to mcp-intent's `resolve_turn` ([`model`]): with
+//!    an AI provider configured, a model may resolve it to one action on a
+//!    product of the state, checked there and here; offline, the rules'
+//!    answer stands.
+//!
 //! Tool results are read into the storefront's own types
 //! ([`mcp_storefront::cards`]); a refusal a shopper can see is worded here,
 //! from the Fluent files in the session's language, never the tool's text
@@ -23,6 +29,7 @@
 
 pub mod admin;
 pub mod intent;
+mod model;
 pub mod resolve;
 mod shop;
 pub mod state;
@@ -222,6 +229,7 @@ pub async fn turn(
     let intent = understood.intent;
     // The last question is answered first; any other message drops it.
     let just = session.conversation.dialog.just.take();
+    let pending = session.conversation.dialog.question.clone();
     if let Some(question) = session.conversation.dialog.question.take()
         && let Some(answer) =
             shop::answer_question(gateway, session, question, &understood, text, ctx).await
@@ -328,10 +336,8 @@ pub async fn turn(
         _ => LOOK_UP_BELOW,
     };
     if understood.confidence < needed {
-        return Ok(Answer::clarify(
-            intent,
-            reply::phrase(Phrase::Clarify, &session.locale),
-        ));
+        let clarify = Answer::clarify(intent, reply::phrase(Phrase::Clarify, &session.locale));
+        return Ok(or_the_model(gateway, session, text, clarify, pending, ctx).await);
     }
     if intent.is_admin() {
         if session.role != Role::Admin {
@@ -346,7 +352,27 @@ pub async fn turn(
         return Ok(admin::route(gateway, session, &understood, text, ctx, progress).await);
     }
     let understood = shop::reread(&session.conversation.dialog, &understood, text);
-    Ok(shop::act(gateway, session, &understood, text, ctx).await)
+    let answer = shop::act(gateway, session, &understood, text, ctx).await;
+    Ok(or_the_model(gateway, session, text, answer, pending, ctx).await)
+}
+
+/// A turn the rules could answer only with a question that offers nothing
+/// ("which product?", "I did not understand") is offered to the model
+/// first ([`model`]), with the question the assistant had asked, if any.
+async fn or_the_model(
+    gateway: &Gateway,
+    session: &mut Session,
+    text: &str,
+    answer: Answer,
+    pending: Option<state::Question>,
+    ctx: &TraceContext,
+) -> Answer {
+    if answer.outcome != "clarify" || session.conversation.dialog.question.is_some() {
+        return answer;
+    }
+    model::resolve(gateway, session, text, pending, ctx)
+        .await
+        .unwrap_or(answer)
 }
 
 /// `analyze_intent` with the recent turns, the products shown and the

@@ -294,7 +294,9 @@ async fn in_process(
     let client = MuseoClient::new(MuseoConfig::for_url(api.clone()))?;
     Ok(match name {
         "mcp-intent" => {
-            let analyzer = Arc::new(mcp_intent::Analyzer::default());
+            // The same INTENT_AI_* configuration as the mcp-intent binary.
+            let ai = mcp_intent::ai::from_env(env)?;
+            let analyzer = Arc::new(mcp_intent::Analyzer::new(ai));
             serve_in_process(move || mcp_intent::server::IntentServer::new(analyzer.clone()))
         }
         "mcp-storefront" => {

@@ -9,6 +9,7 @@
 pub mod ai;
 pub mod analyze;
 pub mod patterns;
+pub mod resolution;
 pub mod server;
 
 pub use analyze::{Analysis, AnalyzeRequest, INTENTS, Role, Source, Turn};
@@ -30,6 +31,9 @@ pub enum AnalyzeError {
     /// The locale is not a BCP-47 tag.
     #[error("`locale` `{0}` is not a BCP-47 tag such as en-GB, es or fr-CA")]
     BadLocale(String),
+    /// A `resolve_turn` state that cannot be read.
+    #[error(transparent)]
+    State(#[from] resolution::StateError),
 }
 
 /// The analyser: pattern tier first, AI fallback.
@@ -57,14 +61,19 @@ impl Analyzer {
 
     /// Checks a request's input before analysis.
     fn check(request: &AnalyzeRequest) -> Result<(), AnalyzeError> {
-        let chars = request.message.chars().count();
-        if request.message.trim().is_empty() {
+        Self::check_message(&request.message, request.locale.as_deref())
+    }
+
+    /// Checks a message and its locale hint.
+    fn check_message(message: &str, locale: Option<&str>) -> Result<(), AnalyzeError> {
+        let chars = message.chars().count();
+        if message.trim().is_empty() {
             return Err(AnalyzeError::EmptyMessage);
         }
         if chars > MAX_MESSAGE_CHARS {
             return Err(AnalyzeError::TooLong(chars));
         }
-        if let Some(locale) = &request.locale {
+        if let Some(locale) = locale {
             let valid = !locale.is_empty()
                 && locale.len() <= 35
                 && locale.split(['-', '_']).all(|p| {
@@ -75,6 +84,31 @@ impl Analyzer {
             }
         }
         Ok(())
+    }
+
+    /// What a message the caller's rules could not read does to its state
+    /// (`resolve_turn`): the AI provider's checked answer when it is at least
+    /// [`resolution::RESOLVE_CONFIDENT`], otherwise `none`. With the default
+    /// mock, only scripted messages resolve; every provider failure is `none`.
+    pub async fn resolve(
+        &self,
+        request: &resolution::ResolveRequest,
+    ) -> Result<resolution::Resolution, AnalyzeError> {
+        Self::check_message(&request.message, request.locale.as_deref())?;
+        resolution::check_state(request)?;
+        let mut request = request.clone();
+        if let Some(history) = &mut request.history {
+            let start = history.len().saturating_sub(MAX_HISTORY_TURNS);
+            history.drain(..start);
+        }
+        match self.ai.resolve(&request).await {
+            Ok(found) if found.confidence >= resolution::RESOLVE_CONFIDENT => Ok(found),
+            Ok(_) | Err(ai::AiError::Declined) => Ok(resolution::Resolution::none()),
+            Err(error) => {
+                tracing::warn!(provider = self.ai.name(), error = %error, "AI resolution failed; none");
+                Ok(resolution::Resolution::none())
+            }
+        }
     }
 
     /// The pattern tier itself (diagnostics and benchmarks).

@@ -1,5 +1,6 @@
-//! The MCP face of the analyser: one tool, `analyze_intent` (its name and
-//! contract are fixed; see the README).
+//! The MCP face of the analyser: `analyze_intent` (its name and contract are
+//! fixed; see the README), and `resolve_turn` for chat engines whose rules
+//! could not read a message (see [`crate::resolution`]).
 //!
 //! Input that the analyser refuses (an empty or over-long message, a bad
 //! locale) comes back as a tool result with `isError: true` and a message that
@@ -19,6 +20,7 @@ use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::{Json, ServerHandler, tool, tool_handler, tool_router};
 
+use crate::resolution::{Resolution, ResolveRequest};
 use crate::{Analysis, AnalyzeRequest, Analyzer};
 
 /// The MCP server of mcp-intent. Cheap to clone (the analyser is shared and
@@ -72,6 +74,31 @@ impl IntentServer {
             }
         }
     }
+
+    /// For a chat engine whose own rules could not read a message: what the message does to the products the conversation knows.
+    /// Send the message and the state's products, each under your own short reference (ref); the answer is one action (add, remove, set_quantity, change_quantity, show or none) on one of those references, checked against the state.
+    /// Only a configured AI provider resolves; otherwise, and whenever unsure, the action is none.
+    #[tool(
+        name = "resolve_turn",
+        title = "Resolve a chat turn",
+        input_schema = portable_input_schema::<ResolveRequest>(),
+        output_schema = portable_output_schema::<Resolution>(),
+        annotations(
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    async fn resolve_turn(
+        &self,
+        Parameters(request): Parameters<ResolveRequest>,
+    ) -> Result<Json<Resolution>, String> {
+        match self.analyzer.resolve(&request).await {
+            Ok(resolution) => Ok(Json(resolution)),
+            Err(error) => Err(error.to_string()),
+        }
+    }
 }
 
 #[tool_handler(
@@ -86,7 +113,10 @@ impl IntentServer {
         confidence in [0,1], the language, and entities such as query, product_ref, \
         quantity, price_max, name, ordinal, anaphora, refine, topic or order_id. Pass a BCP-47 \
         `locale` when known and recent `history` turns so short follow-ups resolve. \
-        The tool only reads; it never changes a basket or the catalog."
+        `resolve_turn` is for chat engines: given a message their rules could not \
+        read and the products of their state under their own references, it says \
+        which action (if any) the message asks for. \
+        The tools only read; they never change a basket or the catalog."
 )]
 impl ServerHandler for IntentServer {}
 

@@ -166,6 +166,19 @@ pub async fn act(
     }
 }
 
+/// `action` on `item`, which the model resolved from the state (see
+/// [`super::model`]).
+pub(super) async fn carry_out(
+    gateway: &Gateway,
+    session: &mut Session,
+    action: Action,
+    item: Item,
+    ctx: &TraceContext,
+) -> Answer {
+    let intent = intent_of(&action);
+    perform(gateway, session, intent, action, item, ctx).await
+}
+
 /// Whether the basket holds anything.
 fn has_lines(dialog: &Dialog) -> bool {
     dialog.basket.as_ref().is_some_and(|b| !b.lines.is_empty())

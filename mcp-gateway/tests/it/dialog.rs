@@ -109,3 +109,133 @@ async fn conversations_in_three_languages_change_the_basket_only_as_asked() -> a
     ensure!(failed.is_empty(), "{}", failed.join("\n"));
     Ok(())
 }
+
+/// An OpenAI-compatible model on a real HTTP server: it declines every
+/// classification and answers `resolve_turn` from a script keyed by the
+/// message, given the products it was sent; it keeps what it was sent.
+async fn scripted_model(
+    script: fn(&str, &[serde_json::Value]) -> serde_json::Value,
+) -> anyhow::Result<(
+    String,
+    std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>,
+)> {
+    use axum::Json;
+    use serde_json::{Value, json};
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<Value>::new()));
+    let kept = seen.clone();
+    let app = axum::Router::new().route(
+        "/v1/chat/completions",
+        axum::routing::post(move |Json(body): Json<Value>| {
+            let kept = kept.clone();
+            async move {
+                let name = body
+                    .pointer("/response_format/json_schema/name")
+                    .and_then(Value::as_str);
+                let content = body
+                    .pointer("/messages/1/content")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                let user: Value = serde_json::from_str(content).unwrap_or_default();
+                let answer = if name == Some("resolution") {
+                    kept.lock().expect("not poisoned").push(user.clone());
+                    let products = user["products"].as_array().cloned().unwrap_or_default();
+                    Some(script(
+                        user["message"].as_str().unwrap_or_default(),
+                        &products,
+                    ))
+                } else {
+                    None
+                };
+                let message = match answer {
+                    Some(answer) => json!({ "role": "assistant", "content": answer.to_string() }),
+                    None => json!({ "role": "assistant", "content": null, "refusal": "no" }),
+                };
+                Json(json!({ "choices": [{ "index": 0, "message": message }] }))
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/v1", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok((url, seen))
+}
+
+/// The reference of the first product whose title has `word`.
+fn reference_of(products: &[serde_json::Value], word: &str) -> serde_json::Value {
+    products
+        .iter()
+        .find(|p| p["title"].as_str().is_some_and(|t| t.contains(word)))
+        .map(|p| p["ref"].clone())
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_model_configured_a_turn_the_rules_cannot_read_is_resolved_on_the_state_only()
+-> anyhow::Result<()> {
+    use serde_json::json;
+    let (model, seen) = scripted_model(|message, products| match message {
+        "zibble zabble twice" => json!({
+            "action": "add", "product": reference_of(products, "mug"), "quantity": 2, "confidence": 0.9
+        }),
+        // A product the state does not have, and a removal of a product
+        // not in the basket: refused, whatever the confidence.
+        "flibber the wibble" => json!({
+            "action": "add", "product": "MUG-NYMPH-01", "quantity": 1, "confidence": 1.0
+        }),
+        "wobble the other one" => json!({
+            "action": "remove",
+            "product": products.iter().find(|p| p["in_basket"] == 0).map(|p| p["ref"].clone()),
+            "confidence": 1.0
+        }),
+        "zorp zorp, unsure" => json!({
+            "action": "add", "product": reference_of(products, "mug"), "confidence": 0.5
+        }),
+        _ => json!({ "action": "none", "product": null, "quantity": null, "confidence": 0.9 }),
+    })
+    .await?;
+    let dir = tempfile::tempdir()?;
+    let running = gateway(
+        dir.path(),
+        true,
+        &[
+            ("INTENT_AI_PROVIDER", "openai".into()),
+            ("INTENT_AI_BASE_URL", model),
+            ("INTENT_AI_MODEL", "test".into()),
+        ],
+    )
+    .await?;
+    let set = judge::read_set(
+        &json!({
+            "id": "model-1", "lang": "en", "locale": "en-GB",
+            "turns": [
+                { "user": "do you have water lilies things?", "basket": {}, "shows": ["MUG-NYMPH-01"] },
+                { "user": "zibble zabble twice", "intent": "basket.add", "basket": { "MUG-NYMPH-01": 2 } },
+                { "user": "flibber the wibble", "basket": { "MUG-NYMPH-01": 2 } },
+                { "user": "wobble the other one", "basket": { "MUG-NYMPH-01": 2 } },
+                { "user": "zorp zorp, unsure", "basket": { "MUG-NYMPH-01": 2 } }
+            ]
+        })
+        .to_string(),
+    )?;
+    let played = judge::play(&running.url, &set[0]).await?;
+    running.shutdown().await?;
+    let failed = failures(&set, std::slice::from_ref(&played));
+    ensure!(failed.is_empty(), "{failed:#?}");
+    let seen = seen.lock().expect("not poisoned").clone();
+    ensure!(seen.len() == 4, "the model was asked {} times", seen.len());
+    for sent in &seen {
+        let text = sent.to_string();
+        ensure!(
+            !text.contains("\"id\"") && !text.contains("MUG-NYMPH-01"),
+            "no product id or SKU travels to the model: {text}"
+        );
+    }
+    ensure!(
+        seen[1]["products"]
+            .as_array()
+            .is_some_and(|p| p.iter().any(|p| p["in_basket"] == 2)),
+        "the basket is part of the state: {}",
+        seen[1]
+    );
+    Ok(())
+}

@@ -12,8 +12,12 @@ use serde_json::{Value, json};
 
 use super::config::DEFAULT_TIMEOUT;
 use super::http::{post_json, secret_header};
-use super::prompt::{answer_schema, system_prompt, user_content};
-use super::{AiAnswer, AiError, AiFuture, AiProvider, AiRequest, validate};
+use super::prompt::{
+    answer_schema, resolution_schema, resolve_system_prompt, resolve_user_content, system_prompt,
+    user_content,
+};
+use super::{AiAnswer, AiError, AiFuture, AiProvider, AiRequest, ResolveFuture, validate};
+use crate::resolution::{self, Resolution, ResolveRequest};
 
 /// Default base URL of the Anthropic API.
 pub const ANTHROPIC_BASE_URL: &str = "https://api.anthropic.com";
@@ -21,6 +25,8 @@ pub const ANTHROPIC_BASE_URL: &str = "https://api.anthropic.com";
 pub const ANTHROPIC_VERSION: &str = "2023-06-01";
 /// The tool the model must call.
 pub const TOOL_NAME: &str = "record_intent";
+/// The tool the model must call to resolve a turn.
+pub const RESOLVE_TOOL_NAME: &str = "record_resolution";
 
 /// A provider speaking Anthropic's Messages API.
 #[derive(Debug, Clone)]
@@ -70,22 +76,40 @@ impl Anthropic {
 
     /// The JSON body sent for `request`.
     pub fn request_body(&self, request: &AiRequest) -> Value {
+        self.body(
+            system_prompt(),
+            user_content(request),
+            TOOL_NAME,
+            "Record the intent, confidence, language and entities of the shopper's message.",
+            answer_schema(false),
+        )
+    }
+
+    /// The JSON body sent for a `resolve_turn` request.
+    pub fn resolve_body(&self, request: &ResolveRequest) -> Value {
+        self.body(
+            resolve_system_prompt(),
+            resolve_user_content(request),
+            RESOLVE_TOOL_NAME,
+            "Record what the shopper's message does to the conversation's products.",
+            resolution_schema(false),
+        )
+    }
+
+    fn body(&self, system: String, user: String, tool: &str, about: &str, schema: Value) -> Value {
         json!({
             "model": self.model,
             "max_tokens": 400,
             "temperature": 0,
-            "system": system_prompt(),
-            "messages": [{ "role": "user", "content": user_content(request) }],
-            "tools": [{
-                "name": TOOL_NAME,
-                "description": "Record the intent, confidence, language and entities of the shopper's message.",
-                "input_schema": answer_schema(false),
-            }],
-            "tool_choice": { "type": "tool", "name": TOOL_NAME },
+            "system": system,
+            "messages": [{ "role": "user", "content": user }],
+            "tools": [{ "name": tool, "description": about, "input_schema": schema }],
+            "tool_choice": { "type": "tool", "name": tool },
         })
     }
 
-    async fn call(&self, request: &AiRequest) -> Result<AiAnswer, AiError> {
+    /// POSTs `body` and returns the forced tool's input.
+    async fn complete(&self, body: Value) -> Result<Value, AiError> {
         let url = format!("{}/v1/messages", self.base_url.trim_end_matches('/'));
         let headers = vec![
             (
@@ -97,7 +121,6 @@ impl Anthropic {
                 reqwest::header::HeaderValue::from_static(ANTHROPIC_VERSION),
             ),
         ];
-        let body = self.request_body(request);
         let response = post_json(
             &self.http,
             &url,
@@ -107,7 +130,15 @@ impl Anthropic {
             Some(&self.api_key),
         )
         .await?;
-        validate(tool_input(response)?)
+        tool_input(response)
+    }
+
+    async fn call(&self, request: &AiRequest) -> Result<AiAnswer, AiError> {
+        validate(self.complete(self.request_body(request)).await?)
+    }
+
+    async fn call_resolve(&self, request: &ResolveRequest) -> Result<Resolution, AiError> {
+        resolution::check(self.complete(self.resolve_body(request)).await?, request)
     }
 }
 
@@ -135,6 +166,10 @@ impl AiProvider for Anthropic {
 
     fn classify<'a>(&'a self, request: &'a AiRequest) -> AiFuture<'a> {
         Box::pin(self.call(request))
+    }
+
+    fn resolve<'a>(&'a self, request: &'a ResolveRequest) -> ResolveFuture<'a> {
+        Box::pin(self.call_resolve(request))
     }
 }
 

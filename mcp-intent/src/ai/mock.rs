@@ -8,8 +8,13 @@
 //!
 //! ```json
 //! { "add two of those": { "intent": "basket.add", "confidence": 0.9,
-//!                         "language": "en", "entities": { "quantity": 2 } } }
+//!                         "language": "en", "entities": { "quantity": 2 } },
+//!   "the one my aunt would like": { "action": "add", "product": "p2",
+//!                                   "quantity": 1, "confidence": 0.9 } }
 //! ```
+//!
+//! An answer with an `action` key is a `resolve_turn` resolution; it is
+//! checked against each request's state when asked, like a model's.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -19,18 +24,21 @@ use museo_sdk::config::ConfigError;
 use museo_sdk::env;
 use serde_json::{Map, Value};
 
-use super::{AiAnswer, AiError, AiFuture, AiProvider, AiRequest, validate};
+use super::{AiAnswer, AiError, AiFuture, AiProvider, AiRequest, ResolveFuture, validate};
+use crate::resolution::{self, ResolveRequest};
 
 /// Scripted answers keyed by normalised message.
 #[derive(Clone, Default)]
 pub struct Mock {
     script: HashMap<String, AiAnswer>,
+    resolutions: HashMap<String, Value>,
 }
 
 impl fmt::Debug for Mock {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Mock")
             .field("scripted", &self.script.len())
+            .field("resolutions", &self.resolutions.len())
             .finish()
     }
 }
@@ -49,7 +57,19 @@ impl Mock {
                 .into_iter()
                 .map(|(message, answer)| (normalise(&message), answer))
                 .collect(),
+            resolutions: HashMap::new(),
         }
+    }
+
+    /// Adds scripted `resolve_turn` answers (raw, as a model would write
+    /// them; each is checked against the request it answers).
+    pub fn with_resolutions(mut self, resolutions: HashMap<String, Value>) -> Self {
+        self.resolutions.extend(
+            resolutions
+                .into_iter()
+                .map(|(message, raw)| (normalise(&message), raw)),
+        );
+        self
     }
 
     /// Loads a script from a JSON file: an object from message to answer.
@@ -67,21 +87,26 @@ impl Mock {
         let raw: Map<String, Value> = serde_json::from_str(&text)
             .map_err(|e| fail(format!("expected a JSON object of message → answer ({e})")))?;
         let mut script = HashMap::with_capacity(raw.len());
+        let mut resolutions = HashMap::new();
         for (message, answer) in raw {
+            if answer.get("action").is_some() {
+                resolutions.insert(message, answer);
+                continue;
+            }
             let answer = validate(answer).map_err(|e| fail(format!("`{message}`: {e}")))?;
             script.insert(message, answer);
         }
-        Ok(Self::with_script(script))
+        Ok(Self::with_script(script).with_resolutions(resolutions))
     }
 
-    /// How many messages are scripted.
+    /// How many messages are scripted (answers and resolutions).
     pub fn len(&self) -> usize {
-        self.script.len()
+        self.script.len() + self.resolutions.len()
     }
 
     /// Whether nothing is scripted (every message is declined).
     pub fn is_empty(&self) -> bool {
-        self.script.is_empty()
+        self.len() == 0
     }
 
     /// The scripted answer for `message`, if any.
@@ -111,6 +136,14 @@ impl AiProvider for Mock {
             .ok_or(AiError::Declined);
         Box::pin(std::future::ready(result))
     }
+
+    fn resolve<'a>(&'a self, request: &'a ResolveRequest) -> ResolveFuture<'a> {
+        let result = match self.resolutions.get(&normalise(&request.message)) {
+            Some(raw) => resolution::check(raw.clone(), request),
+            None => Err(AiError::Declined),
+        };
+        Box::pin(std::future::ready(result))
+    }
 }
 
 #[cfg(test)]
@@ -129,6 +162,6 @@ mod tests {
         assert_eq!(mock.answer("hola amigos"), Some(&answer));
         assert_eq!(mock.answer("HOLA\tAMIGOS\n"), Some(&answer));
         assert_eq!(mock.answer("hola"), None);
-        assert_eq!(format!("{mock:?}"), "Mock { scripted: 1 }");
+        assert_eq!(format!("{mock:?}"), "Mock { scripted: 1, resolutions: 0 }");
     }
 }

@@ -22,6 +22,10 @@
 //!   person wrote, produced it. A mock that guessed would make tests and demos
 //!   look smarter than the deployed system is.
 //!
+//! The same providers also answer `resolve_turn` ([`AiProvider::resolve`]):
+//! what a message the gateway's rules could not read does to the
+//! conversation's state, checked by [`crate::resolution::check`].
+//!
 //! [`from_env`] picks the provider from `INTENT_AI_*` variables (see
 //! `museo_sdk::env`). API keys are [`secrecy::SecretString`]s: Debug output
 //! redacts them and no error message contains one.
@@ -32,7 +36,7 @@ mod http;
 mod mock;
 mod openai;
 mod prompt;
-mod validation;
+pub(crate) mod validation;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -40,11 +44,16 @@ use std::pin::Pin;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::resolution::{Resolution, ResolveRequest};
+
 pub use anthropic::Anthropic;
 pub use config::{DEFAULT_TIMEOUT, from_env};
 pub use mock::Mock;
 pub use openai::OpenAiCompatible;
-pub use prompt::{answer_schema, system_prompt, user_content};
+pub use prompt::{
+    answer_schema, resolution_schema, resolve_system_prompt, resolve_user_content, system_prompt,
+    user_content,
+};
 pub use validation::{ENTITY_KEYS, LANGUAGES, validate};
 
 /// What [`AiProvider::classify`] returns: a boxed future, so the trait stays
@@ -59,7 +68,18 @@ pub trait AiProvider: Send + Sync + std::fmt::Debug {
     /// Classifies `request`. Answers are already validated; every failure,
     /// including a timeout, is an error and the caller keeps its own answer.
     fn classify<'a>(&'a self, request: &'a AiRequest) -> AiFuture<'a>;
+
+    /// Resolves a turn the caller's rules could not read (see
+    /// [`crate::resolution`]). Answers are already checked against the
+    /// request's state. Providers that cannot resolve decline.
+    fn resolve<'a>(&'a self, request: &'a ResolveRequest) -> ResolveFuture<'a> {
+        let _ = request;
+        Box::pin(std::future::ready(Err(AiError::Declined)))
+    }
 }
+
+/// What [`AiProvider::resolve`] returns.
+pub type ResolveFuture<'a> = Pin<Box<dyn Future<Output = Result<Resolution, AiError>> + Send + 'a>>;
 
 /// What the AI tier is asked.
 #[derive(Debug, Clone, PartialEq, Default)]

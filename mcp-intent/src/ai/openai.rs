@@ -13,9 +13,13 @@ use serde_json::{Value, json};
 
 use super::config::DEFAULT_TIMEOUT;
 use super::http::{post_json, secret_header};
-use super::prompt::{answer_schema, system_prompt, user_content};
+use super::prompt::{
+    answer_schema, resolution_schema, resolve_system_prompt, resolve_user_content, system_prompt,
+    user_content,
+};
 use super::validation::clip;
-use super::{AiAnswer, AiError, AiFuture, AiProvider, AiRequest, validate};
+use super::{AiAnswer, AiError, AiFuture, AiProvider, AiRequest, ResolveFuture, validate};
+use crate::resolution::{self, Resolution, ResolveRequest};
 
 /// Default base URL: OpenAI's API.
 pub const OPENAI_BASE_URL: &str = "https://api.openai.com/v1";
@@ -69,31 +73,46 @@ impl OpenAiCompatible {
 
     /// The JSON body sent for `request`.
     pub fn request_body(&self, request: &AiRequest) -> Value {
+        self.body(
+            system_prompt(),
+            user_content(request),
+            "intent",
+            answer_schema(true),
+        )
+    }
+
+    /// The JSON body sent for a `resolve_turn` request.
+    pub fn resolve_body(&self, request: &ResolveRequest) -> Value {
+        self.body(
+            resolve_system_prompt(),
+            resolve_user_content(request),
+            "resolution",
+            resolution_schema(true),
+        )
+    }
+
+    fn body(&self, system: String, user: String, name: &str, schema: Value) -> Value {
         json!({
             "model": self.model,
             "temperature": 0,
             "messages": [
-                { "role": "system", "content": system_prompt() },
-                { "role": "user", "content": user_content(request) },
+                { "role": "system", "content": system },
+                { "role": "user", "content": user },
             ],
             "response_format": {
                 "type": "json_schema",
-                "json_schema": {
-                    "name": "intent",
-                    "strict": true,
-                    "schema": answer_schema(true),
-                },
+                "json_schema": { "name": name, "strict": true, "schema": schema },
             },
         })
     }
 
-    async fn call(&self, request: &AiRequest) -> Result<AiAnswer, AiError> {
+    /// POSTs `body` and returns the JSON object the model wrote.
+    async fn complete(&self, body: Value) -> Result<Value, AiError> {
         let url = format!("{}/chat/completions", self.base_url.trim_end_matches('/'));
         let mut headers = Vec::new();
         if let Some(key) = &self.api_key {
             headers.push((AUTHORIZATION, secret_header("Bearer ", key)?));
         }
-        let body = self.request_body(request);
         let response = post_json(
             &self.http,
             &url,
@@ -103,7 +122,15 @@ impl OpenAiCompatible {
             self.api_key.as_ref(),
         )
         .await?;
-        validate(answer_json(&response)?)
+        answer_json(&response)
+    }
+
+    async fn call(&self, request: &AiRequest) -> Result<AiAnswer, AiError> {
+        validate(self.complete(self.request_body(request)).await?)
+    }
+
+    async fn call_resolve(&self, request: &ResolveRequest) -> Result<Resolution, AiError> {
+        resolution::check(self.complete(self.resolve_body(request)).await?, request)
     }
 }
 
@@ -148,6 +175,10 @@ impl AiProvider for OpenAiCompatible {
 
     fn classify<'a>(&'a self, request: &'a AiRequest) -> AiFuture<'a> {
         Box::pin(self.call(request))
+    }
+
+    fn resolve<'a>(&'a self, request: &'a ResolveRequest) -> ResolveFuture<'a> {
+        Box::pin(self.call_resolve(request))
     }
 }
 

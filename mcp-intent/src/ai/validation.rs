@@ -283,7 +283,7 @@ fn invalid(reason: impl Into<String>) -> AiError {
     AiError::Invalid(reason.into())
 }
 
-fn type_name(value: &Value) -> &'static str {
+pub(crate) fn type_name(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

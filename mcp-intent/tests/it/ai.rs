@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 use mcp_intent::ai::{
     AiAnswer, AiError, AiProvider, AiRequest, Anthropic, Mock, OpenAiCompatible, from_env,
 };
-use mcp_intent::{INTENTS, Role, Turn};
+use mcp_intent::resolution::{Resolution, ResolveRequest, StateProduct, TurnAction};
+use mcp_intent::{Analyzer, INTENTS, Role, Turn};
 use museo_sdk::env;
 use secrecy::SecretString;
 use serde_json::{Map, Value, json};
@@ -610,4 +611,171 @@ fn debug_output_never_shows_the_key() {
     let direct =
         OpenAiCompatible::new("http://127.0.0.1:1/v1", MODEL).with_api_key(SecretString::from(KEY));
     assert!(!format!("{direct:?}").contains(KEY));
+}
+
+/// A `resolve_turn` state: a list of two mugs, a tote in the basket.
+fn resolve_request(message: &str) -> ResolveRequest {
+    let product = |reference: &str, title: &str, shown: Option<u32>, in_basket: u32| StateProduct {
+        reference: reference.into(),
+        title: title.into(),
+        shown,
+        in_basket,
+        focus: false,
+        offered: false,
+    };
+    ResolveRequest {
+        message: message.into(),
+        locale: Some("en-GB".into()),
+        history: None,
+        products: vec![
+            product("p1", "Great Wave mug", Some(1), 0),
+            product("p2", "Water Lilies mug", Some(2), 0),
+            product("p3", "Sunflowers tote", None, 1),
+        ],
+        asked: None,
+    }
+}
+
+#[tokio::test]
+async fn a_resolution_travels_both_ways_and_is_checked_against_the_state() {
+    for kind in BOTH {
+        let answer = json!({ "action": "add", "product": "p2", "quantity": 2, "confidence": 0.9 });
+        let server = serve(kind, answering(kind, &answer)).await;
+        let provider = kind.provider(&server, Duration::from_secs(5));
+        let request = resolve_request("two of the lily ones for my aunt");
+        let resolution = provider.resolve(&request).await.expect("a resolution");
+        assert_eq!(resolution.action, TurnAction::Add, "{kind:?}");
+        assert_eq!(resolution.product.as_deref(), Some("p2"));
+        assert_eq!(resolution.quantity, Some(2));
+
+        let sent = only_request(&server).await;
+        let body: Value = sent.body_json().expect("a JSON body");
+        let (system, user, schema) = match kind {
+            Kind::OpenAi => {
+                assert_eq!(
+                    body["response_format"]["json_schema"]["name"],
+                    json!("resolution")
+                );
+                (
+                    body["messages"][0]["content"].clone(),
+                    body["messages"][1]["content"].clone(),
+                    body["response_format"]["json_schema"]["schema"].clone(),
+                )
+            }
+            Kind::Anthropic => {
+                assert_eq!(
+                    body["tool_choice"],
+                    json!({ "type": "tool", "name": "record_resolution" })
+                );
+                (
+                    body["system"].clone(),
+                    body["messages"][0]["content"].clone(),
+                    body["tools"][0]["input_schema"].clone(),
+                )
+            }
+        };
+        assert!(
+            system.as_str().is_some_and(|s| s.contains("never invent")),
+            "{system}"
+        );
+        let user: Value = serde_json::from_str(user.as_str().expect("text")).expect("JSON data");
+        assert_eq!(user["message"], json!("two of the lily ones for my aunt"));
+        assert_eq!(user["products"][1]["ref"], json!("p2"));
+        assert_eq!(user["products"][2]["in_basket"], json!(1));
+        assert!(
+            !user.to_string().contains("\"id\""),
+            "no product ids travel"
+        );
+        assert_eq!(schema["properties"]["action"]["enum"][0], json!("none"));
+
+        // A reference the state does not have, or a removal of a product not
+        // in the basket, is refused whatever the model's confidence.
+        for invented in [
+            json!({ "action": "add", "product": "MUG-WAVE-01", "quantity": 1, "confidence": 1.0 }),
+            json!({ "action": "remove", "product": "p1", "quantity": null, "confidence": 1.0 }),
+        ] {
+            let server = serve(kind, answering(kind, &invented)).await;
+            let result = kind
+                .provider(&server, Duration::from_secs(5))
+                .resolve(&request)
+                .await;
+            assert!(
+                matches!(result, Err(AiError::Invalid(_))),
+                "{kind:?} {result:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_analyzer_resolves_only_confident_checked_answers() {
+    let mock = Mock::new().with_resolutions(HashMap::from([
+        (
+            "the lily one".to_owned(),
+            json!({ "action": "show", "product": "p2", "confidence": 0.95 }),
+        ),
+        (
+            "maybe that".to_owned(),
+            json!({ "action": "add", "product": "p1", "confidence": 0.4 }),
+        ),
+        (
+            "the blue one".to_owned(),
+            json!({ "action": "add", "product": "p9", "confidence": 0.99 }),
+        ),
+    ]));
+    let analyzer = Analyzer::new(Arc::new(mock));
+    let shown = analyzer
+        .resolve(&resolve_request("The lily  one"))
+        .await
+        .expect("valid request");
+    assert_eq!(shown.action, TurnAction::Show);
+    assert_eq!(shown.product.as_deref(), Some("p2"));
+    for unsure in ["maybe that", "the blue one", "something else"] {
+        let none = analyzer
+            .resolve(&resolve_request(unsure))
+            .await
+            .expect("valid request");
+        assert_eq!(none, Resolution::none(), "{unsure}");
+    }
+    // A provider that fails is `none`, not an error.
+    let server = serve(Kind::OpenAi, ResponseTemplate::new(500)).await;
+    let failing = Analyzer::new(Kind::OpenAi.provider(&server, Duration::from_secs(5)));
+    let none = failing
+        .resolve(&resolve_request("the lily one"))
+        .await
+        .expect("valid request");
+    assert_eq!(none, Resolution::none());
+    // Bad input is refused before any model is asked.
+    let mut bad = resolve_request("the lily one");
+    bad.products[1].reference = "p1".into();
+    assert!(analyzer.resolve(&bad).await.is_err());
+    assert!(analyzer.resolve(&resolve_request("   ")).await.is_err());
+}
+
+#[tokio::test]
+async fn a_mock_file_may_script_resolutions() {
+    let mut file = tempfile::NamedTempFile::new().expect("temp file");
+    let script = json!({
+        "Add two of those": good_answer(),
+        "the lily one": { "action": "add", "product": "p2", "quantity": 1, "confidence": 0.9 }
+    });
+    file.write_all(script.to_string().as_bytes())
+        .expect("write");
+    let path = file.path().to_str().expect("utf-8 path");
+    let provider = from_env(&vars(&[(env::INTENT_AI_MOCK_FILE, path)])).expect("valid");
+    let resolved = provider
+        .resolve(&resolve_request("the lily one"))
+        .await
+        .expect("scripted");
+    assert_eq!(resolved.product.as_deref(), Some("p2"));
+    assert!(
+        provider
+            .classify(&AiRequest::new("add two of those"))
+            .await
+            .is_ok()
+    );
+    assert_eq!(
+        provider.resolve(&resolve_request("add two of those")).await,
+        Err(AiError::Declined)
+    );
 }

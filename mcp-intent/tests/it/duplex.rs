@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::support::{
     analyze, bounded, check_analysis, check_listing, check_peer, check_tool_error, duplex_client,
-    lifecycles, sample_requests,
+    lifecycles, named, sample_requests,
 };
 
 #[tokio::test]
@@ -39,7 +39,10 @@ async fn valid_messages_give_structured_results_that_match_the_schema() -> anyho
     for (name, lifecycle) in lifecycles() {
         let client = duplex_client(lifecycle).await?;
         let tools = bounded("list tools", client.list_all_tools()).await??;
-        let schema = tools[0].output_schema.clone().expect("outputSchema");
+        let schema = named(&tools, "analyze_intent")?
+            .output_schema
+            .clone()
+            .expect("outputSchema");
         for request in sample_requests() {
             let result = analyze(&client, request.clone()).await?;
             check_analysis(&result, Some(&schema))
@@ -197,5 +200,80 @@ async fn concurrent_calls_on_one_session_all_answer() -> anyhow::Result<()> {
     while let Some(result) = calls.join_next().await {
         check_analysis(&result??, None)?;
     }
+    Ok(())
+}
+
+/// Calls `resolve_turn`.
+async fn resolve(
+    client: &crate::support::Client,
+    arguments: serde_json::Value,
+) -> Result<rmcp::model::CallToolResult, ServiceError> {
+    let serde_json::Value::Object(arguments) = arguments else {
+        panic!("arguments are an object");
+    };
+    let params = CallToolRequestParams::new("resolve_turn").with_arguments(arguments);
+    match tokio::time::timeout(std::time::Duration::from_secs(10), client.call_tool(params)).await {
+        Ok(result) => result,
+        Err(_) => panic!("resolve_turn did not answer in 10 s"),
+    }
+}
+
+#[tokio::test]
+async fn resolve_turn_without_a_provider_resolves_nothing_and_refuses_bad_state()
+-> anyhow::Result<()> {
+    let (_, lifecycle) = lifecycles().into_iter().next().expect("initialize");
+    let client = duplex_client(lifecycle).await?;
+    let products = json!([
+        { "ref": "p1", "title": "Great Wave mug", "shown": 1 },
+        { "ref": "p2", "title": "Sunflowers tote", "in_basket": 2, "focus": true }
+    ]);
+    let result = resolve(
+        &client,
+        json!({ "message": "the one for my aunt", "products": products }),
+    )
+    .await?;
+    assert_ne!(result.is_error, Some(true), "{result:?}");
+    assert_eq!(
+        result.structured_content,
+        Some(json!({ "action": "none", "confidence": 0.0 }))
+    );
+
+    let twice = json!([{ "ref": "p1", "title": "a" }, { "ref": "p1", "title": "b" }]);
+    let many: Vec<_> = (0..100)
+        .map(|i| json!({ "ref": format!("p{i}"), "title": "mug" }))
+        .collect();
+    for (arguments, needle) in [
+        (
+            json!({ "message": "", "products": [] }),
+            "`message` is empty",
+        ),
+        (
+            json!({ "message": "x", "products": twice }),
+            "reference `p1`",
+        ),
+        (json!({ "message": "x", "products": many }), "at most 60"),
+        (
+            json!({ "message": "x", "products": [{ "ref": "p1", "title": "" }] }),
+            "title",
+        ),
+        (
+            json!({ "message": "x", "products": [{ "ref": "<script>alert(1)</script>", "title": "t" }] }),
+            "longer than 16",
+        ),
+    ] {
+        let result = resolve(&client, arguments).await?;
+        check_tool_error(&result, needle)?;
+    }
+    // Wrong types are refused before the tool runs (as for analyze_intent).
+    for arguments in [
+        json!({ "products": [] }),
+        json!({ "message": 5 }),
+        json!({ "message": "x", "products": [{ "ref": "p1", "title": "t", "in_basket": -1 }] }),
+        json!({ "message": "x", "products": "p1" }),
+    ] {
+        let result = resolve(&client, arguments.clone()).await?;
+        check_tool_error(&result, "deserialize").map_err(|e| e.context(arguments))?;
+    }
+    client.cancel().await?;
     Ok(())
 }

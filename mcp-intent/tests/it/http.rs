@@ -19,7 +19,7 @@ use tower::ServiceExt as _;
 
 use crate::support::{
     INITIALIZE, analyze, bounded, check_analysis, check_listing, check_peer, check_tool_error,
-    free_port, lifecycles, raw_http,
+    free_port, lifecycles, named, raw_http,
 };
 
 #[tokio::test]
@@ -44,7 +44,7 @@ async fn rmcp_http_client_in_process_with_both_lifecycles() -> anyhow::Result<()
         check_peer(&client, name)?;
         let tools = bounded("list tools", client.list_all_tools()).await??;
         check_listing(&tools).map_err(|e| e.context(name))?;
-        let schema = tools[0].output_schema.clone();
+        let schema = named(&tools, "analyze_intent")?.output_schema.clone();
         let result = analyze(&client, json!({ "message": "¿tienen tazas de Van Gogh?" })).await?;
         check_analysis(&result, schema.as_deref()).map_err(|e| e.context(name))?;
         let empty = analyze(&client, json!({ "message": "" })).await?;
@@ -254,7 +254,10 @@ async fn real_binary_over_http() -> anyhow::Result<()> {
     let tools = bounded("list tools", client.list_all_tools()).await??;
     check_listing(&tools)?;
     let result = analyze(&client, json!({ "message": "je voudrais payer" })).await?;
-    check_analysis(&result, tools[0].output_schema.as_deref())?;
+    check_analysis(
+        &result,
+        named(&tools, "analyze_intent")?.output_schema.as_deref(),
+    )?;
 
     let headers = [
         ("Host", "evil.example"),

@@ -11,7 +11,7 @@ use tokio::process::Command;
 
 use crate::support::{
     INITIALIZE, analyze, bounded, check_analysis, check_listing, check_peer, check_tool_error,
-    lifecycles,
+    lifecycles, named,
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_mcp-intent");
@@ -32,7 +32,7 @@ async fn rmcp_client_talks_to_the_binary_over_stdio() -> anyhow::Result<()> {
         check_peer(&client, name)?;
         let tools = bounded("list tools", client.list_all_tools()).await??;
         check_listing(&tools).map_err(|e| e.context(name))?;
-        let schema = tools[0].output_schema.clone();
+        let schema = named(&tools, "analyze_intent")?.output_schema.clone();
         let result = analyze(&client, json!({ "message": "do you have Monet posters?" })).await?;
         check_analysis(&result, schema.as_deref()).map_err(|e| e.context(name))?;
         let empty = analyze(&client, json!({ "message": "" })).await?;

@@ -117,75 +117,44 @@ pub fn first_text(result: &CallToolResult) -> anyhow::Result<&str> {
         .context("the result has no text block")
 }
 
-/// Checks the listing of a server: exactly `analyze_intent`, as the contract
-/// fixes it, with schemas a strict client accepts.
+/// Checks the listing of a server: `analyze_intent`, as the contract fixes
+/// it, then `resolve_turn`, with schemas a strict client accepts.
 pub fn check_listing(tools: &[Tool]) -> anyhow::Result<()> {
-    let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
-    ensure!(names == ["analyze_intent"], "tools listed: {names:?}");
-    let tool = &tools[0];
+    let mut names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
+    names.sort_unstable();
+    ensure!(
+        names == ["analyze_intent", "resolve_turn"],
+        "tools listed: {names:?}"
+    );
+
+    let tool = named(tools, "analyze_intent")?;
     ensure!(
         tool.title.as_deref() == Some("Analyze intent"),
         "title {:?}",
         tool.title
     );
-    ensure!(
-        tool.description.as_deref().is_some_and(|d| d.len() > 40),
-        "the description is what the model reads: {:?}",
-        tool.description
-    );
     let annotations = tool.annotations.as_ref().context("no annotations")?;
-    ensure!(annotations.read_only_hint == Some(true), "readOnlyHint");
-    ensure!(
-        annotations.destructive_hint == Some(false),
-        "destructiveHint"
-    );
     ensure!(annotations.idempotent_hint == Some(true), "idempotentHint");
     ensure!(annotations.open_world_hint == Some(false), "openWorldHint");
-
-    let input = Value::Object(tool.input_schema.as_ref().clone());
+    let (input, output) = check_read_only_tool(tool, &["message", "locale", "history"])?;
     ensure!(
         input["type"] == "object",
         "inputSchema type: {}",
         input["type"]
     );
     ensure!(
-        input["required"] == json!(["message"]),
-        "inputSchema required: {}",
-        input["required"]
-    );
-    ensure!(
         input["properties"]["message"]["type"] == "string",
         "message must be a string"
-    );
-    for field in ["message", "locale", "history"] {
-        ensure!(
-            input["properties"][field]["description"].is_string(),
-            "inputSchema `{field}` has no description (the model reads it)"
-        );
-    }
-
-    let output = Value::Object(
-        tool.output_schema
-            .as_ref()
-            .context("no outputSchema")?
-            .as_ref()
-            .clone(),
     );
     ensure!(
         output["type"] == "object",
         "outputSchema type: {}",
         output["type"]
     );
-    let mut required: Vec<&str> = output["required"]
-        .as_array()
-        .context("outputSchema has no `required`")?
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
-    required.sort_unstable();
     ensure!(
-        required == ["confidence", "entities", "intent", "language", "source"],
-        "outputSchema required: {required:?}"
+        required(&output)? == ["confidence", "entities", "intent", "language", "source"],
+        "outputSchema required: {:?}",
+        required(&output)
     );
     ensure!(
         output["properties"]["confidence"]["type"] == "number",
@@ -195,15 +164,89 @@ pub fn check_listing(tools: &[Tool]) -> anyhow::Result<()> {
         output["properties"]["entities"]["type"] == "object",
         "entities is an object"
     );
-    // What strict clients warn about (MCP Inspector --strict, Gemini's
-    // single-type dialect): nullable type arrays and numeric formats.
+
+    let (_, output) = check_read_only_tool(
+        named(tools, "resolve_turn")?,
+        &["message", "products", "asked"],
+    )?;
+    ensure!(
+        required(&output)? == ["action", "confidence"],
+        "resolve_turn output required: {:?}",
+        required(&output)
+    );
+    Ok(())
+}
+
+/// What both tools share: a description the model can act on, read-only
+/// hints, `message` required, `fields` described, and schemas free of what
+/// strict clients warn about (MCP Inspector --strict, Gemini's single-type
+/// dialect: nullable type arrays and numeric formats). Returns the input and
+/// output schemas.
+fn check_read_only_tool(tool: &Tool, fields: &[&str]) -> anyhow::Result<(Value, Value)> {
+    let name = tool.name.as_ref();
+    ensure!(
+        tool.description.as_deref().is_some_and(|d| d.len() > 40),
+        "{name}: the description is what the model reads: {:?}",
+        tool.description
+    );
+    let annotations = tool.annotations.as_ref().context("no annotations")?;
+    ensure!(
+        annotations.read_only_hint == Some(true),
+        "{name} readOnlyHint"
+    );
+    ensure!(
+        annotations.destructive_hint == Some(false),
+        "{name} destructiveHint"
+    );
+    let input = Value::Object(tool.input_schema.as_ref().clone());
+    ensure!(
+        input["required"] == json!(["message"]),
+        "{name} inputSchema required: {}",
+        input["required"]
+    );
+    for field in fields {
+        ensure!(
+            input["properties"][field]["description"].is_string(),
+            "{name} inputSchema `{field}` has no description (the model reads it)"
+        );
+    }
+    let output = Value::Object(
+        tool.output_schema
+            .as_ref()
+            .context("no outputSchema")?
+            .as_ref()
+            .clone(),
+    );
     for (what, schema) in [("inputSchema", &input), ("outputSchema", &output)] {
         let text = schema.to_string();
         for awkward in [r#""null""#, "uint64", "double", "int32"] {
-            ensure!(!text.contains(awkward), "{what} contains {awkward}: {text}");
+            ensure!(
+                !text.contains(awkward),
+                "{name} {what} contains {awkward}: {text}"
+            );
         }
     }
-    Ok(())
+    Ok((input, output))
+}
+
+/// A schema's `required`, sorted.
+fn required(schema: &Value) -> anyhow::Result<Vec<&str>> {
+    let mut required: Vec<&str> = schema["required"]
+        .as_array()
+        .context("outputSchema has no `required`")?
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    required.sort_unstable();
+    Ok(required)
+}
+
+/// The tool called `name`.
+pub fn named<'a>(tools: &'a [Tool], name: &str) -> anyhow::Result<&'a Tool> {
+    tools
+        .iter()
+        .find(|t| t.name == name)
+        .with_context(|| format!("no tool {name}"))
 }
 
 /// Checks a successful result against the fixed contract and against the

@@ -67,9 +67,12 @@ def text_of(result: Any) -> str:
 
 
 def check_listing(tools: list[Any]) -> None:
-    names = [tool.name for tool in tools]
-    check(names == ["analyze_intent"], f"tools listed: {names}")
-    tool = tools[0]
+    names = sorted(tool.name for tool in tools)
+    check(names == ["analyze_intent", "resolve_turn"], f"tools listed: {names}")
+    resolve = next(tool for tool in tools if tool.name == "resolve_turn")
+    check(resolve.input_schema.get("required") == ["message"], "resolve_turn required")
+    check(sorted(resolve.output_schema.get("required", [])) == ["action", "confidence"], "resolve_turn output")
+    tool = next(tool for tool in tools if tool.name == "analyze_intent")
     check(tool.title == "Analyze intent", f"title {tool.title!r}")
     check(bool(tool.description), "no description")
     a = tool.annotations

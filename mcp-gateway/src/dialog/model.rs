@@ -1,0 +1,238 @@
+//! When the rules cannot read a turn: mcp-intent's `resolve_turn`.
+//!
+//! A turn whose answer would be "sorry, which product?" or "I did not
+//! understand" is offered to mcp-intent with the products of the dialog's
+//! state, each under a reference made up here (`p1`, `p2`…) and never its id.
+//! With an AI provider configured (`INTENT_AI_PROVIDER`), the model may
+//! answer one action on one of those references; mcp-intent checks it
+//! against the state it was sent, and this module maps the reference back to
+//! the product it stood for, so the model cannot name a product the shopper
+//! was never shown. With the offline default (a mock that declines), and
+//! whenever the call fails, the rules' own answer stands.
+
+use mcp_intent::resolution::{Resolution, ResolveRequest, StateProduct, TurnAction};
+use museo_sdk::telemetry::TraceContext;
+use serde_json::{Value, json};
+
+use super::state::{Action, Dialog, Item, Question};
+use super::{Answer, Failed, shop, tool};
+use crate::gateway::{Gateway, Session};
+
+/// Most products offered to the model (mcp-intent accepts up to 60).
+const MAX_PRODUCTS: usize = 40;
+
+/// The products of the dialog's state under their references, offered
+/// first, then shown, the focus and the basket's lines; each once.
+fn state_products(dialog: &Dialog, pending: Option<&Question>) -> Vec<(StateProduct, Item)> {
+    let mut products: Vec<(StateProduct, Item)> = Vec::new();
+    let mut entry = |item: &Item| -> usize {
+        if let Some(at) = products.iter().position(|(_, i)| i.id == item.id) {
+            return at;
+        }
+        products.push((
+            StateProduct {
+                reference: format!("p{}", products.len() + 1),
+                title: item.title.chars().take(200).collect(),
+                shown: None,
+                in_basket: 0,
+                focus: false,
+                offered: false,
+            },
+            item.clone(),
+        ));
+        products.len() - 1
+    };
+    let mut marks: Vec<(usize, Mark)> = Vec::new();
+    if let Some(question) = dialog.question.as_ref().or(pending) {
+        for item in &question.options {
+            marks.push((entry(item), Mark::Offered));
+        }
+    }
+    for (at, item) in dialog.shown.iter().enumerate() {
+        let position = u32::try_from(at + 1).unwrap_or(u32::MAX);
+        marks.push((entry(item), Mark::Shown(position)));
+    }
+    if let Some(focus) = &dialog.focus {
+        marks.push((entry(focus), Mark::Focus));
+    }
+    if let Some(basket) = &dialog.basket {
+        for line in &basket.lines {
+            let units = u32::try_from(line.quantity.max(0)).unwrap_or(u32::MAX);
+            marks.push((entry(&line.item), Mark::InBasket(units)));
+        }
+    }
+    for (at, mark) in marks {
+        let product = &mut products[at].0;
+        match mark {
+            Mark::Offered => product.offered = true,
+            Mark::Shown(position) => product.shown = product.shown.or(Some(position)),
+            Mark::Focus => product.focus = true,
+            Mark::InBasket(units) => product.in_basket = units,
+        }
+    }
+    products.truncate(MAX_PRODUCTS);
+    products
+}
+
+enum Mark {
+    Offered,
+    Shown(u32),
+    Focus,
+    InBasket(u32),
+}
+
+/// The model's reading of `text`, carried out; `None` when it had none (or
+/// no product is in the state, or mcp-intent could not be asked).
+pub(super) async fn resolve(
+    gateway: &Gateway,
+    session: &mut Session,
+    text: &str,
+    pending: Option<Question>,
+    ctx: &TraceContext,
+) -> Option<Answer> {
+    let products = state_products(&session.conversation.dialog, pending.as_ref());
+    if products.is_empty() {
+        return None;
+    }
+    let history: Vec<Value> = session
+        .conversation
+        .turns
+        .iter()
+        .rev()
+        .take(6)
+        .rev()
+        .map(|t| json!({ "role": t.role, "text": t.text }))
+        .collect();
+    let request = ResolveRequest {
+        message: text.to_owned(),
+        locale: Some(session.locale.clone()),
+        history: serde_json::from_value(Value::Array(history)).ok(),
+        products: products.iter().map(|(p, _)| p.clone()).collect(),
+        // The question is the assistant's last words.
+        asked: pending.and_then(|_| {
+            let turns = &session.conversation.turns;
+            let last = turns.iter().rev().find(|t| t.role == "assistant")?;
+            Some(last.text.chars().take(300).collect())
+        }),
+    };
+    let args = serde_json::to_value(&request).ok()?;
+    let value = match tool(
+        gateway,
+        session,
+        "mcp-intent",
+        "resolve_turn",
+        args,
+        ctx,
+        None,
+    )
+    .await
+    {
+        Ok(value) => value,
+        Err(Failed::Refused { text, .. }) => {
+            tracing::debug!(correlation_id = %ctx.correlation_id(), reason = %text, "resolve_turn refused");
+            return None;
+        }
+        Err(_) => return None,
+    };
+    let resolution: Resolution = serde_json::from_value(value).ok()?;
+    let reference = resolution.product.as_deref()?;
+    let item = products
+        .iter()
+        .find(|(p, _)| p.reference == reference)
+        .map(|(_, item)| item.clone())?;
+    let action = match (resolution.action, resolution.quantity) {
+        (TurnAction::None, _) => return None,
+        (TurnAction::Show, _) => Action::Details,
+        (TurnAction::Add, quantity) => Action::Add {
+            quantity: quantity.unwrap_or(1).clamp(1, 99),
+        },
+        (TurnAction::Remove, quantity) => Action::Remove { quantity },
+        (TurnAction::SetQuantity, Some(quantity)) => Action::Update {
+            quantity: Some(quantity),
+            delta: None,
+        },
+        (TurnAction::ChangeQuantity, Some(delta)) => Action::Update {
+            quantity: None,
+            delta: Some(delta),
+        },
+        (TurnAction::SetQuantity | TurnAction::ChangeQuantity, None) => return None,
+    };
+    tracing::info!(correlation_id = %ctx.correlation_id(), action = ?resolution.action, confidence = resolution.confidence, "turn resolved by the model");
+    session.conversation.dialog.question = None;
+    Some(shop::carry_out(gateway, session, action, item, ctx).await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dialog::state::{Basket, Line, Question};
+
+    fn item(id: &str) -> Item {
+        Item {
+            id: id.into(),
+            sku: format!("SKU-{id}"),
+            title: format!("Product {id}"),
+            price: None,
+            stock: None,
+        }
+    }
+
+    #[test]
+    fn each_product_once_with_everything_the_state_says_of_it() {
+        let dialog = Dialog {
+            shown: vec![item("a"), item("b"), item("c")],
+            focus: Some(item("b")),
+            basket: Some(Basket {
+                id: "bk".into(),
+                lines: vec![
+                    Line {
+                        item: item("c"),
+                        quantity: 2,
+                    },
+                    Line {
+                        item: item("d"),
+                        quantity: 1,
+                    },
+                ],
+                last: None,
+            }),
+            question: Some(Question {
+                action: Action::Add { quantity: 1 },
+                options: vec![item("c"), item("a")],
+            }),
+            ..Dialog::default()
+        };
+        let products = state_products(&dialog, None);
+        let seen: Vec<(&str, &str, Option<u32>, u32, bool, bool)> = products
+            .iter()
+            .map(|(p, i)| {
+                (
+                    p.reference.as_str(),
+                    i.id.as_str(),
+                    p.shown,
+                    p.in_basket,
+                    p.focus,
+                    p.offered,
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("p1", "c", Some(3), 2, false, true),
+                ("p2", "a", Some(1), 0, false, true),
+                ("p3", "b", Some(2), 0, true, false),
+                ("p4", "d", None, 1, false, false),
+            ]
+        );
+        assert!(state_products(&Dialog::default(), None).is_empty());
+        // A question just dropped still says what was offered.
+        let pending = Question {
+            action: Action::Details,
+            options: vec![item("e")],
+        };
+        let after = state_products(&Dialog::default(), Some(&pending));
+        assert_eq!(after.len(), 1);
+        assert!(after[0].0.offered);
+    }
+}
