@@ -277,8 +277,10 @@ pub async fn turn(
             return Ok(answer);
         }
         // "And one Kiss mug", "y la corbata": the next product goes in.
+        // ("i la tarjeta navideña" may read as paying by card.)
         if matches!(just, state::Just::Changed { .. })
-            && matches!(intent, Intent::Unknown | Intent::Search | Intent::Details)
+            && (matches!(intent, Intent::Unknown | Intent::Search | Intent::Details)
+                || intent == Intent::Pay && !resolve::says_pay(text))
             && resolve::goes_on(text)
             && let Some(answer) = shop::on_named(
                 gateway,

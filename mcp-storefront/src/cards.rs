@@ -104,6 +104,9 @@ pub struct Understood {
     pub dropped: Vec<String>,
     /// True when products matching any one of the words were accepted.
     pub any_word: bool,
+    /// Misspelt words read as a catalog word, `typed→read` ("umbrela→umbrella").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrected: Vec<String>,
 }
 
 /// Result of `search_products`.

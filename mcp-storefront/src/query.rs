@@ -747,6 +747,7 @@ pub fn read(args: &SearchArgs) -> Result<ReadSearch, ToolError> {
         relaxed: false,
         dropped: Vec::new(),
         any_word: false,
+        corrected: Vec::new(),
     };
     let query = ProductQuery {
         q: text,

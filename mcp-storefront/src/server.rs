@@ -200,6 +200,7 @@ impl StorefrontServer {
                 understood.relaxed = true;
                 understood.dropped = relaxed.dropped;
                 understood.any_word = relaxed.any_word;
+                understood.corrected = relaxed.corrected;
             }
             Ok(Json(SearchResult {
                 products: page

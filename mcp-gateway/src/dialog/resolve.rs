@@ -66,6 +66,9 @@ const FILLER: &[&str] = &[
     // English
     "the",
     "a",
+    // Texting: "q sean 5 tarjetas"
+    "q",
+    "sean",
     "an",
     "one",
     "ones",
@@ -507,6 +510,19 @@ const AROUND_A_NUMBER: &[&str] = &[
     "j",
     "seulement",
     "juste",
+    "cool",
+    "great",
+    "nice",
+    "perfect",
+    "perfecto",
+    "genial",
+    "parfait",
+    "super",
+    "seul",
+    "seule",
+    "sola",
+    "solamente",
+    "nomas",
     "exemplaires",
     "copies",
     "copy",
@@ -842,6 +858,28 @@ pub fn more_of_it(message: &str) -> Option<i64> {
         .filter(|n| (1..=100).contains(n))
 }
 
+/// Whether the message has a word of paying or checking out (not a card:
+/// cards are products too).
+pub fn says_pay(message: &str) -> bool {
+    words(&fold(message)).iter().any(|w| {
+        matches!(
+            *w,
+            "pay"
+                | "paying"
+                | "checkout"
+                | "pagar"
+                | "pago"
+                | "pagarlo"
+                | "payer"
+                | "paiement"
+                | "regler"
+                | "link"
+                | "enlace"
+                | "lien"
+        )
+    })
+}
+
 /// "And one Kiss mug", "y la corbata", "the plush too": a message that
 /// goes on from the product just put in to another, with nothing to ask.
 pub fn goes_on(message: &str) -> bool {
@@ -967,21 +1005,33 @@ pub fn changes_mind(message: &str) -> bool {
 
 /// The number of a message that is nothing but a number and words around
 /// one ("no wait, 5", "ponme dos"): what a correction of the last basket
-/// change looks like. Articles are no numbers here.
+/// change looks like. An article alone counts one ("juste un alors").
 pub fn bare_quantity(message: &str) -> Option<i64> {
     let folded = fold(message);
     let mut number = None;
+    // "Juste un alors", "solo una": an article with no noun counts one,
+    // unless a number says otherwise.
+    let mut article = false;
     for word in folded
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
     {
+        if matches!(word, "a" | "an" | "un" | "une" | "una") {
+            if number.is_none() {
+                number = Some(1);
+                article = true;
+            }
+            continue;
+        }
         let n = match word.parse::<i64>() {
             Ok(n) => Some(n),
-            Err(_) if matches!(word, "a" | "an" | "un" | "une" | "una") => None,
             Err(_) => museo_sdk::parse::number_word(word).map(i64::from),
         };
         match n {
-            Some(n) if number.is_none() => number = Some(n),
+            Some(n) if number.is_none() || article => {
+                number = Some(n);
+                article = false;
+            }
             Some(_) => return None,
             None if AROUND_A_NUMBER.contains(&word) => {}
             None => return None,

@@ -1692,8 +1692,7 @@ impl PatternTier {
             ]);
         // The last word a plural kind of product ("earrings", "bookmarks").
         // As typed: the speller may have made it singular.
-        let last_raw = t.words.last().map(|w| museo_sdk::parse::fold(&w.raw));
-        let plural_last = last_raw.as_deref().map(str::trim).is_some_and(|w| {
+        let plural_kind = |w: &str| {
             w.len() > 3
                 && w.ends_with('s')
                 && !w.ends_with("ss")
@@ -1701,7 +1700,17 @@ impl PatternTier {
                     .iter()
                     .filter_map(|k| k.strip_suffix('*'))
                     .any(|k| !k.contains(' ') && w.starts_with(k))
-        });
+        };
+        let last_raw = t.words.last().map(|w| museo_sdk::parse::fold(&w.raw));
+        let plural_last = last_raw.as_deref().map(str::trim).is_some_and(plural_kind);
+        // "montre moi les bougies", "montrez moi d'autres statues grecques":
+        // a plural article before a plural kind of product.
+        let plural_article = t.has(&[
+            "les", "los", "las", "des", "d autres", "autres", "otros", "otras", "other", "others",
+        ]) && t
+            .words
+            .iter()
+            .any(|w| plural_kind(museo_sdk::parse::fold(&w.raw).trim()));
         let show_many = show
             && !basket
             && sku.is_none()
@@ -1709,6 +1718,7 @@ impl PatternTier {
             && !pronoun
             && !t.has(conv::DEICTIC_ONE)
             && (stuff
+                || !singular && plural_article && n <= 7
                 || !singular
                     && plural_last
                     && norms

@@ -57,6 +57,12 @@ impl Db {
                 path.display()
             );
         }
+        // The words of the full-text index, for reading misspelt words
+        // (search.rs). A view over the index, so databases made before it
+        // get it too, without a new schema version.
+        writer.execute_batch(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS products_fts_terms USING fts5vocab(products_fts, 'col');",
+        )?;
         let mut readers = Vec::with_capacity(READERS);
         for _ in 0..READERS {
             let reader = Connection::open(path)?;

@@ -6,9 +6,10 @@
 //! ("mugs" → `mug*`, "tazas" → `taza*`, "bijoux" → `bijou*`). All words must
 //! match, plus one of the `any_of` words when there are some ("mugs or
 //! cups"). When that finds nothing the search is relaxed, on the first page:
-//! first without its weakest words — those matching no product, else the one
-//! matching fewest —, then with any one word enough, best first. The page
-//! says how (`relaxed`).
+//! first with each word no product matches read as the nearest word of a
+//! title (one or two edits: "umbrela" → "umbrella"), then without its weakest
+//! words — those matching no product, else the one matching fewest —, then
+//! with any one word enough, best first. The page says how (`relaxed`).
 //!
 //! Cursors are opaque (base64url JSON) and bound to the query that made them.
 //! Price and newest orders page by keyset `(price, seq)` / `seq`, so rows
@@ -282,6 +283,75 @@ fn relaxation(groups: &[Group], dropped: &[usize]) -> SearchRelaxation {
             .flat_map(|&i| groups[i].words.iter().map(|w| w.text.clone()))
             .collect(),
         any_word: false,
+        corrected: Vec::new(),
+    }
+}
+
+/// Shortest word read as a misspelling of a title's word.
+const MIN_CORRECTED_CHARS: usize = 5;
+
+/// The search with each word no product matches read as the nearest word
+/// of a title ("umbrela" → "umbrella", "nymphes" → "nympheas"): one edit
+/// away for words of 5 to 7 letters, two from 8, the word in most titles
+/// on a tie. `None` when no word needed and found a reading. The words are
+/// the index's own (accents and case folded), so a title word is never
+/// more than one lookup away.
+fn corrected(conn: &Connection, groups: &[Group]) -> ApiResult<Option<(Vec<Group>, Vec<String>)>> {
+    let mut count =
+        conn.prepare_cached("SELECT count(*) FROM products_fts WHERE products_fts MATCH ?1")?;
+    let mut terms: Option<Vec<(String, i64)>> = None;
+    let mut fixed = groups.to_vec();
+    let mut notes = Vec::new();
+    for (at, group) in groups.iter().enumerate() {
+        let [word] = group.words.as_slice() else {
+            continue;
+        };
+        let typed = museo_sdk::parse::fold(&word.text);
+        let letters = typed.chars().count();
+        if letters < MIN_CORRECTED_CHARS || !typed.chars().all(char::is_alphabetic) {
+            continue;
+        }
+        let found: i64 = count
+            .query_row([group.expr()], |r| r.get(0))
+            .map_err(map_fts_error)?;
+        if found > 0 {
+            continue;
+        }
+        if terms.is_none() {
+            let mut stmt = conn.prepare_cached(
+                "SELECT term, doc FROM products_fts_terms WHERE col = 'titles' AND length(term) >= 4",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+            terms = Some(rows.collect::<Result<_, _>>()?);
+        }
+        let most = if letters >= 8 { 2 } else { 1 };
+        let best = terms
+            .iter()
+            .flatten()
+            .filter_map(|(term, docs)| {
+                let edits = strsim::osa_distance(&typed, term);
+                (edits <= most).then_some((edits, std::cmp::Reverse(*docs), term))
+            })
+            .min();
+        if let Some((_, _, term)) = best {
+            notes.push(format!("{}→{term}", word.text));
+            fixed[at] = Group {
+                words: vec![Word {
+                    text: term.clone(),
+                    term: format!("\"{term}\""),
+                }],
+            };
+        }
+    }
+    Ok((!notes.is_empty()).then_some((fixed, notes)))
+}
+
+/// How a search read with corrected words was relaxed.
+fn spelt(corrected: Vec<String>) -> SearchRelaxation {
+    SearchRelaxation {
+        dropped: Vec::new(),
+        any_word: false,
+        corrected,
     }
 }
 
@@ -341,8 +411,21 @@ pub fn search_with_cursor(
         let relaxed = SearchRelaxation {
             dropped: Vec::new(),
             any_word: true,
+            corrected: Vec::new(),
         };
         return Ok(page(p, Some(relaxed), "or."));
+    }
+    if let Some(rest) = cursor.and_then(|c| c.strip_prefix("fx.")) {
+        let cursor = s.decode_cursor(rest)?;
+        let Some((fixed, notes)) = corrected(conn, &groups)? else {
+            return Err(ApiError::field(
+                "cursor",
+                "this cursor belongs to another search",
+            ));
+        };
+        let every: Vec<&Group> = fixed.iter().collect();
+        let p = run(conn, s, Some(&all_of(&every)), Some(&cursor), base)?;
+        return Ok(page(p, Some(spelt(notes)), "fx."));
     }
     if let Some(rest) = cursor.and_then(|c| c.strip_prefix("rx.")) {
         let cursor = relaxed_cursor(rest)?;
@@ -365,7 +448,15 @@ pub fn search_with_cursor(
     if !strict.items.is_empty() || cursor.is_some() {
         return Ok(page(strict, None, ""));
     }
-    // Nothing with every word (first page): without the weakest words, then any word.
+    // Nothing with every word (first page): with misspelt words read as
+    // the titles', then without the weakest words, then any word.
+    if let Some((fixed, notes)) = corrected(conn, &groups)? {
+        let every: Vec<&Group> = fixed.iter().collect();
+        let p = run(conn, s, Some(&all_of(&every)), None, base)?;
+        if !p.items.is_empty() {
+            return Ok(page(p, Some(spelt(notes)), "fx."));
+        }
+    }
     if let Some(dropped) = weakest(conn, &groups)? {
         let p = run(conn, s, Some(&all_of(&kept(&groups, &dropped))), None, base)?;
         if !p.items.is_empty() {
@@ -380,6 +471,7 @@ pub fn search_with_cursor(
     let relaxed = (!p.items.is_empty()).then(|| SearchRelaxation {
         dropped: Vec::new(),
         any_word: true,
+        corrected: Vec::new(),
     });
     Ok(page(p, relaxed, "or."))
 }

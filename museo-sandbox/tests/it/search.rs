@@ -105,6 +105,47 @@ async fn a_search_nothing_matches_in_full_drops_its_weakest_word_and_says_so() {
 }
 
 #[tokio::test]
+async fn a_misspelt_word_is_read_as_the_nearest_title_word() {
+    let s = TestSandbox::start().await;
+    // One edit in a word of 5–7 letters, two from 8; accents never count.
+    for (q, read) in [
+        ("starry%20night%20umbrela", "umbrela→umbrella"),
+        ("paraplui%20mucha", "paraplui→parapluie"),
+        ("nenufares%20tazza", "tazza→taza"),
+    ] {
+        let (status, page) = s.get(&format!("/v1/products?q={q}&limit=100")).await;
+        assert_eq!(status, 200, "{page}");
+        assert_eq!(
+            page["relaxed"]["corrected"],
+            serde_json::json!([read]),
+            "{q}: {page}"
+        );
+        assert!(!skus(&page).is_empty(), "{q}: {page}");
+    }
+    let (_, page) = s.get("/v1/products?q=starry%20night%20umbrela").await;
+    assert_eq!(
+        skus(&page),
+        ["UMB-STARRY-MINI"],
+        "the umbrella alone: {page}"
+    );
+    // Short words and words some product has are never read otherwise.
+    let (_, page) = s.get("/v1/products?q=mugg").await;
+    assert!(page["relaxed"].get("corrected").is_none(), "{page}");
+    let (_, page) = s.get("/v1/products?q=great%20wave%20mug").await;
+    assert!(page.get("relaxed").is_none(), "{page}");
+    // Paging a corrected search continues it.
+    let (_, first) = s.get("/v1/products?q=umbrelas&limit=2").await;
+    let cursor = first["next_cursor"].as_str().expect("more umbrellas");
+    let (status, next) = s
+        .get(&format!("/v1/products?q=umbrelas&limit=2&cursor={cursor}"))
+        .await;
+    assert_eq!(status, 200, "{next}");
+    assert_eq!(next["relaxed"], first["relaxed"]);
+    assert!(!skus(&next).is_empty(), "{next}");
+    assert!(skus(&next).iter().all(|k| !skus(&first).contains(k)));
+}
+
+#[tokio::test]
 async fn relaxed_searches_page_through_the_relaxed_matches() {
     let s = TestSandbox::start().await;
     for q in ["van%20gogh%20wool", "zebra%20okapi%20nympheas%20mug"] {

@@ -220,9 +220,10 @@ pub struct ProductSearchPage {
     pub relaxed: Option<SearchRelaxation>,
 }
 
-/// How a search that no product matched in full was relaxed: first without
-/// its weakest words (`dropped`), then, if that still found nothing, with any
-/// one word enough (`any_word`).
+/// How a search that no product matched in full was relaxed: first with its
+/// misspelt words read as the titles' nearest words (`corrected`), then
+/// without its weakest words (`dropped`), then, if that still found
+/// nothing, with any one word enough (`any_word`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 pub struct SearchRelaxation {
@@ -233,6 +234,10 @@ pub struct SearchRelaxation {
     /// True when products matching any one word were accepted.
     #[serde(default)]
     pub any_word: bool,
+    /// Misspelt words read as a word of the catalog's titles ("umbrela" as
+    /// "umbrella"), written `typed→read`, when that found products.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrected: Vec<String>,
 }
 
 /// How search results are ordered.

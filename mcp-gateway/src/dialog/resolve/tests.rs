@@ -269,6 +269,9 @@ fn a_bare_number_is_a_correction_and_a_named_one_is_not() {
         ("non, 5", 5),
         ("ok 2 alors", 2),
         ("plutôt trois", 3),
+        ("ok juste un alors", 1),
+        ("solo una", 1),
+        ("une seule", 1),
     ] {
         assert_eq!(bare_quantity(message), Some(n), "{message}");
     }
@@ -278,6 +281,7 @@ fn a_bare_number_is_a_correction_and_a_named_one_is_not() {
         "make it a dozen",
         "quita 2",
         "5 or 6",
+        "a mug",
         "the second one",
         "hello",
         "",
