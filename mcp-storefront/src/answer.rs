@@ -25,6 +25,9 @@ enum Topic {
     Dimensions,
     /// One attribute, with a fallback attribute.
     Attribute(&'static str, Option<&'static str>),
+    /// Something only the description tells (a candle's burning time, a
+    /// kit's age), by the key of its [`EVIDENCE`].
+    Described(&'static str),
     Description,
     /// Shipping, returns, payment: shop policy, not product data.
     Policy,
@@ -124,6 +127,16 @@ const TOPICS: &[(Topic, &[&[&str]])] = &[
             &["fabric"],
             &["hecho", "de"],
             &["hecha", "de"],
+            &["esta", "hecho"],
+            &["esta", "hecha"],
+            &["en", "quoi"],
+            &["gold"],
+            &["oro"],
+            &["vrai", "or"],
+            &["l", "or"],
+            &["silver"],
+            &["plata"],
+            &["argent"],
             &["tela"],
             &["materiau"],
             &["matiere"],
@@ -203,6 +216,7 @@ const TOPICS: &[(Topic, &[&[&str]])] = &[
             &["cuidado"],
             &["cuidados"],
             &["laver"],
+            &["lave"],
             &["lavage"],
             &["entretien"],
             &["nettoyer"],
@@ -264,6 +278,48 @@ const TOPICS: &[(Topic, &[&[&str]])] = &[
         ],
     ),
     (Topic::Attribute("isbn", None), &[&["isbn"]]),
+    (
+        Topic::Described("age"),
+        &[
+            &["age"],
+            &["ages"],
+            &["how", "old"],
+            &["edad"],
+            &["cuantos", "anos"],
+            &["que", "edad"],
+            &["ans"],
+        ],
+    ),
+    (
+        Topic::Described("duration"),
+        &[
+            &["burn"],
+            &["burns"],
+            &["burning"],
+            &["last"],
+            &["lasts"],
+            &["dura"],
+            &["duran"],
+            &["dure"],
+            &["durent"],
+            &["brule"],
+            &["combustion"],
+        ],
+    ),
+    (
+        Topic::Described("scent"),
+        &[
+            &["smell"],
+            &["smells"],
+            &["scent"],
+            &["huele"],
+            &["olor"],
+            &["aroma"],
+            &["sent"],
+            &["odeur"],
+            &["parfum"],
+        ],
+    ),
     (
         Topic::Description,
         &[
@@ -329,6 +385,215 @@ const COMMON: &[&str] = &[
     "peut", "elle", "product", "producto", "produit", "article", "item",
 ];
 
+/// Words of a description sentence that bear on a topic (folded; one of
+/// five letters or more also matches its longer forms: "scented",
+/// "perfumada"), by attribute or [`Topic::Described`] key. The sentences are
+/// quoted in the shopper's language beside the attribute, whose value the
+/// catalog gives in English only ("silk satin" → "raso de seda").
+const EVIDENCE: &[(&str, &[&str])] = &[
+    (
+        "material",
+        &[
+            "silk",
+            "cotton",
+            "brass",
+            "gold",
+            "silver",
+            "resin",
+            "ceramic",
+            "porcelain",
+            "china",
+            "wax",
+            "linen",
+            "wool",
+            "enamel",
+            "glass",
+            "wood",
+            "paper",
+            "stone",
+            "bronze",
+            "modal",
+            "leather",
+            "plated",
+            "stoneware",
+            "metal",
+            "plaster",
+            "seda",
+            "algodon",
+            "laton",
+            "oro",
+            "plata",
+            "resina",
+            "ceramica",
+            "porcelana",
+            "cera",
+            "lino",
+            "lana",
+            "esmalte",
+            "vidrio",
+            "madera",
+            "papel",
+            "piedra",
+            "bronce",
+            "banado",
+            "gres",
+            "yeso",
+            "carton",
+            "soie",
+            "coton",
+            "laiton",
+            "argent",
+            "resine",
+            "ceramique",
+            "porcelaine",
+            "cire",
+            "laine",
+            "email",
+            "verre",
+            "bois",
+            "papier",
+            "pierre",
+            "plaque",
+            "platre",
+        ],
+    ),
+    (
+        "care",
+        &[
+            "hand",
+            "wash",
+            "dishwasher",
+            "microwave",
+            "clean",
+            "dry",
+            "mano",
+            "lavavajillas",
+            "microondas",
+            "lavar",
+            "lavala",
+            "limpieza",
+            "seco",
+            "main",
+            "lave",
+            "laver",
+            "lavage",
+            "nettoyage",
+            "sec",
+        ],
+    ),
+    (
+        "origin",
+        &[
+            "made",
+            "painted",
+            "printed",
+            "woven",
+            "crafted",
+            "hecho",
+            "hecha",
+            "pintado",
+            "pintada",
+            "impreso",
+            "tejido",
+            "fabricado",
+            "fabrique",
+            "peint",
+            "imprime",
+            "tisse",
+        ],
+    ),
+    ("dimensions", &["cm", "mm"]),
+    (
+        "age",
+        &["age", "ages", "year", "years", "anos", "edad", "ans"],
+    ),
+    (
+        "duration",
+        &[
+            "hours",
+            "horas",
+            "heures",
+            "burning",
+            "combustion",
+            "years",
+            "anos",
+            "ans",
+        ],
+    ),
+    (
+        "scent",
+        &[
+            "scent",
+            "aroma",
+            "perfume",
+            "perfumada",
+            "notes",
+            "notas",
+            "parfum",
+            "fragrance",
+        ],
+    ),
+];
+
+/// The evidence key of an attribute topic.
+fn evidence_key(key: &str) -> &str {
+    match key {
+        "dishwasher_safe" => "care",
+        "size" => "dimensions",
+        other => other,
+    }
+}
+
+/// The sentences of the description (in `lang`) with a word bearing on
+/// `key`, that are not quoted yet.
+fn evidence(product: &Product, key: &str, lang: Lang, sources: &[Source]) -> Vec<String> {
+    let key = evidence_key(key);
+    let Some((_, cues)) = EVIDENCE.iter().find(|(k, _)| *k == key) else {
+        return Vec::new();
+    };
+    let quoted: Vec<&str> = sources
+        .iter()
+        .filter(|s| s.field == "description")
+        .map(|s| s.value.as_str())
+        .collect();
+    product
+        .description
+        .get(lang)
+        .split_inclusive(['.', ';', '!', '?'])
+        .map(str::trim)
+        .filter(|sentence| !sentence.is_empty() && !quoted.iter().any(|q| q.contains(sentence)))
+        .filter(|sentence| {
+            let folded = fold(sentence);
+            words(&folded).iter().any(|w| {
+                cues.iter()
+                    .any(|c| w == c || c.len() >= 5 && w.starts_with(c))
+            })
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Quotes the description's sentences on `key`; whether there were any.
+fn quote_evidence(
+    product: &Product,
+    key: &str,
+    lang: Lang,
+    parts: &mut Vec<String>,
+    sources: &mut Vec<Source>,
+) -> bool {
+    let sentences = evidence(product, key, lang, sources);
+    if sentences.is_empty() {
+        return false;
+    }
+    let quoted = sentences.join(" ");
+    parts.push(quoted.clone());
+    sources.push(Source {
+        field: "description".into(),
+        value: quoted,
+    });
+    true
+}
+
 /// Whether `question` asks about a shop policy (shipping, returns,
 /// refunds) rather than the product: the help pages answer it
 /// (`search_help`), not the product's data.
@@ -374,15 +639,22 @@ pub fn answer(product: &Product, question: &str, lang: Lang) -> ProductAnswer {
             Topic::Dimensions => {
                 let found = attribute(product, "dimensions", lang, &mut parts, &mut sources)
                     | attribute(product, "size", lang, &mut parts, &mut sources);
-                if !found && !variants(product, lang, &mut parts, &mut sources) {
+                let told = quote_evidence(product, "dimensions", lang, &mut parts, &mut sources);
+                if !found && !told && !variants(product, lang, &mut parts, &mut sources) {
                     missing.push("dimensions");
                 }
             }
             Topic::Attribute(key, fallback) => {
-                if !attribute(product, key, lang, &mut parts, &mut sources)
-                    && !fallback
-                        .is_some_and(|f| attribute(product, f, lang, &mut parts, &mut sources))
-                {
+                let found = attribute(product, key, lang, &mut parts, &mut sources)
+                    || fallback
+                        .is_some_and(|f| attribute(product, f, lang, &mut parts, &mut sources));
+                let told = quote_evidence(product, key, lang, &mut parts, &mut sources);
+                if !found && !told {
+                    missing.push(key);
+                }
+            }
+            Topic::Described(key) => {
+                if !quote_evidence(product, key, lang, &mut parts, &mut sources) {
                     missing.push(key);
                 }
             }
@@ -708,6 +980,15 @@ fn topic_name(key: &str, lang: Lang) -> String {
         ("variants", Lang::En) => "sizes or variants".to_owned(),
         ("variants", Lang::Es) => "tallas o variantes".to_owned(),
         ("variants", Lang::Fr) => "tailles ou variantes".to_owned(),
+        ("age", Lang::En) => "the age it is for".to_owned(),
+        ("age", Lang::Es) => "la edad recomendada".to_owned(),
+        ("age", Lang::Fr) => "l'âge conseillé".to_owned(),
+        ("duration", Lang::En) => "how long it lasts".to_owned(),
+        ("duration", Lang::Es) => "cuánto dura".to_owned(),
+        ("duration", Lang::Fr) => "sa durée".to_owned(),
+        ("scent", Lang::En) => "its scent".to_owned(),
+        ("scent", Lang::Es) => "su aroma".to_owned(),
+        ("scent", Lang::Fr) => "son parfum".to_owned(),
         _ => attribute_label(key, lang).to_lowercase(),
     }
 }
@@ -825,9 +1106,14 @@ mod tests {
             a.answer
         );
 
+        // The catalog's attribute values are English; the description's
+        // sentence on the same thing says it in the shopper's language.
         let a = answer(&p, "¿De qué material está hecha?", Lang::Es);
-        assert_eq!(fields(&a), ["attributes.material"]);
-        assert_eq!(a.answer, "Material: matte paper 200 g/m².");
+        assert_eq!(fields(&a), ["attributes.material", "description"]);
+        assert_eq!(
+            a.answer,
+            "Material: matte paper 200 g/m². El grabado de Hokusai en papel mate."
+        );
 
         let a = answer(&p, "Quelles tailles avez-vous ?", Lang::Fr);
         assert_eq!(fields(&a), ["variants"]);
@@ -854,6 +1140,50 @@ mod tests {
         assert!(a.answered);
         assert_eq!(fields(&a), ["description"]);
         assert_eq!(a.answer, "Sold unframed and shipped rolled in a tube.");
+    }
+
+    fn candle() -> Product {
+        Product {
+            sku: "HOM-CANDLE".into(),
+            title: text("Delft candle", "Vela Delft", "Bougie Delft"),
+            description: text(
+                "Soy wax candle (8 × 9 cm) scented with linen and fig leaf. About 45 hours of burning. Ages 14 and up.",
+                "Vela de cera de soja (8 × 9 cm) con aroma a lino e higuera. Unas 45 horas de combustión.",
+                "Bougie en cire de soja (8 × 9 cm) aux notes de lin et de figuier. Environ 45 heures de combustion. Lavage à la main du verre.",
+            ),
+            attributes: BTreeMap::from([("material".to_owned(), "soy wax, glass".to_owned())]),
+            variants: vec![],
+            ..poster()
+        }
+    }
+
+    #[test]
+    fn what_only_the_description_tells_is_quoted_from_it() {
+        let c = candle();
+        let a = answer(&c, "how long does it burn", Lang::En);
+        assert!(a.answered, "{a:?}");
+        assert_eq!(a.answer, "About 45 hours of burning.");
+        let a = answer(&c, "cuanto dura?", Lang::Es);
+        assert_eq!(a.answer, "Unas 45 horas de combustión.");
+        let a = answer(&c, "elle sent quoi ?", Lang::Fr);
+        assert!(a.answer.contains("notes de lin"), "{}", a.answer);
+        let a = answer(&c, "what age is it for", Lang::En);
+        assert_eq!(a.answer, "Ages 14 and up.");
+        // A description that says nothing of it: said plainly.
+        let a = answer(&c, "para que edad es?", Lang::Es);
+        assert!(!a.answered, "{a:?}");
+        assert!(a.answer.contains("edad recomendada"), "{}", a.answer);
+        // Beside a field: care in the shopper's words.
+        let a = answer(&c, "comment on le lave ?", Lang::Fr);
+        assert!(a.answer.contains("Lavage à la main"), "{}", a.answer);
+        let a = answer(&c, "c'est en quoi ?", Lang::Fr);
+        assert!(a.answer.contains("cire de soja"), "{}", a.answer);
+        let a = answer(&c, "c'est de l'or ?", Lang::Fr);
+        assert!(
+            a.answer.starts_with("Matériau : soy wax, glass."),
+            "{}",
+            a.answer
+        );
     }
 
     #[test]
