@@ -268,8 +268,8 @@ pub async fn turn(
                 session,
                 &understood,
                 state::Action::Remove { quantity: None },
-                resolve::Scope::Basket,
                 text,
+                None,
                 ctx,
             )
             .await
@@ -278,7 +278,7 @@ pub async fn turn(
         }
         // "And one Kiss mug", "y la corbata": the next product goes in.
         // ("i la tarjeta navideña" may read as paying by card.)
-        if matches!(just, state::Just::Changed { .. })
+        if let state::Just::Changed { item: last } = &just
             && (matches!(intent, Intent::Unknown | Intent::Search | Intent::Details)
                 || intent == Intent::Pay && !resolve::says_pay(text))
             && resolve::goes_on(text)
@@ -289,8 +289,8 @@ pub async fn turn(
                 state::Action::Add {
                     quantity: understood.entities.quantity.filter(|q| *q > 0).unwrap_or(1),
                 },
-                resolve::Scope::Catalog,
                 text,
+                Some(last),
                 ctx,
             )
             .await

@@ -69,6 +69,12 @@ const FILLER: &[&str] = &[
     // Texting: "q sean 5 tarjetas"
     "q",
     "sean",
+    // Taking it: "esa si, dame 2", "sale, la quiero", "me lo quedo", "jle prends"
+    "si",
+    "sale",
+    "quedo",
+    "igual",
+    "jle",
     "an",
     "one",
     "ones",
@@ -958,6 +964,27 @@ pub fn says_fewer(message: &str) -> bool {
     words(&fold(message))
         .iter()
         .any(|w| matches!(*w, "menos" | "moins" | "less" | "fewer"))
+}
+
+/// "Una taza menos", "deux cartes de moins", "one mug less": the words
+/// naming the product and how many fewer (1 when no number is said);
+/// `None` when no word names anything.
+pub fn fewer_of(message: &str) -> Option<(String, i64)> {
+    let folded = fold(message);
+    let mut count = None;
+    let mut name = Vec::new();
+    for word in words(&folded) {
+        let n = word
+            .parse::<i64>()
+            .ok()
+            .or_else(|| museo_sdk::parse::number_word(word).map(i64::from));
+        match n {
+            Some(n) if count.is_none() && (1..=1000).contains(&n) => count = Some(n),
+            _ if matches!(word, "menos" | "moins" | "less" | "fewer" | "de" | "of") => {}
+            _ => name.push(word),
+        }
+    }
+    (!name.is_empty()).then(|| (name.join(" "), count.unwrap_or(1)))
 }
 
 /// Whether the words ask to take something out ("remove", "quítalo",

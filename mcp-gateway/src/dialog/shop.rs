@@ -242,6 +242,27 @@ const ADDING: &[&str] = &[
 /// count, `basket.update`), and "un deuxième" as one more, not a position.
 pub fn reread(dialog: &Dialog, understood: &Understanding, text: &str) -> Understanding {
     let mut reread = understood.clone();
+    // "Una taza menos", "un lot de crayons de moins" read as a search: units
+    // off the basket line they name.
+    if matches!(understood.intent, Intent::Search | Intent::Unknown)
+        && resolve::says_fewer(text)
+        && let Some((name, fewer)) = resolve::fewer_of(text)
+    {
+        let named = Entities {
+            name: Some(name),
+            ..Entities::default()
+        };
+        if let Target::One(item) = resolve::resolve(dialog, &named, text, Scope::Basket)
+            && dialog.basket.as_ref().and_then(|b| b.line(&item)).is_some()
+        {
+            reread.intent = Intent::Update;
+            reread.entities = Entities {
+                quantity_delta: Some(-fewer),
+                ..named
+            };
+            return reread;
+        }
+    }
     if !matches!(
         understood.intent,
         Intent::Add | Intent::Remove | Intent::Update
@@ -437,10 +458,15 @@ pub async fn on_named(
     session: &mut Session,
     understood: &Understanding,
     action: Action,
-    scope: Scope,
     text: &str,
+    like: Option<&Item>,
     ctx: &TraceContext,
 ) -> Option<Answer> {
+    // Taking out names a line; anything else names a product of the shop.
+    let scope = match action {
+        Action::Remove { .. } | Action::Update { .. } => Scope::Basket,
+        _ => Scope::Catalog,
+    };
     let entities = &understood.entities;
     let name = entities.name.clone().or_else(|| entities.query.clone())?;
     if resolve::telling(&name).is_empty() {
@@ -450,6 +476,17 @@ pub async fn on_named(
         name: Some(name),
         ..Entities::default()
     };
+    // "Y una de los girasoles" right after three wave postcards: among
+    // several, the one of the same kind as the line just put in.
+    if let Some(like) = like {
+        let intent = intent_of(&action);
+        let target = resolve::resolve(&session.conversation.dialog, &named, text, scope);
+        if let Found::Choose(options) = find(gateway, session, intent, target, ctx).await
+            && let Some(item) = resolve::same_kind(&options, like)
+        {
+            return Some(perform(gateway, session, intent, action, item, ctx).await);
+        }
+    }
     Some(with_target(gateway, session, action, &named, text, scope, ctx).await)
 }
 

@@ -284,8 +284,11 @@ pub fn help_score(body: &str, question: &str) -> usize {
         .unwrap_or(0)
 }
 
-/// A help page answering `question`: its title and the lines of it that
-/// share the most words with the question (the first lines when none does).
+/// A help page answering `question`: its title, its lead (the first line,
+/// which says what matters most: "you can return most items within 30
+/// days"), and the lines of it that share the most words with the question
+/// (the first lines when none does). A heading that shares words
+/// ("Emballage cadeau :") counts double and brings the lines under it.
 pub fn help_page(title: &str, body: &str, question: &str, channel: Channel) -> String {
     let asked = asked_words(question);
     let asked: Vec<&str> = asked.iter().map(String::as_str).collect();
@@ -294,17 +297,24 @@ pub fn help_page(title: &str, body: &str, question: &str, channel: Channel) -> S
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
-    let score = |line: &str| line_score(&asked, line);
+    let score = |line: &str| {
+        let shared = line_score(&asked, line);
+        if line.ends_with(':') { 2 * shared } else { shared }
+    };
     let mut best: Vec<(usize, usize)> = lines
         .iter()
         .enumerate()
+        .skip(1)
         .map(|(i, l)| (score(l), i))
         .filter(|(score, _)| *score > 0)
         .collect();
     best.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let mut picked: Vec<usize> = best.iter().take(3).map(|(_, i)| *i).collect();
     if picked.is_empty() {
-        picked = (0..lines.len().min(3)).collect();
+        picked = (1..lines.len().min(3)).collect();
+    }
+    if !lines.is_empty() {
+        picked.push(0);
     }
     // A heading picked ("Gift wrapping:") brings the lines under it.
     for i in picked.clone() {

@@ -62,7 +62,7 @@ const MEANINGS: [(&str, &str); 19] = [
     ("goodbye", "bye, thanks that's all"),
     (
         "unknown",
-        "anything outside a museum shop, or too unclear to tell (museum tickets and hours, customs duties, changing or cancelling a placed order)",
+        "anything outside a museum shop, or too unclear to tell (museum tickets and hours, customs duties)",
     ),
     (
         "basket.update",
@@ -70,7 +70,7 @@ const MEANINGS: [(&str, &str); 19] = [
     ),
     (
         "store.info",
-        "a question about the shop, not a product: shipping, returns and refunds, payment methods, gift wrapping and gift cards, contact and opening hours, talking to a person, product care",
+        "a question about the shop, not a product: shipping, returns and refunds, payment methods, gift wrapping and gift cards, contact and opening hours, talking to a person, product care, changing or cancelling a placed order",
     ),
     (
         "order.status",

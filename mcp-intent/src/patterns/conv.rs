@@ -448,6 +448,33 @@ pub const CARE: &[&str] = &[
 /// The shop's terms in general.
 pub const FAQ: &[&str] = &[
     "faq",
+    // Asking whether a placed order can still be changed or cancelled: the
+    // FAQ says how. (Asking, not telling: "cancel my order" stays unknown,
+    // "cancel the socks" is a removal.)
+    "can i cancel my order",
+    "can i cancel the order",
+    "can i cancel it",
+    "can i still cancel",
+    "could i cancel my order",
+    "can i still change",
+    "can i change my order",
+    "still cancel",
+    "puedo cancelar mi pedido",
+    "puedo cancelar el pedido",
+    "puedo cancelarlo",
+    "se puede cancelar el pedido",
+    "lo puedo cancelar",
+    "la puedo cancelar",
+    "puedo cambiar mi pedido",
+    "cancelar todavia",
+    "je peux annuler ma commande",
+    "je peux encore annuler",
+    "peut on annuler",
+    "possible d annuler",
+    "encore annuler",
+    "je peux encore la modifier",
+    "je peux encore le modifier",
+    "je peux modifier ma commande",
     "shop policies",
     "your policies",
     "terms and conditions",
@@ -502,9 +529,6 @@ pub fn store_topic(t: &Text) -> Option<&'static str> {
             "account",
             "cuenta",
             "compte",
-            "my order",
-            "mi pedido",
-            "ma commande",
         ]);
     (!elsewhere).then_some(topic)
 }
@@ -927,6 +951,16 @@ pub const DEICTIC: &[&str] = &[
 /// Words that never name a product: conversation, verbs of the request,
 /// quantities' units.
 pub const NOT_NAME: &[&str] = &[
+    // Taking it: "me lo quedo", "sale, la quiero", "jle prends", "me los llevo".
+    "quedo",
+    "quiero",
+    "llevo",
+    "sale",
+    "jle",
+    "jla",
+    "jles",
+    "igual",
+    "si",
     "ok",
     "okay",
     "yes",

@@ -1659,6 +1659,11 @@ impl PatternTier {
             "show me",
             "show",
             "let me see",
+            "want to see",
+            "quiero ver",
+            "queria ver",
+            "je veux voir",
+            "je voudrais voir",
             "muestrame",
             "ensename",
             "montre moi",
@@ -1749,11 +1754,39 @@ impl PatternTier {
                                     | "vos"
                                     | "des"
                                     | "svp"
+                                    | "quiero"
+                                    | "queria"
+                                    | "ver"
+                                    | "want"
+                                    | "to"
+                                    | "je"
+                                    | "veux"
+                                    | "voudrais"
+                                    | "voir"
                             )
                         })
                         .count()
                         == 1);
-        if show_many {
+        // "Eye of horus stuff", "algo del ojo de horus", "des trucs de
+        // Klimt": things of a kind, not one product.
+        let things = !show_many
+            && !add_verb
+            && !remove_verb
+            && !basket
+            && !pronoun
+            && sku.is_none()
+            && ordinal.is_none()
+            && n <= 6
+            && t.has(&[
+                "stuff",
+                "something",
+                "algo",
+                "cosas",
+                "cositas",
+                "trucs",
+                "quelque chose",
+            ]);
+        if show_many || things {
             say("product.search", 0.92);
             claimed.push("product.search");
         } else if show && singular && !plural_noun && !basket {

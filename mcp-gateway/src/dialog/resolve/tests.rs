@@ -272,13 +272,13 @@ fn a_bare_number_is_a_correction_and_a_named_one_is_not() {
         ("ok juste un alors", 1),
         ("solo una", 1),
         ("une seule", 1),
+        ("make it a dozen", 12),
     ] {
         assert_eq!(bare_quantity(message), Some(n), "{message}");
     }
     for message in [
         "add 2 mugs",
         "2 more",
-        "make it a dozen",
         "quita 2",
         "5 or 6",
         "a mug",
@@ -503,4 +503,15 @@ fn the_cheapest_option_is_picked_by_price() {
     let sku = |e: &Entities| pick_option(&question, e, "").map(|i| i.sku);
     assert_eq!(sku(&cheapest).as_deref(), Some("SKU-2"));
     assert_eq!(sku(&dearest).as_deref(), Some("SKU-1"));
+}
+
+#[test]
+fn fewer_names_the_line_and_counts() {
+    assert_eq!(fewer_of("una taza menos"), Some(("taza".into(), 1)));
+    assert_eq!(
+        fewer_of("un lot de crayons de moins"),
+        Some(("lot crayons".into(), 1))
+    );
+    assert_eq!(fewer_of("2 postcards less"), Some(("postcards".into(), 2)));
+    assert_eq!(fewer_of("one less"), None);
 }
