@@ -66,6 +66,43 @@ const FILLER: &[&str] = &[
     // English
     "the",
     "a",
+    // Who it is for: "make it 2, one for my sister", "una para mi hermana"
+    "mis",
+    "sister",
+    "brother",
+    "mum",
+    "mom",
+    "dad",
+    "friend",
+    "hermana",
+    "hermano",
+    "madre",
+    "padre",
+    "amiga",
+    "amigo",
+    "soeur",
+    "frere",
+    "mere",
+    "pere",
+    "amie",
+    "ami",
+    "nephew",
+    "niece",
+    "sobrino",
+    "sobrina",
+    "neveu",
+    // Units: "et les chaussettes le baiser, 2 paires"
+    "paires",
+    "pairs",
+    "pares",
+    "lots",
+    "packs",
+    "unidades",
+    "unites",
+    "units",
+    "copies",
+    "exemplaires",
+    "ejemplares",
     // Texting: "q sean 5 tarjetas"
     "q",
     "sean",
@@ -769,7 +806,8 @@ pub fn about_the_focus(dialog: &Dialog) -> bool {
         .basket
         .as_ref()
         .is_none_or(|b| match b.lines.as_slice() {
-            [only] => only.item.id == focus.id,
+            // Two of it: the total is the answer that says more.
+            [only] => only.item.id == focus.id && only.quantity == 1,
             lines => lines.is_empty(),
         })
 }
@@ -862,6 +900,18 @@ pub fn more_of_it(message: &str) -> Option<i64> {
     }
     more.then(|| count.unwrap_or(1))
         .filter(|n| (1..=100).contains(n))
+}
+
+/// The words after a message's joining word ("i la tarjeta navideña" →
+/// "la tarjeta navideña"): what it names when mcp-intent found no name.
+pub fn after_join(message: &str) -> Option<String> {
+    let folded = fold(message);
+    let all = words(&folded);
+    let rest = match all.as_slice() {
+        [first, rest @ ..] if JOINS.contains(first) || *first == "i" => rest,
+        _ => return None,
+    };
+    (!rest.is_empty()).then(|| rest.join(" "))
 }
 
 /// Whether the message has a word of paying or checking out (not a card:

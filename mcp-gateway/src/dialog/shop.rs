@@ -468,7 +468,17 @@ pub async fn on_named(
         _ => Scope::Catalog,
     };
     let entities = &understood.entities;
-    let name = entities.name.clone().or_else(|| entities.query.clone())?;
+    // ("i la tarjeta navideña" read as paying has no name: the words after
+    // the "y" are the name.)
+    let name = entities
+        .name
+        .clone()
+        .or_else(|| entities.query.clone())
+        .or_else(|| {
+            (understood.intent == Intent::Pay)
+                .then(|| resolve::after_join(text))
+                .flatten()
+        })?;
     if resolve::telling(&name).is_empty() {
         return None;
     }
@@ -481,10 +491,17 @@ pub async fn on_named(
     if let Some(like) = like {
         let intent = intent_of(&action);
         let target = resolve::resolve(&session.conversation.dialog, &named, text, scope);
-        if let Found::Choose(options) = find(gateway, session, intent, target, ctx).await
-            && let Some(item) = resolve::same_kind(&options, like)
-        {
-            return Some(perform(gateway, session, intent, action, item, ctx).await);
+        // Only among titles with every word of the name: "and the kids
+        // umbrella with the hare" after the hare plush is no plush.
+        let telling = resolve::telling(named.name.as_deref().unwrap_or_default());
+        if let Found::Choose(options) = find(gateway, session, intent, target, ctx).await {
+            let fitting: Vec<Item> = options
+                .into_iter()
+                .filter(|o| resolve::names(&telling, &o.title))
+                .collect();
+            if let Some(item) = resolve::same_kind(&fitting, like) {
+                return Some(perform(gateway, session, intent, action, item, ctx).await);
+            }
         }
     }
     Some(with_target(gateway, session, action, &named, text, scope, ctx).await)

@@ -299,7 +299,11 @@ pub fn help_page(title: &str, body: &str, question: &str, channel: Channel) -> S
         .collect();
     let score = |line: &str| {
         let shared = line_score(&asked, line);
-        if line.ends_with(':') { 2 * shared } else { shared }
+        if line.ends_with(':') {
+            2 * shared
+        } else {
+            shared
+        }
     };
     let mut best: Vec<(usize, usize)> = lines
         .iter()

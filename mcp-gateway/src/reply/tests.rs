@@ -569,11 +569,27 @@ fn hostile_titles_cannot_inject_markdown() {
 #[test]
 fn a_help_page_brings_its_lead_and_the_section_asked_about() {
     let body = "You can return most items within 30 days.\n\nHow to return:\n- Write to us with your order number.\n- Pack the items.\n\nGift wrapping:\n- 3.50 EUR per item.\n- Recycled paper.\n\nGift cards:\n- Digital gift cards of 25, 50 or 100 EUR, sent to you or to them.";
-    let reply = help_page("Returns", body, "can I send it back if they don't like it?", Channel::Plain);
-    assert!(reply.starts_with("Returns\nYou can return most items within 30 days."), "{reply}");
+    let reply = help_page(
+        "Returns",
+        body,
+        "can I send it back if they don't like it?",
+        Channel::Plain,
+    );
+    assert!(
+        reply.starts_with("Returns\nYou can return most items within 30 days."),
+        "{reply}"
+    );
     // A heading sharing the question's words outweighs a line sharing as many.
-    let reply = help_page("Gifts", body, "can you do gift wrapping for them?", Channel::Plain);
-    assert!(reply.contains("Gift wrapping:\n- 3.50 EUR per item."), "{reply}");
+    let reply = help_page(
+        "Gifts",
+        body,
+        "can you do gift wrapping for them?",
+        Channel::Plain,
+    );
+    assert!(
+        reply.contains("Gift wrapping:\n- 3.50 EUR per item."),
+        "{reply}"
+    );
     // Nothing shared: the lead and the first lines.
     let reply = help_page("Returns", body, "zzz", Channel::Plain);
     assert!(reply.contains("30 days"), "{reply}");

@@ -1710,17 +1710,27 @@ impl PatternTier {
         let plural_last = last_raw.as_deref().map(str::trim).is_some_and(plural_kind);
         // "montre moi les bougies", "montrez moi d'autres statues grecques":
         // a plural article before a plural kind of product.
-        let plural_article = t.has(&[
-            "les", "los", "las", "des", "d autres", "autres", "otros", "otras", "other", "others",
-        ]) && t
+        // Not "muéstrame los posavasos de klimt": a kind "of" something
+        // may be one product.
+        let raw: Vec<String> = t
             .words
             .iter()
-            .any(|w| plural_kind(museo_sdk::parse::fold(&w.raw).trim()));
+            .map(|w| museo_sdk::parse::fold(&w.raw).trim().to_owned())
+            .collect();
+        let plural_article = t.has(&[
+            "les", "los", "las", "des", "d autres", "autres", "otros", "otras", "other", "others",
+        ]) && raw.iter().enumerate().any(|(i, w)| {
+            plural_kind(w)
+                && !raw[i + 1..]
+                    .iter()
+                    .any(|w| matches!(w.as_str(), "de" | "del" | "of" | "d"))
+        });
+        // ("les", "los" are pronouns too, but not before a kind of product.)
         let show_many = show
             && !basket
             && sku.is_none()
             && ordinal.is_none()
-            && !pronoun
+            && (!pronoun || plural_article)
             && !t.has(conv::DEICTIC_ONE)
             && (stuff
                 || !singular && plural_article && n <= 7
@@ -1777,15 +1787,18 @@ impl PatternTier {
             && sku.is_none()
             && ordinal.is_none()
             && n <= 6
-            && t.has(&[
-                "stuff",
-                "something",
-                "algo",
-                "cosas",
-                "cositas",
-                "trucs",
-                "quelque chose",
-            ]);
+            && (t.has(&[
+                "algo de",
+                "algo del",
+                "cosas de",
+                "cosas del",
+                "something with",
+                "something from",
+                "trucs de",
+                "trucs avec",
+                "quelque chose de",
+                "quelque chose avec",
+            ]) || norms.len() >= 2 && matches!(norms.last(), Some(&("stuff" | "things"))));
         if show_many || things {
             say("product.search", 0.92);
             claimed.push("product.search");
