@@ -319,6 +319,16 @@ pub async fn turn(
     {
         // "Dame otro igual" a turn later: more of the line last changed.
         return Ok(shop::more_of(gateway, session, line, more, ctx).await);
+    } else if resolve::bare_quantity(text).is_some()
+        && resolve::corrects(text)
+        && !shop::has_lines(&session.conversation.dialog)
+    {
+        // "Mejor 2", "non 2" with nothing in the basket: nothing to correct.
+        return Ok(Answer::ok(
+            Intent::Update,
+            reply::phrase(Phrase::NoBasket, &session.locale),
+            None,
+        ));
     } else if let Some(quantity) = resolve::bare_quantity(text).filter(|q| *q > 0)
         && matches!(
             intent,

@@ -618,6 +618,87 @@ pub fn puts_in(folded: &str) -> bool {
     })
 }
 
+/// What a product is made of: a question's subject, not a name.
+const MATERIALS: &[&str] = &[
+    "silver",
+    "plata",
+    "argent",
+    "gold",
+    "oro",
+    "or",
+    "silk",
+    "seda",
+    "soie",
+    "cotton",
+    "algodon",
+    "coton",
+    "wool",
+    "lana",
+    "laine",
+    "leather",
+    "cuero",
+    "cuir",
+    "glass",
+    "vidrio",
+    "verre",
+    "wood",
+    "madera",
+    "bois",
+    "ceramic",
+    "ceramica",
+    "ceramique",
+    "porcelain",
+    "porcelana",
+    "porcelaine",
+    "linen",
+    "lino",
+    "lin",
+    "brass",
+    "laton",
+    "laiton",
+    "real",
+    "verdad",
+    "vrai",
+    "solid",
+    "macizo",
+    "massif",
+];
+
+/// Whether every telling word of a name is a material ("plata", "real
+/// gold", "vraie soie").
+pub fn only_materials(name: &str) -> bool {
+    let telling = telling(name);
+    !telling.is_empty() && telling.iter().all(|w| MATERIALS.contains(&w.as_str()))
+}
+
+/// "Los gemelos de la gran ola", "la statuette petite danseuse de degas",
+/// "the kiss socks": a product named with a definite article and nothing
+/// else — no word of buying, no count, no "please" —, which shows a
+/// product rather than orders it.
+pub fn only_names(message: &str) -> bool {
+    let folded = fold(message);
+    let all = words(&folded);
+    let start = all
+        .iter()
+        .position(|w| !matches!(*w, "ok" | "okay" | "vale" | "bon" | "oh" | "ah"))
+        .unwrap_or(all.len());
+    let polite = |w: &str| {
+        matches!(
+            w,
+            "please" | "pls" | "plz" | "porfa" | "favor" | "svp" | "stp" | "plait" | "thanks"
+        )
+    };
+    matches!(
+        all.get(start).copied(),
+        Some("the" | "el" | "la" | "los" | "las" | "le" | "les" | "l")
+    ) && !buys(&folded)
+        && !all.iter().any(|w| {
+            polite(w)
+                || w.parse::<i64>().is_ok()
+                || museo_sdk::parse::number_word(w).is_some_and(|n| n > 1)
+        })
+}
+
 /// Whether a message asks to buy ("add", "I'll take", "la quiero", "je
 /// prends", "into the basket"), beyond naming a product: what tells "the
 /// pendant one" (an answer to "which one?") from "add the pendant one".
@@ -1083,6 +1164,30 @@ pub fn changes_mind(message: &str) -> bool {
 /// The number of a message that is nothing but a number and words around
 /// one ("no wait, 5", "ponme dos"): what a correction of the last basket
 /// change looks like. An article alone counts one ("juste un alors").
+/// A word correcting what was said before ("mejor 2", "non 2",
+/// "actually 3"): with nothing in the basket there is nothing to correct.
+pub fn corrects(message: &str) -> bool {
+    words(&fold(message)).iter().any(|w| {
+        matches!(
+            *w,
+            "mejor"
+                | "make"
+                | "no"
+                | "non"
+                | "plutot"
+                | "actually"
+                | "rather"
+                | "instead"
+                | "fait"
+                | "finalmente"
+                | "finalement"
+                | "wait"
+                | "espera"
+                | "attends"
+        )
+    })
+}
+
 pub fn bare_quantity(message: &str) -> Option<i64> {
     let folded = fold(message);
     let mut number = None;

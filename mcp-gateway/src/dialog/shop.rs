@@ -95,6 +95,25 @@ pub async fn act(
             answer.intent = Intent::StoreInfo;
             answer
         }
+        // "Los gemelos de la gran ola", "la statuette petite danseuse": a
+        // product named with nothing of buying is shown, not bought.
+        // (A pick among the products shown, "the first one" or "la de los
+        // nenúfares", stays one: only a name to search for is shown.)
+        Intent::Add
+            if entities.ordinal.is_none()
+                && !after_adding(session)
+                && resolve::only_names(text)
+                && matches!(
+                    resolve::resolve(&session.conversation.dialog, entities, text, Scope::Catalog),
+                    Target::Search(_)
+                ) =>
+        {
+            let looked = Understanding {
+                intent: Intent::Details,
+                ..understood.clone()
+            };
+            about_one(gateway, session, &looked, text, ctx).await
+        }
         Intent::Details | Intent::Question | Intent::Add => {
             about_one(gateway, session, understood, text, ctx).await
         }
@@ -179,8 +198,21 @@ pub(super) async fn carry_out(
     perform(gateway, session, intent, action, item, ctx).await
 }
 
+/// Whether the assistant's last turn was about adding (done, refused, or
+/// asking which product): a product named next is what to add.
+fn after_adding(session: &Session) -> bool {
+    session
+        .conversation
+        .turns
+        .iter()
+        .rev()
+        .find(|t| t.role == "assistant")
+        .and_then(|t| t.intent.as_deref())
+        .is_some_and(|i| matches!(i, "basket.add" | "basket.update"))
+}
+
 /// Whether the basket holds anything.
-fn has_lines(dialog: &Dialog) -> bool {
+pub(super) fn has_lines(dialog: &Dialog) -> bool {
     dialog.basket.as_ref().is_some_and(|b| !b.lines.is_empty())
 }
 
@@ -616,6 +648,11 @@ async fn find(
         Target::Unknown => return Found::Nothing,
         Target::Search(name) => name,
     };
+    // "¿Es de plata?" with no product in focus: silver is what is asked
+    // about, not a product's name.
+    if intent == Intent::Question && resolve::only_materials(&name) {
+        return Found::Unnamed;
+    }
     let args = json!({ "query": name, "locale": session.locale, "limit": LIST });
     let (result, _) =
         match shop_call::<SearchResult>(gateway, session, "search_products", args, ctx).await {
