@@ -551,17 +551,19 @@ fn evidence(product: &Product, key: &str, lang: Lang, sources: &[Source]) -> Vec
     let Some((_, cues)) = EVIDENCE.iter().find(|(k, _)| *k == key) else {
         return Vec::new();
     };
-    let quoted: Vec<&str> = sources
+    let quoted: Vec<String> = sources
         .iter()
         .filter(|s| s.field == "description")
-        .map(|s| s.value.as_str())
+        .map(|s| fold(&s.value))
         .collect();
     product
         .description
         .get(lang)
         .split_inclusive(['.', ';', '!', '?'])
         .map(str::trim)
-        .filter(|sentence| !sentence.is_empty() && !quoted.iter().any(|q| q.contains(sentence)))
+        .filter(|sentence| {
+            !sentence.is_empty() && !quoted.iter().any(|q| q.contains(&fold(sentence)))
+        })
         .filter(|sentence| {
             let folded = fold(sentence);
             words(&folded).iter().any(|w| {
@@ -585,7 +587,21 @@ fn quote_evidence(
     if sentences.is_empty() {
         return false;
     }
-    let quoted = sentences.join(" ");
+    // A sentence cut at a semicolon starts in lower case: "apta para
+    // lavavajillas…" reads as a sentence of its own.
+    let quoted = sentences
+        .iter()
+        .map(|s| {
+            let s = s
+                .strip_suffix(';')
+                .map_or_else(|| s.clone(), |t| format!("{t}."));
+            let mut chars = s.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_uppercase().chain(chars).collect()
+            })
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
     parts.push(quoted.clone());
     sources.push(Source {
         field: "description".into(),
@@ -1148,7 +1164,7 @@ mod tests {
             title: text("Delft candle", "Vela Delft", "Bougie Delft"),
             description: text(
                 "Soy wax candle (8 × 9 cm) scented with linen and fig leaf. About 45 hours of burning. Ages 14 and up.",
-                "Vela de cera de soja (8 × 9 cm) con aroma a lino e higuera. Unas 45 horas de combustión.",
+                "Vela de cera de soja (8 × 9 cm) con aroma a lino e higuera. Unas 45 horas de combustión; lavar el vaso a mano.",
                 "Bougie en cire de soja (8 × 9 cm) aux notes de lin et de figuier. Environ 45 heures de combustion. Lavage à la main du verre.",
             ),
             attributes: BTreeMap::from([("material".to_owned(), "soy wax, glass".to_owned())]),
@@ -1165,6 +1181,9 @@ mod tests {
         assert_eq!(a.answer, "About 45 hours of burning.");
         let a = answer(&c, "cuanto dura?", Lang::Es);
         assert_eq!(a.answer, "Unas 45 horas de combustión.");
+        // A sentence cut at a semicolon reads as one, and is quoted once.
+        let a = answer(&c, "se puede lavar?", Lang::Es);
+        assert_eq!(a.answer, "Lavar el vaso a mano.");
         let a = answer(&c, "elle sent quoi ?", Lang::Fr);
         assert!(a.answer.contains("notes de lin"), "{}", a.answer);
         let a = answer(&c, "what age is it for", Lang::En);

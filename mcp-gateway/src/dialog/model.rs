@@ -203,26 +203,22 @@ mod tests {
             ..Dialog::default()
         };
         let products = state_products(&dialog, None);
-        let seen: Vec<(&str, &str, Option<u32>, u32, bool, bool)> = products
+        let seen: Vec<String> = products
             .iter()
             .map(|(p, i)| {
-                (
-                    p.reference.as_str(),
-                    i.id.as_str(),
-                    p.shown,
-                    p.in_basket,
-                    p.focus,
-                    p.offered,
+                format!(
+                    "{} {} shown {:?} basket {} focus {} offered {}",
+                    p.reference, i.id, p.shown, p.in_basket, p.focus, p.offered
                 )
             })
             .collect();
         assert_eq!(
             seen,
             [
-                ("p1", "c", Some(3), 2, false, true),
-                ("p2", "a", Some(1), 0, false, true),
-                ("p3", "b", Some(2), 0, true, false),
-                ("p4", "d", None, 1, false, false),
+                "p1 c shown Some(3) basket 2 focus false offered true",
+                "p2 a shown Some(1) basket 0 focus false offered true",
+                "p3 b shown Some(2) basket 0 focus true offered false",
+                "p4 d shown None basket 1 focus false offered false",
             ]
         );
         assert!(state_products(&Dialog::default(), None).is_empty());

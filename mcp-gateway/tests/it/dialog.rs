@@ -77,8 +77,13 @@ async fn every_set_changes_no_basket_that_nobody_asked_to_change() -> anyhow::Re
 /// "non, 5") or counting the product just refused, "one more" / "un de
 /// plus" on a line, a change of mind replacing the line just added, and
 /// products counted one by one ("una postal de la gran ola y otra de
-/// nenúfares"), and a short message that does not switch the language of a
-/// conversation whose app gave no locale.
+/// nenúfares"), a short message that does not switch the language of a
+/// conversation whose app gave no locale, a misspelt name ("umbrela"),
+/// answers from the description in the shopper's language, a question
+/// about cancelling an order, units off a line named ("una taza menos"),
+/// and never acting on a guess: a material asked about with nothing in
+/// focus, a correction with an empty basket, a product named with an
+/// article and nothing of buying.
 const BEHAVIOURS: &str = r#"
 {"id":"en-1","lang":"en","locale":"en-IE","turns":[ {"user":"add it","basket":{},"ask":true}, {"user":"add 2 Las Meninas mugs","intent":"basket.add","basket":{"MUG-MENINAS-01":2}}, {"user":"add the dragonfly stained-glass table lamp","basket":{"MUG-MENINAS-01":2},"say":["out of stock"]}, {"user":"what do I owe?","intent":"basket.view","basket":{"MUG-MENINAS-01":2},"say":["27.80"]}, {"user":"what is your return policy?","intent":"store.info","basket":{"MUG-MENINAS-01":2},"say":["30 days"]}]}
 {"id":"es-1","lang":"es","locale":"es-ES","turns":[ {"user":"quiero 2 tazas de Las Meninas","intent":"basket.add","basket":{"MUG-MENINAS-01":2}}, {"user":"añade la lámpara de mesa de vidriera libélulas","basket":{"MUG-MENINAS-01":2},"say":["agotad"]}, {"user":"¿cuánto es en total?","intent":"basket.view","basket":{"MUG-MENINAS-01":2},"say":["27,80"]}, {"user":"¿cómo puedo devolver un pedido?","intent":"store.info","basket":{"MUG-MENINAS-01":2},"say":["ord_"]}]}
@@ -93,6 +98,10 @@ const BEHAVIOURS: &str = r#"
 {"id":"es-5","lang":"es","locale":"es-ES","turns":[ {"user":"cuanto cuesta la bastet","basket":{},"ask":true}, {"user":"la estatua de bastet","basket":{},"say":["59"]}, {"user":"quiero 3 postales de la gran ola","intent":"basket.add","basket":{"PC-WAVE-01":3}}, {"user":"y de las postales de la ola pon una menos","intent":"basket.update","basket":{"PC-WAVE-01":2}}, {"user":"dame otra","intent":"basket.update","basket":{"PC-WAVE-01":3}}, {"user":"cuanto les debo","intent":"basket.view","basket":{"PC-WAVE-01":3},"say":["5,40"]} ]}
 {"id":"fr-4","lang":"fr","turns":[ {"user":"je cherche des peluches","intent":"product.search","basket":{}}, {"user":"je prends la 2eme","intent":"basket.add","basket":{"@2":1}}, {"user":"une de plus","intent":"basket.update","basket":{"@2":2}}, {"user":"ajoute le marque page oeil d'horus","intent":"basket.add","basket":{"@2":2,"STA-BKM-HORUS":1}}, {"user":"trop cher enleve le","intent":"basket.remove","basket":{"@2":2}} ]}
 {"id":"es-4","lang":"es","turns":[ {"user":"hola, ¿tenéis tazas de Van Gogh?","intent":"product.search","basket":{}}, {"user":"la más barata","intent":"product.search","basket":{}}, {"user":"me la llevo","intent":"basket.add","basket":{"@cheapest":1}}, {"user":"¿cuánto es?","intent":"basket.view","basket":{"@cheapest":1},"say":["Tu cesta"]} ]}
+{"id":"en-5","lang":"en","locale":"en-GB","turns":[ {"user":"hi, do you have the starry night umbrela?","intent":"product.search","basket":{},"shows":["UMB-STARRY-MINI"]}, {"user":"how big is it folded","intent":"product.question","basket":{},"say":["24 cm"]}, {"user":"add 2","intent":"basket.add","basket":{"UMB-STARRY-MINI":2}}, {"user":"can i still cancel my order?","intent":"store.info","basket":{"UMB-STARRY-MINI":2},"say":["cancel"]}, {"user":"whats my total","intent":"basket.view","basket":{"UMB-STARRY-MINI":2},"say":["49.80"]} ]}
+{"id":"es-6","lang":"es","locale":"es-ES","turns":[ {"user":"hola! tienen la taza de las meninas?","intent":"product.search","basket":{},"shows":["MUG-MENINAS-01"]}, {"user":"se puede meter en el lavavajillas?","intent":"product.question","basket":{},"say":["lavavajillas"]}, {"user":"me la quedo, ponme 2","intent":"basket.add","basket":{"MUG-MENINAS-01":2}}, {"user":"y una postal de los girasoles","intent":"basket.add","basket":{"MUG-MENINAS-01":2,"PC-SUNFL-01":1}}, {"user":"una taza menos","intent":"basket.update","basket":{"MUG-MENINAS-01":1,"PC-SUNFL-01":1}}, {"user":"cuanto es","intent":"basket.view","basket":{"MUG-MENINAS-01":1,"PC-SUNFL-01":1},"say":["15,70"]} ]}
+{"id":"es-7","lang":"es","locale":"es-ES","turns":[ {"user":"¿es de plata?","basket":{}}, {"user":"mejor 2","basket":{}}, {"user":"los gemelos de la gran ola","basket":{},"shows":["JWL-WAVE-CUFF"]}, {"user":"mejor 2","basket":{}} ]}
+{"id":"fr-5","lang":"fr","locale":"fr-FR","turns":[ {"user":"bonjour, vous avez des bougies ?","intent":"product.search","basket":{},"shows":["HOM-CANDLE-DELFT"]}, {"user":"elle brule combien de temps","intent":"product.question","basket":{},"say":["45 heures"]}, {"user":"je la prends","intent":"basket.add","basket":{"HOM-CANDLE-DELFT":1}}, {"user":"et si ca plait pas je peux la renvoyer ?","intent":"store.info","basket":{"HOM-CANDLE-DELFT":1},"say":["30 jours"]} ]}
 "#;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1798,7 +1798,9 @@ impl PatternTier {
                 "trucs avec",
                 "quelque chose de",
                 "quelque chose avec",
-            ]) || norms.len() >= 2 && matches!(norms.last(), Some(&("stuff" | "things"))));
+            ]) || norms.len() >= 2
+                // As typed: the speller makes "thing" "things".
+                && raw.last().is_some_and(|w| matches!(w.as_str(), "stuff" | "things")));
         if show_many || things {
             say("product.search", 0.92);
             claimed.push("product.search");
