@@ -556,14 +556,8 @@ fn evidence(product: &Product, key: &str, lang: Lang, sources: &[Source]) -> Vec
         .filter(|s| s.field == "description")
         .map(|s| fold(&s.value))
         .collect();
-    product
-        .description
-        .get(lang)
-        .split_inclusive(['.', ';', '!', '?'])
-        .map(str::trim)
-        .filter(|sentence| {
-            !sentence.is_empty() && !quoted.iter().any(|q| q.contains(&fold(sentence)))
-        })
+    sentences(product.description.get(lang))
+        .filter(|sentence| !quoted.iter().any(|q| q.contains(&fold(sentence))))
         .filter(|sentence| {
             let folded = fold(sentence);
             words(&folded).iter().any(|w| {
@@ -963,6 +957,13 @@ fn attribute(
     true
 }
 
+/// The sentences of a text (cut at `.`, `;`, `!`, `?`), trimmed, non-empty.
+fn sentences(text: &str) -> impl Iterator<Item = &str> {
+    text.split_inclusive(['.', ';', '!', '?'])
+        .map(str::trim)
+        .filter(|sentence| !sentence.is_empty())
+}
+
 /// Description sentences sharing a meaningful word with the question.
 fn description_matches(product: &Product, question: &[&str], lang: Lang) -> Vec<String> {
     let content: Vec<&str> = question
@@ -973,11 +974,7 @@ fn description_matches(product: &Product, question: &[&str], lang: Lang) -> Vec<
     if content.is_empty() {
         return Vec::new();
     }
-    let description = product.description.get(lang);
-    description
-        .split_inclusive(['.', ';', '!', '?'])
-        .map(str::trim)
-        .filter(|sentence| !sentence.is_empty())
+    sentences(product.description.get(lang))
         .filter(|sentence| {
             let folded = fold(sentence);
             let sentence_words = words(&folded);

@@ -25,60 +25,49 @@ const MAX_PRODUCTS: usize = 40;
 /// first, then shown, the focus and the basket's lines; each once.
 fn state_products(dialog: &Dialog, pending: Option<&Question>) -> Vec<(StateProduct, Item)> {
     let mut products: Vec<(StateProduct, Item)> = Vec::new();
-    let mut entry = |item: &Item| -> usize {
-        if let Some(at) = products.iter().position(|(_, i)| i.id == item.id) {
-            return at;
-        }
-        products.push((
-            StateProduct {
-                reference: format!("p{}", products.len() + 1),
-                title: item.title.chars().take(200).collect(),
-                shown: None,
-                in_basket: 0,
-                focus: false,
-                offered: false,
-            },
-            item.clone(),
-        ));
-        products.len() - 1
-    };
-    let mut marks: Vec<(usize, Mark)> = Vec::new();
     if let Some(question) = dialog.question.as_ref().or(pending) {
         for item in &question.options {
-            marks.push((entry(item), Mark::Offered));
+            entry(&mut products, item).offered = true;
         }
     }
     for (at, item) in dialog.shown.iter().enumerate() {
         let position = u32::try_from(at + 1).unwrap_or(u32::MAX);
-        marks.push((entry(item), Mark::Shown(position)));
+        let product = entry(&mut products, item);
+        product.shown = product.shown.or(Some(position));
     }
     if let Some(focus) = &dialog.focus {
-        marks.push((entry(focus), Mark::Focus));
+        entry(&mut products, focus).focus = true;
     }
     if let Some(basket) = &dialog.basket {
         for line in &basket.lines {
-            let units = u32::try_from(line.quantity.max(0)).unwrap_or(u32::MAX);
-            marks.push((entry(&line.item), Mark::InBasket(units)));
-        }
-    }
-    for (at, mark) in marks {
-        let product = &mut products[at].0;
-        match mark {
-            Mark::Offered => product.offered = true,
-            Mark::Shown(position) => product.shown = product.shown.or(Some(position)),
-            Mark::Focus => product.focus = true,
-            Mark::InBasket(units) => product.in_basket = units,
+            entry(&mut products, &line.item).in_basket =
+                u32::try_from(line.quantity.max(0)).unwrap_or(u32::MAX);
         }
     }
     products.truncate(MAX_PRODUCTS);
     products
 }
 
-enum Mark {
-    Offered,
-    Shown(u32),
-    Focus,
-    InBasket(u32),
+/// `item`'s entry, made (with the next reference) the first time.
+fn entry<'a>(products: &'a mut Vec<(StateProduct, Item)>, item: &Item) -> &'a mut StateProduct {
+    let at = match products.iter().position(|(_, i)| i.id == item.id) {
+        Some(at) => at,
+        None => {
+            products.push((
+                StateProduct {
+                    reference: format!("p{}", products.len() + 1),
+                    title: item.title.chars().take(200).collect(),
+                    shown: None,
+                    in_basket: 0,
+                    focus: false,
+                    offered: false,
+                },
+                item.clone(),
+            ));
+            products.len() - 1
+        }
+    };
+    &mut products[at].0
 }
 
 /// The model's reading of `text`, carried out; `None` when it had none (or

@@ -518,25 +518,28 @@ pub async fn on_named(
         name: Some(name),
         ..Entities::default()
     };
+    let intent = intent_of(&action);
+    let (found, searched) = target(gateway, session, intent, &named, text, scope, ctx).await;
     // "Y una de los girasoles" right after three wave postcards: among
-    // several, the one of the same kind as the line just put in.
-    if let Some(like) = like {
-        let intent = intent_of(&action);
-        let target = resolve::resolve(&session.conversation.dialog, &named, text, scope);
-        // Only among titles with every word of the name: "and the kids
-        // umbrella with the hare" after the hare plush is no plush.
-        let telling = resolve::telling(named.name.as_deref().unwrap_or_default());
-        if let Found::Choose(options) = find(gateway, session, intent, target, ctx).await {
+    // several, the one of the same kind as the line just put in; only among
+    // titles with every word of the name ("and the kids umbrella with the
+    // hare" after the hare plush is no plush).
+    let found = match (found, like) {
+        (Found::Choose(options), Some(like)) => {
+            let telling = resolve::telling(named.name.as_deref().unwrap_or_default());
             let fitting: Vec<Item> = options
-                .into_iter()
+                .iter()
                 .filter(|o| resolve::names(&telling, &o.title))
+                .cloned()
                 .collect();
-            if let Some(item) = resolve::same_kind(&fitting, like) {
-                return Some(perform(gateway, session, intent, action, item, ctx).await);
+            match resolve::same_kind(&fitting, like) {
+                Some(item) => Found::One(item),
+                None => Found::Choose(options),
             }
         }
-    }
-    Some(with_target(gateway, session, action, &named, text, scope, ctx).await)
+        (found, _) => found,
+    };
+    Some(settle(gateway, session, action, (found, searched), text, ctx).await)
 }
 
 /// "No wait, the red one" right after `old` went in: `old`'s line out and
@@ -742,6 +745,21 @@ async fn with_target(
     ctx: &TraceContext,
 ) -> Answer {
     let intent = intent_of(&action);
+    let found = target(gateway, session, intent, entities, text, scope, ctx).await;
+    settle(gateway, session, action, found, text, ctx).await
+}
+
+/// What the reference of `entities` comes to (pointing back when the words
+/// name nothing), and whether the catalog was searched for it.
+async fn target(
+    gateway: &Gateway,
+    session: &Session,
+    intent: Intent,
+    entities: &Entities,
+    text: &str,
+    scope: Scope,
+    ctx: &TraceContext,
+) -> (Found, bool) {
     let target = resolve::resolve(&session.conversation.dialog, entities, text, scope);
     let searched = matches!(target, Target::Search(_));
     let back = || match resolve::back(&session.conversation.dialog, scope) {
@@ -757,6 +775,19 @@ async fn with_target(
         Found::Nothing if searched && entities.anaphora => back(),
         found => found,
     };
+    (found, searched)
+}
+
+/// `action` on what a reference came to: the product, or the question.
+async fn settle(
+    gateway: &Gateway,
+    session: &mut Session,
+    action: Action,
+    (found, searched): (Found, bool),
+    text: &str,
+    ctx: &TraceContext,
+) -> Answer {
+    let intent = intent_of(&action);
     match found {
         Found::One(item) => perform(gateway, session, intent, action, item, ctx).await,
         // Looking at the one product the words found costs nothing.

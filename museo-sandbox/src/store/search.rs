@@ -249,31 +249,35 @@ fn any_word(groups: &[Group]) -> String {
         .join(" OR ")
 }
 
-/// The groups a relaxed search leaves out: every group no product matches
-/// (none can ever be part of a match), else the one matching fewest
-/// products (the later one on a tie: chat puts the extras last). `None` when
-/// that would leave nothing.
-fn weakest(conn: &Connection, groups: &[Group]) -> ApiResult<Option<Vec<usize>>> {
-    if groups.len() < 2 {
-        return Ok(None);
-    }
+/// How many products each group matches on its own.
+fn counts(conn: &Connection, groups: &[Group]) -> ApiResult<Vec<i64>> {
     let mut stmt =
         conn.prepare_cached("SELECT count(*) FROM products_fts WHERE products_fts MATCH ?1")?;
-    let mut counts = Vec::with_capacity(groups.len());
-    for group in groups {
-        let count: i64 = stmt
-            .query_row([group.expr()], |r| r.get(0))
-            .map_err(map_fts_error)?;
-        counts.push(count);
+    groups
+        .iter()
+        .map(|group| {
+            stmt.query_row([group.expr()], |r| r.get(0))
+                .map_err(map_fts_error)
+        })
+        .collect()
+}
+
+/// The groups a relaxed search leaves out, given each group's `counts`:
+/// every group no product matches (none can ever be part of a match), else
+/// the one matching fewest products (the later one on a tie: chat puts the
+/// extras last). `None` when that would leave nothing.
+fn weakest(counts: &[i64]) -> Option<Vec<usize>> {
+    if counts.len() < 2 {
+        return None;
     }
-    let mut dropped: Vec<usize> = (0..groups.len()).filter(|&i| counts[i] == 0).collect();
+    let mut dropped: Vec<usize> = (0..counts.len()).filter(|&i| counts[i] == 0).collect();
     if dropped.is_empty()
         && let Some(min) = counts.iter().min()
         && let Some(i) = counts.iter().rposition(|c| c == min)
     {
         dropped.push(i);
     }
-    Ok((dropped.len() < groups.len()).then_some(dropped))
+    (dropped.len() < counts.len()).then_some(dropped)
 }
 
 fn relaxation(groups: &[Group], dropped: &[usize]) -> SearchRelaxation {
@@ -295,10 +299,12 @@ const MIN_CORRECTED_CHARS: usize = 5;
 /// away for words of 5 to 7 letters, two from 8, the word in most titles
 /// on a tie. `None` when no word needed and found a reading. The words are
 /// the index's own (accents and case folded), so a title word is never
-/// more than one lookup away.
-fn corrected(conn: &Connection, groups: &[Group]) -> ApiResult<Option<(Vec<Group>, Vec<String>)>> {
-    let mut count =
-        conn.prepare_cached("SELECT count(*) FROM products_fts WHERE products_fts MATCH ?1")?;
+/// more than one lookup away. `counts` are the groups' own matches.
+fn corrected(
+    conn: &Connection,
+    groups: &[Group],
+    counts: &[i64],
+) -> ApiResult<Option<(Vec<Group>, Vec<String>)>> {
     let mut terms: Option<Vec<(String, i64)>> = None;
     let mut fixed = groups.to_vec();
     let mut notes = Vec::new();
@@ -308,13 +314,10 @@ fn corrected(conn: &Connection, groups: &[Group]) -> ApiResult<Option<(Vec<Group
         };
         let typed = museo_sdk::parse::fold(&word.text);
         let letters = typed.chars().count();
-        if letters < MIN_CORRECTED_CHARS || !typed.chars().all(char::is_alphabetic) {
-            continue;
-        }
-        let found: i64 = count
-            .query_row([group.expr()], |r| r.get(0))
-            .map_err(map_fts_error)?;
-        if found > 0 {
+        if letters < MIN_CORRECTED_CHARS
+            || !typed.chars().all(char::is_alphabetic)
+            || counts[at] > 0
+        {
             continue;
         }
         if terms.is_none() {
@@ -417,7 +420,7 @@ pub fn search_with_cursor(
     }
     if let Some(rest) = cursor.and_then(|c| c.strip_prefix("fx.")) {
         let cursor = s.decode_cursor(rest)?;
-        let Some((fixed, notes)) = corrected(conn, &groups)? else {
+        let Some((fixed, notes)) = corrected(conn, &groups, &counts(conn, &groups)?)? else {
             return Err(ApiError::field(
                 "cursor",
                 "this cursor belongs to another search",
@@ -429,7 +432,7 @@ pub fn search_with_cursor(
     }
     if let Some(rest) = cursor.and_then(|c| c.strip_prefix("rx.")) {
         let cursor = relaxed_cursor(rest)?;
-        let dropped = weakest(conn, &groups)?.unwrap_or_default();
+        let dropped = weakest(&counts(conn, &groups)?).unwrap_or_default();
         let p = run(
             conn,
             s,
@@ -450,14 +453,15 @@ pub fn search_with_cursor(
     }
     // Nothing with every word (first page): with misspelt words read as
     // the titles', then without the weakest words, then any word.
-    if let Some((fixed, notes)) = corrected(conn, &groups)? {
+    let counts = counts(conn, &groups)?;
+    if let Some((fixed, notes)) = corrected(conn, &groups, &counts)? {
         let every: Vec<&Group> = fixed.iter().collect();
         let p = run(conn, s, Some(&all_of(&every)), None, base)?;
         if !p.items.is_empty() {
             return Ok(page(p, Some(spelt(notes)), "fx."));
         }
     }
-    if let Some(dropped) = weakest(conn, &groups)? {
+    if let Some(dropped) = weakest(&counts) {
         let p = run(conn, s, Some(&all_of(&kept(&groups, &dropped))), None, base)?;
         if !p.items.is_empty() {
             return Ok(page(p, Some(relaxation(&groups, &dropped)), "rx."));
