@@ -43,7 +43,7 @@ use crate::auth::Role;
 use crate::gateway::{CallError, Gateway, ProgressTx, Session, first_text};
 use crate::protocol::ServerFrame;
 use crate::reply::{self, Phrase};
-pub use intent::{Intent, Understanding};
+pub use intent::{Entities, Intent, Understanding};
 
 /// Below this confidence the gateway asks instead of acting.
 pub const CLARIFY_BELOW: f64 = 0.55;
@@ -339,6 +339,25 @@ pub async fn turn(
         // "2 copies pls" while one product is in focus: that many of it.
         return Ok(shop::count_of_focus(gateway, session, focus, quantity, ctx).await);
     }
+    // "¿A qué huele?", "elle mesure combien" that mcp-intent could not
+    // place: a question about the product in focus.
+    let understood = if matches!(intent, Intent::Unknown | Intent::Help)
+        && session.conversation.dialog.focus.is_some()
+        && resolve::asks_about_it(text)
+    {
+        Understanding {
+            intent: Intent::Question,
+            confidence: 0.9,
+            entities: Entities {
+                anaphora: true,
+                ..Entities::default()
+            },
+            ..understood
+        }
+    } else {
+        understood
+    };
+    let intent = understood.intent;
     // Changing the basket needs a sure reading; looking things up costs
     // nothing when it is wrong, and a question would cost a turn.
     let needed = match intent {

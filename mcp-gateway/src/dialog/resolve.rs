@@ -459,6 +459,8 @@ const AROUND_A_NUMBER: &[&str] = &[
     // English
     "no",
     "nope",
+    "nah",
+    "na",
     "wait",
     "hang",
     "on",
@@ -542,6 +544,8 @@ const AROUND_A_NUMBER: &[&str] = &[
     "finalement",
     "mets",
     "mettez",
+    "m",
+    "moi",
     "euh",
     "disons",
     "accord",
@@ -891,6 +895,79 @@ pub fn about_the_focus(dialog: &Dialog) -> bool {
             [only] => only.item.id == focus.id && only.quantity == 1,
             lines => lines.is_empty(),
         })
+}
+
+/// "¿A qué huele?", "elle mesure combien", "c'est quoi exactement ?",
+/// "cuánto era": a short question with a word of asking and nothing of
+/// buying, taking out, searching or the shop: about the product in focus.
+pub fn asks_about_it(message: &str) -> bool {
+    const ASKING: &[&str] = &[
+        // English
+        "what", "whats", "how", "which", "does", "is", "smell", "weigh", "size", "big",
+        // Spanish
+        "que", "cuanto", "cuanta", "cuantos", "cuantas", "como", "cual", "mide", "miden", "huele",
+        "pesa", "sirve", "tamano", "era", // French
+        "quoi", "combien", "quel", "quelle", "comment", "mesure", "mesurent", "sent", "pese",
+        "taille", "coutait",
+    ];
+    const NOT_ABOUT_IT: &[&str] = &[
+        "basket",
+        "cart",
+        "cesta",
+        "carrito",
+        "panier",
+        "total",
+        "shipping",
+        "envio",
+        "livraison",
+        "delivery",
+        "return",
+        "devolucion",
+        "retour",
+        "pay",
+        "pagar",
+        "payer",
+        "order",
+        "pedido",
+        "commande",
+        "you",
+        "your",
+        "vous",
+        "usted",
+        "ustedes",
+        "tienda",
+        "shop",
+        "boutique",
+        "others",
+        "otros",
+        "autres",
+        "more",
+        "mas",
+        "plus",
+        "help",
+        "ayuda",
+        "aide",
+        "can",
+        "puedes",
+        "puede",
+        "pueden",
+        "hacer",
+        "peux",
+        "pouvez",
+        "faire",
+        "work",
+        "funciona",
+        "marche",
+        "fonctionne",
+    ];
+    let folded = fold(message);
+    let all = words(&folded);
+    (1..=6).contains(&all.len())
+        && all.iter().any(|w| ASKING.contains(w))
+        && !all.iter().any(|w| NOT_ABOUT_IT.contains(w))
+        && !all.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()))
+        && !buys(&folded)
+        && !takes_out(&all)
 }
 
 /// "One more", "une de plus", "pon otro", "dame otra", "2 más": units
@@ -1247,6 +1324,17 @@ pub fn counted_list(message: &str) -> bool {
         "avez",
         "cherche",
         "voir",
+        // "Un cadeau pour ma copine, elle adore Klimt": a gift to find.
+        "gift",
+        "present",
+        "regalo",
+        "regalar",
+        "cadeau",
+        "offrir",
+        "loves",
+        "encanta",
+        "adore",
+        "fan",
     ];
     let folded = fold(message);
     let all = words(&folded);
@@ -1559,13 +1647,28 @@ pub fn resolve(dialog: &Dialog, entities: &Entities, message: &str, scope: Scope
             match (found, scope) {
                 (Some(target), _) => target,
                 // "Too much money, remove them": the words name no line, "them" does.
-                (None, Scope::Basket) if entities.anaphora => back(dialog, scope),
+                (None, Scope::Basket) if entities.anaphora || clitic(message) => {
+                    back(dialog, scope)
+                }
                 (None, Scope::Basket) => Target::Unknown,
                 (None, Scope::Catalog) => Target::Search(telling.join(" ")),
             }
         }
         Pointer::Back | Pointer::None => back(dialog, scope),
     }
+}
+
+/// A pronoun of taking out fused to its verb ("quítalo", "sácala",
+/// "enlève-le"): the words around it name nothing when they match no line.
+/// (English "it" is mcp-intent's to read: "the silk one, 3 of them" names.)
+fn clitic(message: &str) -> bool {
+    words(&fold(message)).iter().any(|w| {
+        ["quita", "saca", "elimina", "borra", "retira"]
+            .iter()
+            .any(|verb| w.starts_with(verb))
+            && ["lo", "la", "los", "las"].iter().any(|p| w.ends_with(p))
+            || ["-le", "-la", "-les"].iter().any(|p| w.ends_with(p))
+    })
 }
 
 /// What a pronoun means ("it", "lo", "le"): for a basket action the line

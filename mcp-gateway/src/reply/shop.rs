@@ -108,6 +108,69 @@ pub fn picked(dearest: bool, title: &str, price: &Value, locale: &str, channel: 
     )
 }
 
+/// Words a shopper asks with, and the words the help pages answer with
+/// ("your email?" → the "E-mail:" line; "¿dónde está la tienda?" → the
+/// address).
+const ASKED_AS: &[(&[&str], &str)] = &[
+    (
+        &[
+            "email", "mail", "correo", "courriel", "write", "escribir", "ecrire",
+        ],
+        "mail correo courriel",
+    ),
+    (
+        &[
+            "phone",
+            "call",
+            "telefono",
+            "llamar",
+            "llamo",
+            "telephone",
+            "appeler",
+            "tel",
+        ],
+        "phone telefono telephone",
+    ),
+    (
+        &[
+            "where",
+            "address",
+            "donde",
+            "direccion",
+            "adresse",
+            "located",
+            "situee",
+            "situe",
+        ],
+        "calle prado madrid",
+    ),
+    (
+        &[
+            "hours", "open", "opening", "horario", "abre", "abren", "abierto", "horaires",
+            "ouvert", "ouverte", "ouvre",
+        ],
+        "horario horaires hours opening",
+    ),
+    (
+        &[
+            "customs",
+            "aduana",
+            "aduanas",
+            "douane",
+            "douanes",
+            "duties",
+            "aranceles",
+        ],
+        "customs aranceles douane",
+    ),
+    (
+        &[
+            "broken", "damaged", "roto", "rota", "rotos", "casse", "cassee", "abime", "abimee",
+        ],
+        "damaged dañado abîmé",
+    ),
+];
+
 /// Places a shopper names, and the words of the shipping zone they are in
 /// as the help pages name it (in en/es/fr), so that "shipping to France?"
 /// finds the European Union's line.
@@ -248,9 +311,14 @@ fn asked_words(question: &str) -> Vec<String> {
         .filter(|(places, _)| named.iter().any(|w| places.contains(w)))
         .map(|(_, zone)| *zone)
         .collect();
-    for zone in zones {
+    let answered = ASKED_AS
+        .iter()
+        .filter(|(asking, _)| named.iter().any(|w| asking.contains(w)))
+        .map(|(_, answering)| *answering)
+        .collect::<Vec<_>>();
+    for more in zones.into_iter().chain(answered) {
         asked.push(' ');
-        asked.push_str(&fold(zone));
+        asked.push_str(&fold(more));
     }
     words(&asked)
         .into_iter()
@@ -262,7 +330,11 @@ fn asked_words(question: &str) -> Vec<String> {
 /// How many of the question's words (their first five letters) a line has.
 fn line_score(asked: &[&str], line: &str) -> usize {
     let folded = fold(line);
-    let line_words = words(&folded);
+    // "E-mail:", "(CET)": the words inside the punctuation.
+    let line_words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
     asked
         .iter()
         .filter(|w| {

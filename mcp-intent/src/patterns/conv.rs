@@ -193,6 +193,9 @@ pub const SHIPPING: &[&str] = &[
     "cuanto tarda en llegar",
     "gratis en",
     "combien de temps pour la livraison",
+    "delivery within",
+    "how much is delivery",
+    "how much is shipping",
 ];
 /// Returns, refunds and exchanges.
 pub const RETURNS: &[&str] = &[
@@ -245,6 +248,16 @@ pub const RETURNS: &[&str] = &[
     "remboursement",
     "echanger",
     "echange",
+    "arrive broken",
+    "arrives broken",
+    "arrive damaged",
+    "arrives damaged",
+    "llega roto",
+    "llegan rotas",
+    "llegan rotos",
+    "llega rota",
+    "arrivent casses",
+    "arrive abimee",
 ];
 /// Payment methods (not paying now: "can I pay with Bizum now?" is checkout).
 pub const PAYMENT_METHODS: &[&str] = &[
@@ -413,6 +426,22 @@ pub const CONTACT: &[&str] = &[
     "vous ouvrez",
     "ouvre a quelle heure",
     "a quelle heure ouvre",
+    "donde esta la tienda",
+    "donde estais",
+    "donde estan",
+    "where is the shop",
+    "where is your shop",
+    "where is the store",
+    "where are you located",
+    "where are you based",
+    "ou est la boutique",
+    "ou se trouve la boutique",
+    "ou etes vous",
+    "direccion de la tienda",
+    "vuestra direccion",
+    "your address",
+    "adresse de la boutique",
+    "votre adresse",
 ];
 /// Looking after a product in general (not a question about one product).
 pub const CARE: &[&str] = &[
@@ -757,6 +786,14 @@ pub const ORDER_STATUS: &[&str] = &[
     "j attends",
     "attends toujours",
     "verifier",
+    "toujours rien",
+    "still nothing",
+    "nothing yet",
+    "todavia nada",
+    "aun nada",
+    "pas encore recu",
+    "no ha llegado",
+    "not arrived",
 ];
 
 /// An order id as the shop writes them: `ord_` and letters or digits.
@@ -971,6 +1008,16 @@ pub const NOT_NAME: &[&str] = &[
     "then",
     "actually",
     "hmm",
+    "mmm",
+    "mm",
+    "hmmm",
+    "pensandolo",
+    "pensandolo mejor",
+    "pensandolo bien",
+    "on second thought",
+    "second thoughts",
+    "reflexion faite",
+    "tout compte fait",
     "just",
     "only",
     "instead",
@@ -1402,6 +1449,9 @@ pub fn asks_for_more(norms: &[&str]) -> bool {
         "mostrarme",
         "montre",
         "moi",
+        "m",
+        "encore",
+        "quelques",
         "montrez",
         "des",
         "il",
@@ -1437,8 +1487,16 @@ const NAME_STARTS: &[&str] = &[
     "esa", "le", "les", "l", "ce", "cette", "ces", "celui", "celle", "ceux", "celles",
 ];
 
+/// Small words inside a name that tell nothing of it ("taza *de los*
+/// girasoles").
+pub const NAME_GLUE: &[&str] = &[
+    "the", "and", "for", "with", "del", "los", "las", "des", "les", "aux", "con", "avec", "pour",
+    "una", "une",
+];
+
 /// Words that end a name inside a question ("the mug *is* dishwasher safe").
 const NAME_STOPS: &[&str] = &[
+    "how",
     "in",
     "into",
     "to",

@@ -1893,6 +1893,10 @@ impl PatternTier {
             && !has(PAY)
             && !catalog_work()
             && !t.has(conv::AMONG_THOSE)
+            // "Uniquement ceux en stock", "only the ones available": a
+            // refinement of the list, not a question about one product.
+            && !(t.has(conv::IN_STOCK)
+                && t.has(&["only", "just", "solo", "solamente", "seulement", "uniquement"]))
             && (has(QUESTION)
                 || t.has(follow::PROPERTY)
                     && (question || n <= 6 || t.has(&["what", "que", "quel", "quelle", "which"]))
@@ -1904,6 +1908,30 @@ impl PatternTier {
         {
             let sure = pronoun || question || n <= 4 || asks_price();
             say("product.question", if sure { 0.94 } else { 0.88 });
+        }
+        // "La taza de los girasoles, ¿cuánto cuesta?", "the klimt gold
+        // notebook, how much": the price of a product named by more than
+        // its kind, with nothing shown before.
+        if asks_price()
+            && !basket
+            && topic.is_none()
+            && !tracking
+            && total.is_none()
+            && !pick
+            && !add_verb
+            && !remove_verb
+            && n <= 12
+            && !has(PAY)
+            && !catalog_work()
+            && conv::product_name(t, true, &[]).is_some_and(|name| {
+                museo_sdk::parse::words(&museo_sdk::parse::fold(&name))
+                    .iter()
+                    .filter(|w| w.len() > 2 && !conv::NAME_GLUE.contains(w))
+                    .count()
+                    >= 2
+            })
+        {
+            say("product.question", 0.9);
         }
         let after_results = ctx.last_search.is_some() && !ctx.shown.is_empty();
         // "more" after a search pages on, even one that found nothing.
@@ -2455,14 +2483,32 @@ fn finish_entities(
         }
         "basket.add" | "basket.remove" => {
             let used: Vec<usize> = prices.used.clone();
-            let quantity = if t.has(&["couple", "pair"]) {
-                Some(2)
-            } else {
-                // "quita una", "enlève-en un": for a removal an article is
-                // a count too (one unit), as it is for an add.
-                ent::first_quantity(&norms, &used, !t.has(&["one more", "otra mas"]))
-                    .map(|(n, _)| n)
-            };
+            // "Un par de tazas" is two mugs; "a pair of earrings" is one
+            // product.
+            let paired = t.has(&[
+                "earrings",
+                "cufflinks",
+                "socks",
+                "gloves",
+                "pendientes",
+                "aretes",
+                "gemelos",
+                "calcetines",
+                "guantes",
+                "boucles",
+                "chaussettes",
+                "gants",
+                "manchette",
+            ]);
+            let quantity =
+                if t.has(&["couple"]) || t.has(&["pair", "un par de", "une paire de"]) && !paired {
+                    Some(2)
+                } else {
+                    // "quita una", "enlève-en un": for a removal an article is
+                    // a count too (one unit), as it is for an add.
+                    ent::first_quantity(&norms, &used, !t.has(&["one more", "otra mas"]))
+                        .map(|(n, _)| n)
+                };
             match (intent, quantity) {
                 ("basket.add", q) => {
                     e.insert("quantity".into(), q.unwrap_or(1).into());

@@ -238,6 +238,15 @@ pub fn price_bounds(words: &[&str]) -> PriceBounds {
             i += cue.len();
             continue;
         }
+        // "Livre" is a book as often as a pound: a currency only next to
+        // an amount ("20 livres", "livres 20").
+        let amount_beside = (i > 0
+            && (out.used.contains(&(i - 1)) || parse_amount(words[i - 1]).is_some()))
+            || words.get(i + 1).and_then(|w| parse_amount(w)).is_some();
+        if matches!(words[i], "livre" | "livres" | "libra" | "libras") && !amount_beside {
+            i += 1;
+            continue;
+        }
         if let Some(currency) = currency_word(words[i]) {
             out.currency = out.currency.or(Some(currency));
             // A currency word right after a bare amount makes that amount a price.
@@ -282,6 +291,17 @@ mod tests {
     fn bounds(text: &str) -> PriceBounds {
         let folded = fold(text);
         price_bounds(&words(&folded))
+    }
+
+    #[test]
+    fn a_book_is_no_pound_without_an_amount() {
+        let book = bounds("le livre mucha affiches art nouveau");
+        assert_eq!(book.currency, None);
+        assert!(book.used.is_empty());
+        let pounds = bounds("moins de 20 livres");
+        assert_eq!(pounds.currency, Some("GBP"));
+        assert_eq!(pounds.max, Some(Decimal::from(20)));
+        assert_eq!(bounds("un libro de 30 libras").currency, Some("GBP"));
     }
 
     fn d(v: &str) -> Option<Decimal> {
