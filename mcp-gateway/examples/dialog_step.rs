@@ -56,6 +56,7 @@ fn dialog() -> Dialog {
         question: Some(Question {
             action: Action::Add { quantity: 1 },
             options: shown.clone(),
+            name: None,
         }),
         shown,
         basket: Some(Basket {

@@ -188,6 +188,7 @@ mod tests {
             question: Some(Question {
                 action: Action::Add { quantity: 1 },
                 options: vec![item("c"), item("a")],
+                name: None,
             }),
             ..Dialog::default()
         };
@@ -215,6 +216,7 @@ mod tests {
         let pending = Question {
             action: Action::Details,
             options: vec![item("e")],
+            name: None,
         };
         let after = state_products(&Dialog::default(), Some(&pending));
         assert_eq!(after.len(), 1);

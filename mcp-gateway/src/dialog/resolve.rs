@@ -692,15 +692,39 @@ pub fn only_names(message: &str) -> bool {
             "please" | "pls" | "plz" | "porfa" | "favor" | "svp" | "stp" | "plait" | "thanks"
         )
     };
+    // "Ok the kiss necklace then", "y el libro tb": a choice, or one more.
+    let choosing = |w: &str| {
+        matches!(
+            w,
+            "then" | "entonces" | "pues" | "alors" | "too" | "tb" | "tambien" | "aussi" | "instead"
+        )
+    };
     matches!(
         all.get(start).copied(),
         Some("the" | "el" | "la" | "los" | "las" | "le" | "les" | "l")
     ) && !buys(&folded)
+        && !all.iter().any(|w| choosing(w))
         && !all.iter().any(|w| {
             polite(w)
                 || w.parse::<i64>().is_ok()
                 || museo_sdk::parse::number_word(w).is_some_and(|n| n > 1)
         })
+}
+
+/// "La de los girasoles", "el de Sorolla", "celle en soie", "the wave
+/// one": a product picked among those shown by a mark of it, not named in
+/// full.
+pub fn picks_by_mark(message: &str) -> bool {
+    let folded = fold(message);
+    let all = words(&folded);
+    matches!(
+        all.as_slice(),
+        ["la" | "el" | "las" | "los" | "le" | "les" | "l", "de" | "del" | "en" | "con" | "du" | "des" | "a", ..]
+            | ["celle" | "celui" | "celles" | "ceux" | "esa" | "ese" | "esta" | "este", ..]
+    ) || all.last() == Some(&"one")
+        || all.last() == Some(&"ones")
+        // "La lámina", "the pendant": the one of that kind shown.
+        || all.len() == 2
 }
 
 /// Whether a message asks to buy ("add", "I'll take", "la quiero", "je

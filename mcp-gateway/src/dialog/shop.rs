@@ -103,10 +103,16 @@ pub async fn act(
             if entities.ordinal.is_none()
                 && !after_adding(session)
                 && resolve::only_names(text)
-                && matches!(
-                    resolve::resolve(&session.conversation.dialog, entities, text, Scope::Catalog),
-                    Target::Search(_)
-                ) =>
+                && (!resolve::picks_by_mark(text)
+                    || matches!(
+                        resolve::resolve(
+                            &session.conversation.dialog,
+                            entities,
+                            text,
+                            Scope::Catalog
+                        ),
+                        Target::Search(_)
+                    )) =>
         {
             let looked = Understanding {
                 intent: Intent::Details,
@@ -357,6 +363,52 @@ pub fn reread(dialog: &Dialog, understood: &Understanding, text: &str) -> Unders
     reread
 }
 
+/// "Le parapluie" after "which Nymphéas product?" when the umbrella was
+/// not among the options offered: the question's words and the answer's,
+/// searched together, and acted on when they name one product.
+async fn narrowed(
+    gateway: &Gateway,
+    session: &mut Session,
+    question: Question,
+    understood: &Understanding,
+    text: &str,
+    ctx: &TraceContext,
+) -> Option<Answer> {
+    let name = question.name.as_deref()?;
+    let answer = resolve::telling(text);
+    let short = text.split_whitespace().count() <= 5;
+    if !short
+        || answer.is_empty()
+        || !matches!(
+            understood.intent,
+            Intent::Add | Intent::Details | Intent::Search | Intent::Unknown
+        )
+    {
+        return None;
+    }
+    let entities = Entities {
+        name: Some(format!("{name} {}", answer.join(" "))),
+        ..Entities::default()
+    };
+    let intent = intent_of(&question.action);
+    let (found, _) = target(
+        gateway,
+        session,
+        intent,
+        &entities,
+        text,
+        Scope::Catalog,
+        ctx,
+    )
+    .await;
+    match found {
+        Found::One(item) => {
+            Some(perform(gateway, session, intent, question.action, item, ctx).await)
+        }
+        _ => None,
+    }
+}
+
 /// The answer to the question the assistant asked, when the message picks
 /// one of its options; `None` to handle the message as usual.
 pub async fn answer_question(
@@ -373,7 +425,9 @@ pub async fn answer_question(
     if asked == Intent::Add && resolve::says_fewer(text) {
         return None;
     }
-    let item = resolve::pick_option(&question, &understood.entities, text)?;
+    let Some(item) = resolve::pick_option(&question, &understood.entities, text) else {
+        return narrowed(gateway, session, question, understood, text, ctx).await;
+    };
     if resolve::says_fewer(text) {
         let fewer = understood.entities.quantity.filter(|q| *q > 0).unwrap_or(1);
         let action = Action::Update {
@@ -759,9 +813,12 @@ async fn target(
     text: &str,
     scope: Scope,
     ctx: &TraceContext,
-) -> (Found, bool) {
+) -> (Found, Option<String>) {
     let target = resolve::resolve(&session.conversation.dialog, entities, text, scope);
-    let searched = matches!(target, Target::Search(_));
+    let searched = match &target {
+        Target::Search(name) => Some(name.clone()),
+        _ => None,
+    };
     let back = || match resolve::back(&session.conversation.dialog, scope) {
         Target::One(item) => Found::One(item),
         Target::Choose(options) => Found::Choose(options),
@@ -772,7 +829,7 @@ async fn target(
         // with words the catalog does not know ("add it anyway"): the
         // message points back.
         Found::Unnamed => back(),
-        Found::Nothing if searched && entities.anaphora => back(),
+        Found::Nothing if searched.is_some() && entities.anaphora => back(),
         found => found,
     };
     (found, searched)
@@ -783,7 +840,7 @@ async fn settle(
     gateway: &Gateway,
     session: &mut Session,
     action: Action,
-    (found, searched): (Found, bool),
+    (found, searched): (Found, Option<String>),
     text: &str,
     ctx: &TraceContext,
 ) -> Answer {
@@ -805,9 +862,15 @@ async fn settle(
                 None => ask(session, intent, action, options),
             }
         }
-        Found::Choose(options) => ask(session, intent, action, options),
+        Found::Choose(options) => {
+            let answer = ask(session, intent, action, options);
+            if let Some(question) = &mut session.conversation.dialog.question {
+                question.name = searched;
+            }
+            answer
+        }
         Found::Failed(answer) => answer,
-        Found::Nothing if searched => {
+        Found::Nothing if searched.is_some() => {
             Answer::clarify(intent, reply::phrase(Phrase::NothingFound, &session.locale))
         }
         Found::Nothing | Found::Unnamed => {
@@ -910,7 +973,11 @@ fn ask(session: &mut Session, intent: Intent, action: Action, mut options: Vec<I
     let text = reply::choices(&data, &session.locale, session.channel);
     let dialog = &mut session.conversation.dialog;
     dialog.show(options.clone());
-    dialog.question = Some(Question { action, options });
+    dialog.question = Some(Question {
+        action,
+        options,
+        name: None,
+    });
     Answer::new(intent, text, Some(data), "clarify")
 }
 

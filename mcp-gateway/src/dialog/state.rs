@@ -201,6 +201,11 @@ pub struct Question {
     pub action: Action,
     /// The products offered, in the order shown.
     pub options: Vec<Item>,
+    /// The words searched for when the question came from a name ("celui
+    /// des nymphéas"): an answer naming none of the options ("le
+    /// parapluie") is searched with them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// Everything the dialog remembers.

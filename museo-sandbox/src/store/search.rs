@@ -241,6 +241,13 @@ fn all_of(groups: &[&Group]) -> String {
         .join(" AND ")
 }
 
+/// Every group, in the titles and the catalog's words (category, tags,
+/// attributes) only: what a product is called, not what its description
+/// mentions.
+fn named(groups: &[&Group]) -> String {
+    format!("{{titles meta}} : ({})", all_of(groups))
+}
+
 fn any_word(groups: &[Group]) -> String {
     groups
         .iter()
@@ -430,6 +437,12 @@ pub fn search_with_cursor(
         let p = run(conn, s, Some(&all_of(&every)), Some(&cursor), base)?;
         return Ok(page(p, Some(spelt(notes)), "fx."));
     }
+    if let Some(rest) = cursor.and_then(|c| c.strip_prefix("nm.")) {
+        let cursor = s.decode_cursor(rest)?;
+        let every: Vec<&Group> = groups.iter().collect();
+        let p = run(conn, s, Some(&named(&every)), Some(&cursor), base)?;
+        return Ok(page(p, None, "nm."));
+    }
     if let Some(rest) = cursor.and_then(|c| c.strip_prefix("rx.")) {
         let cursor = relaxed_cursor(rest)?;
         let dropped = weakest(&counts(conn, &groups)?).unwrap_or_default();
@@ -447,6 +460,15 @@ pub fn search_with_cursor(
         return Ok(page(run(conn, s, None, cursor.as_ref(), base)?, None, ""));
     }
     let every: Vec<&Group> = groups.iter().collect();
+    // Products whose names (titles, category, tags) have every word come
+    // alone when there are any: "boucles d'oreilles" lists earrings, not
+    // the plush cat whose description mentions a gold earring.
+    if cursor.is_none() {
+        let p = run(conn, s, Some(&named(&every)), None, base)?;
+        if !p.items.is_empty() {
+            return Ok(page(p, None, "nm."));
+        }
+    }
     let strict = run(conn, s, Some(&all_of(&every)), cursor.as_ref(), base)?;
     if !strict.items.is_empty() || cursor.is_some() {
         return Ok(page(strict, None, ""));

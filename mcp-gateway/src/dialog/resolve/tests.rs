@@ -192,6 +192,7 @@ fn a_question_is_answered_by_number_position_name_or_sku() {
     let question = Question {
         action: Action::Add { quantity: 1 },
         options: dialog.shown[1..3].to_vec(),
+        name: None,
     };
     let pick = |e: Value, m: &str| pick_option(&question, &entities(e), m);
     assert_eq!(pick(json!({}), "2"), Some(dialog.shown[2].clone()));
@@ -298,6 +299,7 @@ fn an_option_ruled_out_is_not_picked() {
             item(1, "Taza mágica La noche estrellada"),
             item(2, "Taza La noche estrellada"),
         ],
+        name: None,
     };
     let none = Entities::default();
     let picked = |m: &str| pick_option(&question, &none, m).map(|i| i.sku);
@@ -497,6 +499,7 @@ fn the_cheapest_option_is_picked_by_price() {
             priced(1, "Marque-page en laiton Œil d'Horus", "8.90"),
             priced(2, "Lot de 4 marque-pages magnétiques Mucha", "5.90"),
         ],
+        name: None,
     };
     let cheapest = entities(json!({ "pick": "cheapest" }));
     let dearest = entities(json!({ "pick": "most_expensive" }));
