@@ -216,6 +216,7 @@ pub async fn turn(
         return Ok(answer);
     }
     let understood = understand(gateway, session, text, ctx).await?;
+    tracing::debug!(correlation_id = %ctx.correlation_id(), ?understood, "understood");
     // The language a conversation is held in follows its messages, but a
     // short one ("¿cuánto es?", "ok 2") says too little to switch it.
     let first = session.conversation.turns.is_empty();
@@ -352,6 +353,17 @@ pub async fn turn(
                 anaphora: true,
                 ..Entities::default()
             },
+            ..understood
+        }
+    } else if intent == Intent::Add
+        && understood.confidence < CLARIFY_BELOW
+        && resolve::only_names(text)
+    {
+        // "Les cubes en bois temple grec", read as a shaky order: a product
+        // named and nothing of buying is looked at, which costs nothing.
+        Understanding {
+            intent: Intent::Details,
+            confidence: CLARIFY_BELOW,
             ..understood
         }
     } else {

@@ -314,6 +314,10 @@ const TOPICS: &[(Topic, &[&[&str]])] = &[
         ],
     ),
     (
+        Topic::Described("pieces"),
+        &[&["pieces"], &["piezas"], &["pieza"], &["piece"]],
+    ),
+    (
         Topic::Described("scent"),
         &[
             &["smell"],
@@ -527,6 +531,7 @@ const EVIDENCE: &[(&str, &[&str])] = &[
             "ans",
         ],
     ),
+    ("pieces", &["pieces", "piece", "piezas", "pieza"]),
     (
         "scent",
         &[
@@ -633,6 +638,13 @@ pub fn answer(product: &Product, question: &str, lang: Lang) -> ProductAnswer {
         if cues.iter().any(|cue| matches_cue(&words, cue)) && !topics.contains(topic) {
             topics.push(*topic);
         }
+    }
+    // "Combien de pièces", "how many pages": a count, not the price.
+    let counting = words
+        .windows(2)
+        .any(|w| matches!(w, ["combien", "de" | "d"] | ["how", "many"]));
+    if counting && topics.len() > 1 {
+        topics.retain(|t| *t != Topic::Price);
     }
     // "How big" is about size, and sizes are variants when it has them.
     if topics.contains(&Topic::Variants) {
@@ -1006,6 +1018,9 @@ fn topic_name(key: &str, lang: Lang) -> String {
         ("duration", Lang::En) => "how long it lasts".to_owned(),
         ("duration", Lang::Es) => "cuánto dura".to_owned(),
         ("duration", Lang::Fr) => "sa durée".to_owned(),
+        ("pieces", Lang::En) => "how many pieces it has".to_owned(),
+        ("pieces", Lang::Es) => "cuántas piezas tiene".to_owned(),
+        ("pieces", Lang::Fr) => "son nombre de pièces".to_owned(),
         ("scent", Lang::En) => "its scent".to_owned(),
         ("scent", Lang::Es) => "su aroma".to_owned(),
         ("scent", Lang::Fr) => "son parfum".to_owned(),
@@ -1175,6 +1190,27 @@ mod tests {
             variants: vec![],
             ..poster()
         }
+    }
+
+    #[test]
+    fn how_many_pieces_is_a_count_not_the_price() {
+        let blocks = Product {
+            description: text(
+                "30 beech wood pieces to build a 35 cm temple. For ages 3 and up.",
+                "30 piezas de madera de haya para construir un templo de 35 cm.",
+                "30 pièces en bois de hêtre pour construire un temple de 35 cm. À partir de 3 ans.",
+            ),
+            ..poster()
+        };
+        let a = answer(&blocks, "combien de pièces", Lang::Fr);
+        assert!(a.answered, "{a:?}");
+        assert!(a.answer.starts_with("30 pièces"), "{}", a.answer);
+        assert!(!fields(&a).contains(&"price"), "{a:?}");
+        let a = answer(&blocks, "cuantas piezas tiene?", Lang::Es);
+        assert!(a.answer.starts_with("30 piezas"), "{}", a.answer);
+        // "Combien" alone still asks the price.
+        let a = answer(&blocks, "il coûte combien ?", Lang::Fr);
+        assert!(fields(&a).contains(&"price"), "{a:?}");
     }
 
     #[test]

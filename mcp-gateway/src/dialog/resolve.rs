@@ -711,6 +711,36 @@ pub fn only_names(message: &str) -> bool {
         })
 }
 
+/// "Put the priciest pair in my basket", "mets la moins chère": the one of
+/// the products shown picked by its price, when prices tell.
+pub fn by_price(dialog: &Dialog, message: &str) -> Option<Item> {
+    // Words from their start ("mas car" is in "más caro", not in
+    // "christmas card").
+    let folded = format!(" {}", words(&fold(message)).join(" "));
+    let says = |phrases: &[&str]| phrases.iter().any(|p| folded.contains(&format!(" {p}")));
+    let cheapest = says(&[
+        "cheapest",
+        "least expensive",
+        "mas barat",
+        "mas economic",
+        "moins cher",
+    ]);
+    let dearest = says(&[
+        "priciest",
+        "dearest",
+        "most expensive",
+        "mas car",
+        "plus cher",
+    ]);
+    let priced = dialog.shown.iter().filter_map(|i| Some((i.minor()?, i)));
+    let found = match (cheapest, dearest) {
+        (true, false) => priced.min_by_key(|(minor, _)| *minor),
+        (false, true) => priced.max_by_key(|(minor, _)| *minor),
+        _ => None,
+    };
+    found.map(|(_, item)| item.clone())
+}
+
 /// "La de los girasoles", "el de Sorolla", "celle en soie", "the wave
 /// one": a product picked among those shown by a mark of it, not named in
 /// full.
@@ -983,6 +1013,13 @@ pub fn asks_about_it(message: &str) -> bool {
         "funciona",
         "marche",
         "fonctionne",
+        "debo",
+        "debe",
+        "owe",
+        "dois",
+        "doit",
+        "todo",
+        "tout",
     ];
     let folded = fold(message);
     let all = words(&folded);
@@ -1178,6 +1215,22 @@ pub fn points_at_one(message: &str) -> bool {
             matches!(
                 *w,
                 "celui" | "celle" | "celui-la" | "celle-la" | "ese" | "esa" | "este" | "esta"
+            )
+        })
+}
+
+/// "Ponme un par", "dame tres", "give me 2": a verb of giving, which
+/// names no basket line (after a question about a product not in the
+/// basket it means that product).
+pub fn gives(message: &str) -> bool {
+    let folded = fold(message);
+    let all = words(&folded);
+    all.windows(2)
+        .any(|w| matches!(w, ["give", "me"] | ["i'll" | "ill", "take"]))
+        || all.iter().any(|w| {
+            matches!(
+                *w,
+                "ponme" | "dame" | "meteme" | "donne-moi" | "donnez-moi" | "mets-m'en" | "prends"
             )
         })
 }
@@ -1471,6 +1524,23 @@ fn alike(a: &str, b: &str) -> bool {
     }
     let n = n.min(4);
     a.chars().take(n).eq(b.chars().take(n))
+}
+
+/// Whether every telling word is a word of `title` as written, plurals
+/// aside ("magnets" is not "magnétiques"): what tells one title among
+/// several that [`names`] lets through.
+pub fn names_exactly(telling: &[String], title: &str) -> bool {
+    let folded = fold(title);
+    let title_words: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    !telling.is_empty()
+        && telling.iter().all(|w| {
+            title_words
+                .iter()
+                .any(|t| t == w || t.trim_end_matches('s') == w.trim_end_matches('s'))
+        })
 }
 
 /// Whether every telling word is in `title`.

@@ -120,6 +120,27 @@ pub async fn act(
             };
             about_one(gateway, session, &looked, text, ctx).await
         }
+        // "Put the priciest pair in my basket": the dearest of the list.
+        Intent::Add
+            if entities.ordinal.is_none()
+                && let Some(item) = resolve::by_price(&session.conversation.dialog, text) =>
+        {
+            // "The priciest pair" is one product: only a figure counts.
+            let quantity = museo_sdk::parse::words(&museo_sdk::parse::fold(text))
+                .iter()
+                .find_map(|w| w.parse::<i64>().ok())
+                .filter(|q| (1..=100).contains(q))
+                .unwrap_or(1);
+            perform(
+                gateway,
+                session,
+                intent,
+                Action::Add { quantity },
+                item,
+                ctx,
+            )
+            .await
+        }
         Intent::Details | Intent::Question | Intent::Add => {
             about_one(gateway, session, understood, text, ctx).await
         }
@@ -141,15 +162,15 @@ pub async fn act(
             if empty && (intent == Intent::Remove || session.conversation.dialog.focus.is_none()) {
                 return say(Phrase::NoBasket);
             }
-            // "Mets-en 3 de celui-là" right after a question about a
-            // product not in the basket: that many of it.
+            // "Mets-en 3 de celui-là", "ponme un par" right after a
+            // question about a product not in the basket: that many of it.
             let dialog = &session.conversation.dialog;
             if intent == Intent::Update
                 && entities.name.is_none()
                 && entities.ordinal.is_none()
                 && entities.quantity_delta.is_none()
                 && let Some(quantity) = entities.quantity.filter(|q| *q > 0)
-                && resolve::points_at_one(text)
+                && (resolve::points_at_one(text) || resolve::gives(text))
                 && let Some(focus) = dialog.focus.clone()
                 && dialog
                     .basket
@@ -401,8 +422,14 @@ async fn narrowed(
         ctx,
     )
     .await;
+    // Both the question's words and the answer's in its title: "and a
+    // hunters in the snow card" after "which postcard?" is another product,
+    // for the usual reading.
     match found {
-        Found::One(item) => {
+        Found::One(item)
+            if resolve::names(&answer, &item.title)
+                && resolve::names(&resolve::telling(name), &item.title) =>
+        {
             Some(perform(gateway, session, intent, question.action, item, ctx).await)
         }
         _ => None,
@@ -726,6 +753,18 @@ async fn find(
             .collect()
     };
     let mut exact = exact_for(&telling);
+    // "Le lot de 6 magnets": the title with the very words, among titles
+    // whose words only begin alike ("magnétiques").
+    if exact.len() > 1 {
+        let strict: Vec<Item> = exact
+            .iter()
+            .filter(|i| resolve::names_exactly(&telling, &i.title))
+            .cloned()
+            .collect();
+        if strict.len() == 1 {
+            exact = strict;
+        }
+    }
     let mut relaxed = result.understood.relaxed;
     // Chatter at a name's edge ("demasiado. añade el colgante ojo de horus",
     // "the horus pendant instead"): a name of three words or more may lose

@@ -1566,6 +1566,24 @@ impl PatternTier {
         if ctx.offer == Some(Offer::AddToBasket) && has(YES) {
             say("basket.add", 0.9);
         }
+        // "La ronde de nuit, 6 exemplaires svp", "3 copies of the wave
+        // print": copies counted are an order.
+        if t.has(&[
+            "exemplaires",
+            "exemplaire",
+            "ejemplares",
+            "copies",
+            "unidades",
+        ]) && norms
+            .iter()
+            .any(|w| w.parse::<u32>().is_ok_and(|n| (1..=100).contains(&n)))
+            && !basket
+            && !remove_verb
+            && !has_price
+            && !question
+        {
+            say("basket.add", 0.9);
+        }
         if t.has(&[
             "one more",
             "otra mas",
@@ -2431,7 +2449,9 @@ fn finish_entities(
                     e.insert("quantity_delta".into(), d.into());
                 }
                 None => {
-                    if let Some(q) = conv::target_quantity(&norms, &prices.used) {
+                    if let Some(q) =
+                        pair_count(t).or_else(|| conv::target_quantity(&norms, &prices.used))
+                    {
                         e.insert("quantity".into(), q.into());
                     }
                 }
@@ -2483,32 +2503,12 @@ fn finish_entities(
         }
         "basket.add" | "basket.remove" => {
             let used: Vec<usize> = prices.used.clone();
-            // "Un par de tazas" is two mugs; "a pair of earrings" is one
-            // product.
-            let paired = t.has(&[
-                "earrings",
-                "cufflinks",
-                "socks",
-                "gloves",
-                "pendientes",
-                "aretes",
-                "gemelos",
-                "calcetines",
-                "guantes",
-                "boucles",
-                "chaussettes",
-                "gants",
-                "manchette",
-            ]);
-            let quantity =
-                if t.has(&["couple"]) || t.has(&["pair", "un par de", "une paire de"]) && !paired {
-                    Some(2)
-                } else {
-                    // "quita una", "enlève-en un": for a removal an article is
-                    // a count too (one unit), as it is for an add.
-                    ent::first_quantity(&norms, &used, !t.has(&["one more", "otra mas"]))
-                        .map(|(n, _)| n)
-                };
+            let quantity = pair_count(t).or_else(|| {
+                // "quita una", "enlève-en un": for a removal an article is
+                // a count too (one unit), as it is for an add.
+                ent::first_quantity(&norms, &used, !t.has(&["one more", "otra mas"]))
+                    .map(|(n, _)| n)
+            });
             match (intent, quantity) {
                 ("basket.add", q) => {
                     e.insert("quantity".into(), q.unwrap_or(1).into());
@@ -2727,4 +2727,25 @@ fn is_only_numbers(text: &str) -> bool {
         museo_sdk::parse::number_word(museo_sdk::parse::fold(w).trim()).is_some()
             || w.parse::<u32>().is_ok()
     })
+}
+
+/// "Un par de tazas", "ponme un par", "a couple": two units; "a pair of
+/// earrings" is one product.
+fn pair_count(t: &Text) -> Option<u32> {
+    let paired = t.has(&[
+        "earrings",
+        "cufflinks",
+        "socks",
+        "gloves",
+        "pendientes",
+        "aretes",
+        "gemelos",
+        "calcetines",
+        "guantes",
+        "boucles",
+        "chaussettes",
+        "gants",
+        "manchette",
+    ]);
+    (t.has(&["couple"]) || t.has(&["pair", "un par", "une paire"]) && !paired).then_some(2)
 }

@@ -518,3 +518,18 @@ fn fewer_names_the_line_and_counts() {
     assert_eq!(fewer_of("2 postcards less"), Some(("postcards".into(), 2)));
     assert_eq!(fewer_of("one less"), None);
 }
+
+#[test]
+fn a_verb_of_giving_is_told_from_a_correction() {
+    for giving in [
+        "ponme un par",
+        "dame tres",
+        "give me 2",
+        "donne-moi en deux",
+    ] {
+        assert!(gives(giving), "{giving}");
+    }
+    for other in ["make it 2", "mejor que sean dos", "plutôt 3", "pon 2"] {
+        assert!(!gives(other), "{other}");
+    }
+}
