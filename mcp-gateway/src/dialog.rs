@@ -342,7 +342,10 @@ pub async fn turn(
     }
     // "¿A qué huele?", "elle mesure combien" that mcp-intent could not
     // place: a question about the product in focus.
-    let understood = if matches!(intent, Intent::Unknown | Intent::Help)
+    // ("¿Cuánto sale?" with an empty basket asks the price of the product
+    // in focus, not a total.)
+    let understood = if (matches!(intent, Intent::Unknown | Intent::Help)
+        || intent == Intent::View && !shop::has_lines(&session.conversation.dialog))
         && session.conversation.dialog.focus.is_some()
         && resolve::asks_about_it(text)
     {
@@ -351,6 +354,18 @@ pub async fn turn(
             confidence: 0.9,
             entities: Entities {
                 anaphora: true,
+                ..Entities::default()
+            },
+            ..understood
+        }
+    } else if matches!(intent, Intent::Unknown | Intent::Help) && resolve::asks_customs(text) {
+        // "Il y a des frais de douane ?": the shipping page says who pays
+        // duties outside the EU (mcp-intent leaves customs to no page).
+        Understanding {
+            intent: Intent::StoreInfo,
+            confidence: 0.9,
+            entities: Entities {
+                topic: Some("shipping".into()),
                 ..Entities::default()
             },
             ..understood

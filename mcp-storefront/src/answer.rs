@@ -976,9 +976,22 @@ fn attribute(
     true
 }
 
-/// The sentences of a text (cut at `.`, `;`, `!`, `?`), trimmed, non-empty.
+/// The sentences of a text (cut at `.`, `;`, `!`, `?` before a space or
+/// the end, so "2.5 cm" stays whole), trimmed, non-empty.
 fn sentences(text: &str) -> impl Iterator<Item = &str> {
-    text.split_inclusive(['.', ';', '!', '?'])
+    let mut start = 0;
+    let mut cuts = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let ends = matches!(c, '.' | ';' | '!' | '?')
+            && chars.peek().is_none_or(|(_, next)| next.is_whitespace());
+        if ends {
+            cuts.push(&text[start..i + c.len_utf8()]);
+            start = i + c.len_utf8();
+        }
+    }
+    cuts.push(&text[start..]);
+    cuts.into_iter()
         .map(str::trim)
         .filter(|sentence| !sentence.is_empty())
 }
@@ -1190,6 +1203,20 @@ mod tests {
             variants: vec![],
             ..poster()
         }
+    }
+
+    #[test]
+    fn a_decimal_point_does_not_end_a_sentence() {
+        let cut: Vec<&str> =
+            sentences("A pendant (2.5 × 1.5 cm) in brass. On a 45 cm chain; gift box!").collect();
+        assert_eq!(
+            cut,
+            [
+                "A pendant (2.5 × 1.5 cm) in brass.",
+                "On a 45 cm chain;",
+                "gift box!"
+            ]
+        );
     }
 
     #[test]

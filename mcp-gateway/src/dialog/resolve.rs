@@ -1219,6 +1219,24 @@ pub fn points_at_one(message: &str) -> bool {
         })
 }
 
+/// "Customs?", "¿hay que pagar aduana?", "frais de douane": a question of
+/// duties on a delivery.
+pub fn asks_customs(message: &str) -> bool {
+    words(&fold(message)).iter().any(|w| {
+        matches!(
+            *w,
+            "customs"
+                | "duties"
+                | "duty"
+                | "aduana"
+                | "aduanas"
+                | "aranceles"
+                | "douane"
+                | "douanes"
+        )
+    })
+}
+
 /// "Ponme un par", "dame tres", "give me 2": a verb of giving, which
 /// names no basket line (after a question about a product not in the
 /// basket it means that product).
@@ -1541,6 +1559,12 @@ pub fn names_exactly(telling: &[String], title: &str) -> bool {
                 .iter()
                 .any(|t| t == w || t.trim_end_matches('s') == w.trim_end_matches('s'))
         })
+}
+
+/// Whether every telling word but one is in `title` ("el libro de
+/// Sorolla": the book's title does not say "libro").
+pub fn names_but_one(telling: &[String], title: &str) -> bool {
+    telling.len() >= 2 && shared(telling, title) + 1 == telling.len()
 }
 
 /// Whether every telling word is in `title`.

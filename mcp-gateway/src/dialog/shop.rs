@@ -225,9 +225,8 @@ pub(super) async fn carry_out(
     perform(gateway, session, intent, action, item, ctx).await
 }
 
-/// Whether the assistant's last turn was about adding (done, refused, or
-/// asking which product): a product named next is what to add.
-fn after_adding(session: &Session) -> bool {
+/// The intent of the assistant's last turn.
+fn last_assistant_intent(session: &Session) -> Option<&str> {
     session
         .conversation
         .turns
@@ -235,7 +234,12 @@ fn after_adding(session: &Session) -> bool {
         .rev()
         .find(|t| t.role == "assistant")
         .and_then(|t| t.intent.as_deref())
-        .is_some_and(|i| matches!(i, "basket.add" | "basket.update"))
+}
+
+/// Whether the assistant's last turn was about adding (done, refused, or
+/// asking which product): a product named next is what to add.
+fn after_adding(session: &Session) -> bool {
+    last_assistant_intent(session).is_some_and(|i| matches!(i, "basket.add" | "basket.update"))
 }
 
 /// Whether the basket holds anything.
@@ -802,6 +806,17 @@ async fn find(
             exact = vec![one.clone()];
             relaxed = false;
         }
+    }
+    // "Y el libro de Sorolla": the storefront matched every word (a kind
+    // word in the catalog's own words) in one product alone, whose title
+    // has every word but one.
+    if exact.is_empty()
+        && !relaxed
+        && !result.understood.any_word
+        && let [one] = hits.as_slice()
+        && resolve::names_but_one(&telling, &one.title)
+    {
+        exact = vec![one.clone()];
     }
     // "Celui de la nuit étoilée" while umbrellas are listed: the umbrella.
     let kind = session
@@ -1634,7 +1649,15 @@ async fn store_info(
     ctx: &TraceContext,
 ) -> Answer {
     let intent = Intent::StoreInfo;
-    let query = match &entities.topic {
+    // "To the US how long?" right after the shipping page is about
+    // shipping, whatever page its words would find ("us": "contact us").
+    let following = session.conversation.dialog.help.take().filter(|_| {
+        entities.topic.is_none()
+            && text.split_whitespace().count() <= 6
+            && last_assistant_intent(session) == Some("store.info")
+    });
+    let topic = entities.topic.clone().or(following);
+    let query = match &topic {
         Some(topic) => format!("{topic} {text}"),
         None => text.to_owned(),
     };
@@ -1642,12 +1665,13 @@ async fn store_info(
         json!({ "query": query.chars().take(500).collect::<String>(), "locale": session.locale });
     match shop_call::<HelpResult>(gateway, session, "search_help", args, ctx).await {
         Ok((help, value)) => {
-            let topic = entities.topic.as_deref();
             let page = topic
+                .as_deref()
                 .and_then(|t| help.pages.iter().find(|p| p.slug == t))
                 .or_else(|| help.pages.first());
             match page {
                 Some(page) => {
+                    session.conversation.dialog.help = Some(page.slug.clone());
                     let text = reply::help_page(&page.title, &page.body, text, session.channel);
                     Answer::ok(intent, text, Some(value))
                 }

@@ -232,6 +232,10 @@ pub struct Dialog {
     /// What the last turn did to the basket; it holds for one turn only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub just: Option<Just>,
+    /// The help page last answered with (its slug): what "how long does it
+    /// take?" right after it is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
 }
 
 /// What the last turn did to the basket, for the turn right after it: a bare

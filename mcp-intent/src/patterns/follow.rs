@@ -54,6 +54,17 @@ const TOTAL_ALWAYS: &[&str] = &[
     "how much for everything",
     "how much is it all",
     "how much is it altogether",
+    "how much is all that",
+    "how much is all of that",
+    "how much for all that",
+    "how much for all of it",
+    "cuanto suma",
+    "cuanto suma todo",
+    "cuanto sale todo",
+    "cuanto sale todo junto",
+    "ca fait cb en tout",
+    "cb en tout",
+    "cb au total",
     "el total",
     "en total",
     "cuanto es todo",
@@ -100,6 +111,9 @@ const TOTAL_OR_PRICE: &[&str] = &[
     "ca me fait combien",
     "c est combien",
     "ca fait",
+    "ca fait cb",
+    "c est cb",
+    "ca fera cb",
 ];
 
 /// What a bare total question asks.

@@ -1520,6 +1520,25 @@ impl PatternTier {
         {
             say("basket.add", 0.92);
         }
+        // "Get it", "ok i'll grab one", "mándame 4": the whole message
+        // takes the product spoken about.
+        if matches!(
+            norms
+                .iter()
+                .copied()
+                .filter(|w| !matches!(*w, "ok" | "okay" | "then" | "vale" | "pues"))
+                .collect::<Vec<_>>()
+                .as_slice(),
+            ["get" | "grab", "it" | "them" | "one"]
+                | ["i", "ll", "grab" | "get", "it" | "them" | "one"]
+                | ["ill", "grab" | "get", "it" | "them" | "one"]
+                | ["mandame" | "mandamelo" | "mandamela", ..]
+        ) && n <= 5
+            && !question
+            && !t.has(&["not", "dont", "don t", "when", "where"])
+        {
+            say("basket.add", 0.92);
+        }
         // "sunflowers apron pls", "the kiss pendant necklace please", "le
         // mug tournesols svp": a product named with a please and nothing
         // else asks for it.

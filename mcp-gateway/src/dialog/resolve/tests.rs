@@ -533,3 +533,15 @@ fn a_verb_of_giving_is_told_from_a_correction() {
         assert!(!gives(other), "{other}");
     }
 }
+
+#[test]
+fn duties_are_asked_in_three_languages() {
+    for asked in [
+        "customs?",
+        "hay que pagar aduana?",
+        "il y a des frais de douane ?",
+    ] {
+        assert!(asks_customs(asked), "{asked}");
+    }
+    assert!(!asks_customs("custom engraving?"));
+}
