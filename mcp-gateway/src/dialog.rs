@@ -340,6 +340,21 @@ pub async fn turn(
         // "2 copies pls" while one product is in focus: that many of it.
         return Ok(shop::count_of_focus(gateway, session, focus, quantity, ctx).await);
     }
+    // "Esa también", "celui-là aussi" after a question about a product
+    // not in the basket: that product goes in too.
+    if matches!(intent, Intent::Unknown | Intent::Add)
+        && resolve::that_one_too(text)
+        && shop::has_lines(&session.conversation.dialog)
+        && let Some(focus) = session.conversation.dialog.focus.clone()
+        && session
+            .conversation
+            .dialog
+            .basket
+            .as_ref()
+            .is_some_and(|b| b.line(&focus).is_none())
+    {
+        return Ok(shop::count_of_focus(gateway, session, focus, 1, ctx).await);
+    }
     // "¿A qué huele?", "elle mesure combien" that mcp-intent could not
     // place: a question about the product in focus.
     // ("¿Cuánto sale?" with an empty basket asks the price of the product

@@ -1219,6 +1219,17 @@ pub fn points_at_one(message: &str) -> bool {
         })
 }
 
+/// "Esa también", "celui-là aussi", "that one too": the product pointed
+/// at, as well as what was taken before (nothing else said).
+pub fn that_one_too(message: &str) -> bool {
+    let folded = fold(message);
+    let all = words(&folded);
+    let too = all
+        .iter()
+        .any(|w| matches!(*w, "too" | "also" | "tambien" | "aussi" | "tb"));
+    too && all.len() <= 4 && points_at_one(message) && !takes_out(&all) && !message.contains('?')
+}
+
 /// "Customs?", "¿hay que pagar aduana?", "frais de douane": a question of
 /// duties on a delivery.
 pub fn asks_customs(message: &str) -> bool {

@@ -545,3 +545,23 @@ fn duties_are_asked_in_three_languages() {
     }
     assert!(!asks_customs("custom engraving?"));
 }
+
+#[test]
+fn that_one_too_points_and_adds_nothing_else() {
+    for too in [
+        "esa tambien",
+        "celui-la aussi",
+        "that one too",
+        "ese también",
+    ] {
+        assert!(that_one_too(too), "{too}");
+    }
+    for other in [
+        "esa",
+        "is that one good too?",
+        "quita esa tambien",
+        "the mug too",
+    ] {
+        assert!(!that_one_too(other), "{other}");
+    }
+}
