@@ -373,7 +373,9 @@ pub async fn turn(
             },
             ..understood
         }
-    } else if matches!(intent, Intent::Unknown | Intent::Help) && resolve::asks_customs(text) {
+    } else if matches!(intent, Intent::Unknown | Intent::Help | Intent::StoreInfo)
+        && resolve::asks_customs(text)
+    {
         // "Il y a des frais de douane ?": the shipping page says who pays
         // duties outside the EU (mcp-intent leaves customs to no page).
         Understanding {

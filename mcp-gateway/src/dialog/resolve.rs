@@ -1020,6 +1020,11 @@ pub fn asks_about_it(message: &str) -> bool {
         "doit",
         "todo",
         "tout",
+        "suma",
+        "suman",
+        "together",
+        "altogether",
+        "ensemble",
     ];
     let folded = fold(message);
     let all = words(&folded);

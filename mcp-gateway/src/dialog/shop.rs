@@ -1661,9 +1661,23 @@ async fn store_info(
         Some(topic) => format!("{topic} {text}"),
         None => text.to_owned(),
     };
+    // search_help takes up to 200 characters.
     let args =
-        json!({ "query": query.chars().take(500).collect::<String>(), "locale": session.locale });
-    match shop_call::<HelpResult>(gateway, session, "search_help", args, ctx).await {
+        json!({ "query": query.chars().take(200).collect::<String>(), "locale": session.locale });
+    let mut found = shop_call::<HelpResult>(gateway, session, "search_help", args, ctx).await;
+    // The topic's page, when the message's own words found other pages
+    // ("ça prend combien de temps ?" finds product care).
+    if let (Some(topic), Ok((help, _))) = (&topic, &found)
+        && !help.pages.iter().any(|p| &p.slug == topic)
+    {
+        let args = json!({ "query": topic, "locale": session.locale });
+        if let Ok(again) = shop_call::<HelpResult>(gateway, session, "search_help", args, ctx).await
+            && again.0.pages.iter().any(|p| &p.slug == topic)
+        {
+            found = Ok(again);
+        }
+    }
+    match found {
         Ok((help, value)) => {
             let page = topic
                 .as_deref()

@@ -1020,6 +1020,8 @@ pub const NOT_NAME: &[&str] = &[
     "then",
     "actually",
     "hmm",
+    "get",
+    "grab",
     "exemplaires",
     "exemplaire",
     "ejemplares",

@@ -976,7 +976,15 @@ impl PatternTier {
 
         // Basket.
         let remove_verb = has(REMOVE);
-        let add_verb = has(ADD) && !t.has(&["add up", "adds up", "suma todo", "sumar todo"]);
+        let add_verb = has(ADD)
+            && !t.has(&[
+                "add up",
+                "adds up",
+                "suma todo",
+                "sumar todo",
+                "cuanto suma",
+                "cuanto suman",
+            ]);
         // A basket line's quantity: set ("make it two") or changed by a
         // signed amount ("two more", "uno menos"), right after a basket
         // change or with one question about the product in between.
