@@ -373,6 +373,25 @@ pub async fn turn(
             },
             ..understood
         }
+    } else if intent == Intent::Question
+        && session.conversation.dialog.focus.is_some()
+        && understood
+            .entities
+            .name
+            .as_deref()
+            .is_some_and(resolve::a_part_of_it)
+    {
+        // "How long is the chain?": the chain of the product in focus,
+        // not a product called "chain".
+        Understanding {
+            entities: Entities {
+                name: None,
+                product_ref: None,
+                anaphora: true,
+                ..understood.entities.clone()
+            },
+            ..understood
+        }
     } else if matches!(intent, Intent::Unknown | Intent::Help | Intent::StoreInfo)
         && resolve::asks_customs(text)
     {

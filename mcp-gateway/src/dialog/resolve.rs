@@ -1235,6 +1235,44 @@ pub fn that_one_too(message: &str) -> bool {
     too && all.len() <= 4 && points_at_one(message) && !takes_out(&all) && !message.contains('?')
 }
 
+/// "Chain", "la cadena", "le couvercle": a name that is a part of a
+/// product (asked about the one in focus), not a product.
+pub fn a_part_of_it(name: &str) -> bool {
+    const PARTS: &[&str] = &[
+        "chain",
+        "strap",
+        "lid",
+        "handle",
+        "lining",
+        "clasp",
+        "cord",
+        "cadena",
+        "correa",
+        "tapa",
+        "asa",
+        "forro",
+        "cierre",
+        "cordon",
+        "chaine",
+        "bride",
+        "couvercle",
+        "anse",
+        "doublure",
+        "fermoir",
+    ];
+    let folded = fold(name);
+    let all: Vec<&str> = words(&folded)
+        .into_iter()
+        .filter(|w| {
+            !matches!(
+                *w,
+                "the" | "el" | "la" | "le" | "l" | "its" | "su" | "sa" | "son"
+            )
+        })
+        .collect();
+    all.len() == 1 && PARTS.contains(&all[0])
+}
+
 /// "Customs?", "¿hay que pagar aduana?", "frais de douane": a question of
 /// duties on a delivery.
 pub fn asks_customs(message: &str) -> bool {
@@ -1839,10 +1877,13 @@ pub fn back(dialog: &Dialog, scope: Scope) -> Target {
 /// Words of the message naming something other than `item`: an "it" that
 /// mcp-intent resolved to the product in focus while the shopper named
 /// another ("too pricey, add the eye of horus pendant instead"). Two telling
-/// words or more, fewer than half of them in the item's title.
+/// words or more, fewer than half of them in the item's title or two of
+/// them not in it ("and the eye of horus brass bookmark too" is not the
+/// Eye of Horus pendant).
 pub fn names_another(message: &str, item: &Item) -> Option<String> {
     let own = telling(message);
-    (own.len() >= 2 && shared(&own, &item.title) * 2 < own.len()).then(|| own.join(" "))
+    let shared = shared(&own, &item.title);
+    (own.len() >= 2 && (shared * 2 < own.len() || own.len() - shared >= 2)).then(|| own.join(" "))
 }
 
 /// A message ruling something out ("la normal, no la mágica", "the blue

@@ -565,3 +565,25 @@ fn that_one_too_points_and_adds_nothing_else() {
         assert!(!that_one_too(other), "{other}");
     }
 }
+
+#[test]
+fn a_part_is_no_product_name() {
+    for part in ["chain", "la cadena", "chaîne"] {
+        assert!(a_part_of_it(part), "{part}");
+    }
+    for name in ["kiss necklace", "mug", "chain necklace"] {
+        assert!(!a_part_of_it(name), "{name}");
+    }
+}
+
+#[test]
+fn another_product_named_beside_it_is_told_apart() {
+    let pendant = item(1, "Eye of Horus silver pendant");
+    assert!(names_another("and the eye of horus brass bookmark too", &pendant).is_some());
+    assert!(names_another("too pricey, add the kiss necklace instead", &pendant).is_some());
+    assert_eq!(
+        names_another("add the eye of horus pendant", &pendant),
+        None
+    );
+    assert_eq!(names_another("add it", &pendant), None);
+}
