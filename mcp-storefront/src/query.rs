@@ -671,6 +671,20 @@ pub fn read(args: &SearchArgs) -> Result<ReadSearch, ToolError> {
         && alternative_categories.len() == alternatives.len()
         && alternative_categories.windows(2).all(|w| w[0] == w[1]);
     let either = !alternatives.is_empty() && !one_category;
+    // Two categories named together ("the kids hare umbrella"): which one
+    // is the product's own is not clear, so both are searched as words.
+    let mut named: Vec<&str> = tokens
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !alternatives.contains(i))
+        .filter_map(|(_, token)| match token {
+            Token::Category(slug, _) => Some(*slug),
+            _ => None,
+        })
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    let mixed = named.len() > 1;
     let mut category = None;
     let mut kept: Vec<String> = Vec::new();
     for (i, token) in tokens.into_iter().enumerate() {
@@ -678,7 +692,9 @@ pub fn read(args: &SearchArgs) -> Result<ReadSearch, ToolError> {
             Token::Or => {}
             Token::Category(slug, word) => {
                 let alternative = alternatives.contains(&i);
-                if category.is_none() && (!alternative || one_category) {
+                if mixed && !alternative {
+                    kept.push(word);
+                } else if category.is_none() && (!alternative || one_category) {
                     category = Some(slug.to_owned());
                 } else if !(alternative && one_category) {
                     kept.push(word);
@@ -1029,6 +1045,15 @@ mod tests {
         let alone = read_query("mugs or");
         assert_eq!(alone.query.category.as_deref(), Some("mugs"));
         assert_eq!(alone.any_of, None);
+    }
+
+    #[test]
+    fn two_categories_named_together_are_words() {
+        let umbrella = read_query("the kids hare umbrella");
+        assert_eq!(umbrella.query.category, None);
+        assert_eq!(umbrella.query.q.as_deref(), Some("kids hare umbrella"));
+        let mugs = read_query("van gogh mugs");
+        assert_eq!(mugs.query.category.as_deref(), Some("mugs"));
     }
 
     #[test]
