@@ -327,7 +327,7 @@ pub async fn turn(
         // "Mejor 2", "non 2" with nothing in the basket: nothing to correct.
         return Ok(Answer::ok(
             Intent::Update,
-            reply::phrase(Phrase::NoBasket, &session.locale),
+            reply::phrase(Phrase::NothingToChange, &session.locale),
             None,
         ));
     } else if let Some(quantity) = resolve::bare_quantity(text).filter(|q| *q > 0)
@@ -339,6 +339,13 @@ pub async fn turn(
     {
         // "2 copies pls" while one product is in focus: that many of it.
         return Ok(shop::count_of_focus(gateway, session, focus, quantity, ctx).await);
+    }
+    // "Add something nice": nothing names a product; ask, add nothing.
+    if intent == Intent::Add && resolve::only_vague(text) {
+        return Ok(Answer::clarify(
+            intent,
+            reply::phrase(Phrase::WhichProduct, &session.locale),
+        ));
     }
     // "Esa también", "celui-là aussi" after a question about a product
     // not in the basket: that product goes in too.

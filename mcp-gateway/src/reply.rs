@@ -69,6 +69,8 @@ pub enum Phrase {
     WhichProduct,
     /// The basket is empty / no basket yet.
     NoBasket,
+    /// A change asked of an empty basket: what to add?
+    NothingToChange,
     /// Admin only.
     AdminOnly,
     /// Nothing found.
@@ -107,13 +109,14 @@ pub enum Phrase {
 
 impl Phrase {
     /// Every phrase.
-    pub const ALL: [Phrase; 23] = [
+    pub const ALL: [Phrase; 24] = [
         Phrase::Greeting,
         Phrase::Help,
         Phrase::Goodbye,
         Phrase::Unknown,
         Phrase::WhichProduct,
         Phrase::NoBasket,
+        Phrase::NothingToChange,
         Phrase::AdminOnly,
         Phrase::NothingFound,
         Phrase::Unavailable,
@@ -142,6 +145,7 @@ impl Phrase {
             Phrase::Unknown => "unknown",
             Phrase::WhichProduct => "which-product",
             Phrase::NoBasket => "no-basket",
+            Phrase::NothingToChange => "nothing-to-change",
             Phrase::AdminOnly => "admin-only",
             Phrase::NothingFound => "nothing-found",
             Phrase::Unavailable => "unavailable",

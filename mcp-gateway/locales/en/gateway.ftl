@@ -13,6 +13,7 @@ goodbye = Thank you for visiting the Museo shop. See you soon!
 unknown = Sorry, I did not understand. I can search the shop, answer product questions and handle your basket.
 which-product = Which product do you mean? Search first, or give me its name or SKU.
 no-basket = Your basket is empty.
+nothing-to-change = Your basket is empty, so there is nothing to change yet. What would you like to add?
 admin-only = Only shop administrators can do that.
 nothing-found = I found nothing matching that.
 unavailable = That service is unavailable right now; please try again in a moment.

@@ -13,6 +13,7 @@ goodbye = Gracias por visitar la tienda del Museo. ¡Hasta pronto!
 unknown = Perdona, no te he entendido. Puedo buscar en la tienda, responder preguntas sobre productos y gestionar tu cesta.
 which-product = ¿Qué producto? Busca primero, o dime su nombre o referencia.
 no-basket = Tu cesta está vacía.
+nothing-to-change = Tu cesta está vacía: todavía no hay nada que cambiar. ¿Qué quieres añadir?
 admin-only = Solo los administradores de la tienda pueden hacer eso.
 nothing-found = No he encontrado nada que coincida.
 unavailable = Ese servicio no está disponible ahora mismo; inténtalo de nuevo en un momento.

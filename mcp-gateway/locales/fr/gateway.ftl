@@ -14,6 +14,7 @@ goodbye = Merci de votre visite à la boutique du Museo. À bientôt !
 unknown = Désolé, je n'ai pas compris. Je peux chercher dans la boutique, répondre à vos questions et gérer votre panier.
 which-product = Quel produit ? Faites d'abord une recherche, ou donnez-moi son nom ou sa référence.
 no-basket = Votre panier est vide.
+nothing-to-change = Votre panier est vide : il n'y a encore rien à modifier. Que souhaitez-vous ajouter ?
 admin-only = Seuls les administrateurs de la boutique peuvent faire cela.
 nothing-found = Je n'ai rien trouvé de correspondant.
 unavailable = Ce service est indisponible pour le moment ; réessayez dans un instant.

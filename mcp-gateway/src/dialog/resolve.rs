@@ -1273,6 +1273,61 @@ pub fn a_part_of_it(name: &str) -> bool {
     all.len() == 1 && PARTS.contains(&all[0])
 }
 
+/// "Add something nice", "añade algo bonito", "ajoute un truc sympa":
+/// a thing asked for with no word that could name a product.
+pub fn only_vague(message: &str) -> bool {
+    const VAGUE: &[&str] = &[
+        "something",
+        "anything",
+        "thing",
+        "stuff",
+        "nice",
+        "cool",
+        "good",
+        "lovely",
+        "pretty",
+        "beautiful",
+        "cute",
+        "random",
+        "algo",
+        "cosa",
+        "bonito",
+        "bonita",
+        "chulo",
+        "chula",
+        "lindo",
+        "linda",
+        "bueno",
+        "buena",
+        "truc",
+        "chose",
+        "quelque",
+        "sympa",
+        "joli",
+        "jolie",
+        "beau",
+        "belle",
+        "n'importe",
+        "importe",
+        "quoi",
+    ];
+    const THING: &[&str] = &[
+        "something",
+        "anything",
+        "thing",
+        "stuff",
+        "algo",
+        "cosa",
+        "truc",
+        "chose",
+        "quelque",
+    ];
+    let own = telling(message);
+    let folded = fold(message);
+    words(&folded).iter().any(|w| THING.contains(w))
+        && own.iter().all(|w| VAGUE.contains(&w.as_str()))
+}
+
 /// "Customs?", "¿hay que pagar aduana?", "frais de douane": a question of
 /// duties on a delivery.
 pub fn asks_customs(message: &str) -> bool {

@@ -160,7 +160,7 @@ pub async fn act(
             // "Make it two" before anything was added may still mean the
             // product in focus; a removal from an empty basket cannot.
             if empty && (intent == Intent::Remove || session.conversation.dialog.focus.is_none()) {
-                return say(Phrase::NoBasket);
+                return say(Phrase::NothingToChange);
             }
             // "Mets-en 3 de celui-là", "ponme un par" right after a
             // question about a product not in the basket: that many of it.

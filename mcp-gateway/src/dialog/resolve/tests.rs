@@ -587,3 +587,22 @@ fn another_product_named_beside_it_is_told_apart() {
     );
     assert_eq!(names_another("add it", &pendant), None);
 }
+
+#[test]
+fn vague_wishes_name_no_product() {
+    for vague in [
+        "add something nice",
+        "añade algo bonito",
+        "ajoute un truc sympa",
+    ] {
+        assert!(only_vague(vague), "{vague}");
+    }
+    for named in [
+        "add the kiss mug",
+        "add it",
+        "añade algo de klimt",
+        "lovely, add it",
+    ] {
+        assert!(!only_vague(named), "{named}");
+    }
+}
