@@ -2406,7 +2406,19 @@ fn finish_entities(
                         )
                     })
                     .map_or(start, |e| e + 1);
-                words[start..end.max(start)].join(" ")
+                words[start..end.max(start)]
+                    .iter()
+                    // "In stock" is the in_stock filter, not a word to find.
+                    .filter(|w| {
+                        !in_stock
+                            || !matches!(
+                                norm(w).as_str(),
+                                "stock" | "existencias" | "disponible" | "disponibles"
+                            )
+                    })
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(" ")
             });
             if let Some(q) = query.filter(|q| !q.is_empty()) {
                 e.insert("query".into(), q.into());
