@@ -709,6 +709,13 @@ pub fn answer(product: &Product, question: &str, lang: Lang) -> ProductAnswer {
                 value: quoted.clone(),
             });
             parts.push(quoted);
+        } else if let Some(said) = title_says(&title, &words) {
+            // "Il est pliant ?" of the "Parapluie pliant La Nuit étoilée".
+            sources.push(Source {
+                field: "title".into(),
+                value: title.clone(),
+            });
+            parts.push(said_by_name(&said, &title, lang));
         }
     }
     for key in &missing {
@@ -996,6 +1003,25 @@ fn sentences(text: &str) -> impl Iterator<Item = &str> {
         .filter(|sentence| !sentence.is_empty())
 }
 
+/// The question's meaningful word that the product's title has, if any.
+fn title_says(title: &str, question: &[&str]) -> Option<String> {
+    let folded = fold(title);
+    let title_words = words(&folded);
+    question
+        .iter()
+        .find(|w| w.chars().count() >= 5 && !COMMON.contains(w) && title_words.contains(w))
+        .map(|w| (*w).to_owned())
+}
+
+/// "Yes: its name says so" for a word of the title.
+fn said_by_name(word: &str, title: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("Yes, {word}: its name says so ({title})."),
+        Lang::Es => format!("Sí, {word}: lo dice su nombre ({title})."),
+        Lang::Fr => format!("Oui, {word} : son nom le dit ({title})."),
+    }
+}
+
 /// Description sentences sharing a meaningful word with the question.
 fn description_matches(product: &Product, question: &[&str], lang: Lang) -> Vec<String> {
     let content: Vec<&str> = question
@@ -1203,6 +1229,25 @@ mod tests {
             variants: vec![],
             ..poster()
         }
+    }
+
+    #[test]
+    fn a_word_of_the_title_answers_when_nothing_else_does() {
+        let umbrella = Product {
+            title: text(
+                "The Starry Night folding umbrella",
+                "Paraguas plegable La noche estrellada",
+                "Parapluie pliant La Nuit étoilée",
+            ),
+            description: text("An umbrella.", "Un paraguas.", "Un parapluie."),
+            attributes: BTreeMap::new(),
+            ..poster()
+        };
+        let a = answer(&umbrella, "il est pliant ?", Lang::Fr);
+        assert!(a.answered, "{a:?}");
+        assert!(a.answer.contains("Parapluie pliant"), "{}", a.answer);
+        let b = answer(&umbrella, "is it waterproof?", Lang::En);
+        assert!(!b.answered, "{b:?}");
     }
 
     #[test]

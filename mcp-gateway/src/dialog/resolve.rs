@@ -1328,6 +1328,21 @@ pub fn only_vague(message: &str) -> bool {
         && own.iter().all(|w| VAGUE.contains(&w.as_str()))
 }
 
+/// "Un deuxième", "a second one", "una segunda": one more unit, said as
+/// an ordinal after an article.
+pub fn a_second_one(message: &str) -> bool {
+    let folded = fold(message);
+    words(&folded).windows(2).any(|w| {
+        matches!(
+            w,
+            [
+                "un" | "une" | "a" | "una" | "uno",
+                "deuxieme" | "second" | "segundo" | "segunda"
+            ]
+        )
+    })
+}
+
 /// "Customs?", "¿hay que pagar aduana?", "frais de douane": a question of
 /// duties on a delivery.
 pub fn asks_customs(message: &str) -> bool {

@@ -349,6 +349,12 @@ pub fn reread(dialog: &Dialog, understood: &Understanding, text: &str) -> Unders
         return reread;
     }
     if entities.quantity_delta.is_some() {
+        // "Mets-en un deuxième", "a second one": one more of it, not the
+        // second product listed.
+        if entities.ordinal.is_some() && resolve::a_second_one(text) {
+            entities.product_ref = None;
+            entities.anaphora = true;
+        }
         entities.ordinal = None;
     }
     // "Y de las postales pon una menos": a word of fewer never adds.

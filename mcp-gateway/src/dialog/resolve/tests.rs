@@ -606,3 +606,10 @@ fn vague_wishes_name_no_product() {
         assert!(!only_vague(named), "{named}");
     }
 }
+
+#[test]
+fn a_second_one_is_one_more() {
+    assert!(a_second_one("mets-en un deuxième"));
+    assert!(a_second_one("i'll have a second one"));
+    assert!(!a_second_one("add the second one"));
+}
