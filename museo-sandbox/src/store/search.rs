@@ -248,6 +248,13 @@ fn named(groups: &[&Group]) -> String {
     format!("{{titles meta}} : ({})", all_of(groups))
 }
 
+/// Every group in the catalog's words alone (category, tags, attributes):
+/// what a product is, before what its title mentions ("earrings" lists
+/// earrings before the "Girl with a Pearl Earring" postcard).
+fn kind_of(groups: &[&Group]) -> String {
+    format!("{{meta}} : ({})", all_of(groups))
+}
+
 fn any_word(groups: &[Group]) -> String {
     groups
         .iter()
@@ -437,6 +444,12 @@ pub fn search_with_cursor(
         let p = run(conn, s, Some(&all_of(&every)), Some(&cursor), base)?;
         return Ok(page(p, Some(spelt(notes)), "fx."));
     }
+    if let Some(rest) = cursor.and_then(|c| c.strip_prefix("kd.")) {
+        let cursor = s.decode_cursor(rest)?;
+        let every: Vec<&Group> = groups.iter().collect();
+        let p = run(conn, s, Some(&kind_of(&every)), Some(&cursor), base)?;
+        return Ok(page(p, None, "kd."));
+    }
     if let Some(rest) = cursor.and_then(|c| c.strip_prefix("nm.")) {
         let cursor = s.decode_cursor(rest)?;
         let every: Vec<&Group> = groups.iter().collect();
@@ -464,6 +477,10 @@ pub fn search_with_cursor(
     // alone when there are any: "boucles d'oreilles" lists earrings, not
     // the plush cat whose description mentions a gold earring.
     if cursor.is_none() {
+        let p = run(conn, s, Some(&kind_of(&every)), None, base)?;
+        if !p.items.is_empty() {
+            return Ok(page(p, None, "kd."));
+        }
         let p = run(conn, s, Some(&named(&every)), None, base)?;
         if !p.items.is_empty() {
             return Ok(page(p, None, "nm."));

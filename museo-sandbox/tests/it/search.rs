@@ -34,6 +34,25 @@ async fn the_same_product_is_found_in_each_language() {
 }
 
 #[tokio::test]
+async fn what_a_product_is_comes_before_what_its_title_mentions() {
+    let s = TestSandbox::start().await;
+    // Earrings first, the "Girl with a Pearl Earring" postcard after them.
+    let (_, page) = s.get("/v1/products?q=earrings&limit=4").await;
+    let found = skus(&page);
+    assert_eq!(found.len(), 4, "{page}");
+    assert!(found.iter().all(|sku| sku.starts_with("JWL-")), "{found:?}");
+    // The postcard, when it is what the words name.
+    let (_, page) = s
+        .get("/v1/products?q=girl%20with%20a%20pearl%20earring%20postcard")
+        .await;
+    assert_eq!(
+        skus(&page).first().map(String::as_str),
+        Some("PC-PEARL-01"),
+        "{page}"
+    );
+}
+
+#[tokio::test]
 async fn accents_and_case_do_not_matter() {
     let s = TestSandbox::start().await;
     let (_, plain) = s.get("/v1/products?q=nympheas").await;
