@@ -1022,6 +1022,7 @@ pub const NOT_NAME: &[&str] = &[
     "hmm",
     "get",
     "grab",
+    "drop",
     "exemplaires",
     "exemplaire",
     "ejemplares",

@@ -1547,6 +1547,30 @@ impl PatternTier {
         {
             say("basket.add", 0.92);
         }
+        // "Hmm drop the notebook": a shopper taking a line out (staff
+        // "drop the price" says a price).
+        if norms.iter().find(|w| {
+            !matches!(
+                **w,
+                "hmm" | "hm" | "ok" | "okay" | "actually" | "oh" | "nah" | "no"
+            )
+        }) == Some(&"drop")
+            && !has_price
+            && !t.has(&["price", "stock", "to"])
+            && norms.iter().all(|w| w.parse::<u32>().is_err())
+            && n <= 7
+        {
+            say("basket.remove", 0.9);
+        }
+        // "Give me the kiss pendant necklace instead": an order.
+        if matches!(
+            norms.as_slice(),
+            ["give", "me", "the" | "a" | "an" | "one", ..]
+        ) && !question
+            && n <= 10
+        {
+            say("basket.add", 0.9);
+        }
         // "sunflowers apron pls", "the kiss pendant necklace please", "le
         // mug tournesols svp": a product named with a please and nothing
         // else asks for it.
