@@ -930,9 +930,15 @@ async fn settle(
             answer
         }
         Found::Failed(answer) => answer,
-        Found::Nothing if searched.is_some() => {
-            Answer::clarify(intent, reply::phrase(Phrase::NothingFound, &session.locale))
-        }
+        // "¿Cuánto cuesta?" of nothing the catalog has: say so, and ask.
+        Found::Nothing if searched.is_some() => Answer::clarify(
+            intent,
+            format!(
+                "{} {}",
+                reply::phrase(Phrase::NothingFound, &session.locale),
+                reply::phrase(Phrase::WhichProduct, &session.locale)
+            ),
+        ),
         Found::Nothing | Found::Unnamed => {
             let lines: Vec<Item> = match (&action, &session.conversation.dialog.basket) {
                 (Action::Remove { .. } | Action::Update { .. }, Some(basket)) => {
