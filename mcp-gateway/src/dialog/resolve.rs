@@ -494,6 +494,7 @@ const AROUND_A_NUMBER: &[&str] = &[
     "lets",
     "s",
     "fine",
+    "is",
     "well",
     "take",
     "have",
@@ -1205,6 +1206,14 @@ pub fn goes_on(message: &str) -> bool {
                     | "si"
             )
         });
+    // "Y el fular de gasa de degas, de q es?" asks about the next product.
+    let asks =
+        asks || all.iter().skip(1).any(|w| {
+            matches!(
+                *w,
+                "q" | "cuanto" | "cuanta" | "combien" | "how" | "what" | "quoi" | "quel" | "quelle"
+            )
+        }) || all.windows(2).any(|w| matches!(w, ["que", "es"]));
     // "Y de las postales pon una menos" changes a line; it names no next product.
     let changes = says_fewer(message) || takes_out(&all);
     (joined || too) && !asks && !changes && all.len() <= 8

@@ -975,7 +975,21 @@ impl PatternTier {
         }
 
         // Basket.
-        let remove_verb = has(REMOVE);
+        // "How will the print be shipped, don't want it folded": a wish
+        // about a question, not a line taken out.
+        let remove_verb = has(REMOVE)
+            && !t.has(&[
+                "how will",
+                "how do",
+                "how does",
+                "how is",
+                "how are",
+                "how long",
+                "comment sera",
+                "comment est",
+                "como se",
+                "como llega",
+            ]);
         let add_verb = has(ADD)
             && !t.has(&[
                 "add up",

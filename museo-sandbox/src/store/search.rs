@@ -476,11 +476,16 @@ pub fn search_with_cursor(
     // Products whose names (titles, category, tags) have every word come
     // alone when there are any: "boucles d'oreilles" lists earrings, not
     // the plush cat whose description mentions a gold earring.
-    if cursor.is_none() {
+    // One word ("earrings") asks for a kind of product; several name one,
+    // and a title with every word must not be hidden by the catalog's
+    // words ("starry night mug" lists both Starry Night mugs).
+    if cursor.is_none() && every.len() == 1 {
         let p = run(conn, s, Some(&kind_of(&every)), None, base)?;
         if !p.items.is_empty() {
             return Ok(page(p, None, "kd."));
         }
+    }
+    if cursor.is_none() {
         let p = run(conn, s, Some(&named(&every)), None, base)?;
         if !p.items.is_empty() {
             return Ok(page(p, None, "nm."));

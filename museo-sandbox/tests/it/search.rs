@@ -41,6 +41,13 @@ async fn what_a_product_is_comes_before_what_its_title_mentions() {
     let found = skus(&page);
     assert_eq!(found.len(), 4, "{page}");
     assert!(found.iter().all(|sku| sku.starts_with("JWL-")), "{found:?}");
+    // Several words name a product: every title with them, whatever the
+    // catalog's words say.
+    let (_, page) = s.get("/v1/products?q=starry%20night%20mug").await;
+    let found = skus(&page);
+    for sku in ["MUG-STARRY-01", "MUG-HEAT-01"] {
+        assert!(found.contains(&sku.to_owned()), "{sku}: {found:?}");
+    }
     // The postcard, when it is what the words name.
     let (_, page) = s
         .get("/v1/products?q=girl%20with%20a%20pearl%20earring%20postcard")
