@@ -413,6 +413,13 @@ pub async fn turn(
             },
             ..understood
         }
+    } else if matches!(intent, Intent::Add | Intent::Details) && resolve::ends_asking(text) {
+        // "Y el fular de gasa de Degas, de q es": a question about it.
+        Understanding {
+            intent: Intent::Question,
+            confidence: understood.confidence.max(LOOK_UP_BELOW),
+            ..understood
+        }
     } else if intent == Intent::Add
         && understood.confidence < CLARIFY_BELOW
         && resolve::only_names(text)

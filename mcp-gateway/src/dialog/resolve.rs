@@ -1352,6 +1352,34 @@ pub fn a_second_one(message: &str) -> bool {
     })
 }
 
+/// "4 of them", "3 de ellas", "2 d'entre eux": a count of the product
+/// just named, not another product.
+pub fn counts_them(message: &str) -> bool {
+    let folded = fold(message);
+    words(&folded).windows(2).any(|w| {
+        matches!(
+            w,
+            ["of", "them" | "those" | "these"]
+                | ["de", "ellos" | "ellas" | "esos" | "esas"]
+                | ["d", "entre"]
+        )
+    })
+}
+
+/// "Y el fular de gasa de Degas, ¿de qué es?", "c'est quoi": a message
+/// that ends asking about what it names.
+pub fn ends_asking(message: &str) -> bool {
+    let folded = fold(message);
+    let all = words(&folded);
+    matches!(
+        all.as_slice(),
+        [.., "q" | "que", "es"]
+            | [.., "est", "quoi"]
+            | [.., "what", "is", "it"]
+            | [.., "es", "de", "que"]
+    )
+}
+
 /// "Customs?", "¿hay que pagar aduana?", "frais de douane": a question of
 /// duties on a delivery.
 pub fn asks_customs(message: &str) -> bool {

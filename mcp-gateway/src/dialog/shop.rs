@@ -83,7 +83,11 @@ pub async fn act(
             with_target(gateway, session, action, &named, text, Scope::Catalog, ctx).await
         }
         Intent::Search => search(gateway, session, entities, text, ctx).await,
-        Intent::Add if let Some(parts) = resolve::several(text) => {
+        // ("The kiss bauble, 4 of them for the tree" is one product.)
+        Intent::Add
+            if !resolve::counts_them(text)
+                && let Some(parts) = resolve::several(text) =>
+        {
             match add_several(gateway, session, parts, ctx).await {
                 Some(answer) => answer,
                 None => about_one(gateway, session, understood, text, ctx).await,

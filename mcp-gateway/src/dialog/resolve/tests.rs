@@ -613,3 +613,12 @@ fn a_second_one_is_one_more() {
     assert!(a_second_one("i'll have a second one"));
     assert!(!a_second_one("add the second one"));
 }
+
+#[test]
+fn a_count_of_them_and_a_question_at_the_end() {
+    assert!(counts_them("the kiss bauble, 4 of them for the tree"));
+    assert!(!counts_them("the kiss bauble and the wave mug"));
+    assert!(ends_asking("y el fular de gasa de degas de q es"));
+    assert!(ends_asking("et le mug magique, c'est quoi"));
+    assert!(!ends_asking("y el fular de gasa de degas"));
+}
