@@ -1906,9 +1906,11 @@ pub fn resolve(dialog: &Dialog, entities: &Entities, message: &str, scope: Scope
                     .or_else(|| named(&lines)),
             };
             // "Me quedo el de Sorolla" among scarves and a Sorolla print: the
-            // scarf, of the kind last searched for.
+            // scarf, of the kind last searched for. (Among basket lines the
+            // last search tells nothing: "enlève le foulard" with two
+            // scarves in the basket asks.)
             let found = match found {
-                Some(Target::Choose(several)) => {
+                Some(Target::Choose(several)) if scope == Scope::Catalog => {
                     let kind = dialog
                         .search
                         .as_ref()
