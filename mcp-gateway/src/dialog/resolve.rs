@@ -1380,6 +1380,17 @@ pub fn ends_asking(message: &str) -> bool {
     )
 }
 
+/// "Carnets ou agendas", "mugs or cups", "de Monet o de Klimt": either of
+/// two things asked for.
+pub fn offers_either(message: &str) -> bool {
+    let folded = fold(message);
+    let all = words(&folded);
+    all.len() >= 3
+        && all[1..all.len() - 1]
+            .iter()
+            .any(|w| matches!(*w, "or" | "ou" | "o"))
+}
+
 /// "Customs?", "¿hay que pagar aduana?", "frais de douane": a question of
 /// duties on a delivery.
 pub fn asks_customs(message: &str) -> bool {

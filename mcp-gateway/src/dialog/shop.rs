@@ -1392,6 +1392,12 @@ fn search_of(last: Option<&Search>, entities: &Entities, text: &str) -> (Search,
             offset: 0,
             ..last.clone()
         },
+        // "Avez-vous des carnets ou des agendas ?": the storefront reads
+        // either word from the message itself (mcp-intent keeps one).
+        _ if resolve::offers_either(text) => Search {
+            query: text.chars().take(200).collect(),
+            ..Search::default()
+        },
         _ => Search {
             query: entities
                 .query

@@ -622,3 +622,11 @@ fn a_count_of_them_and_a_question_at_the_end() {
     assert!(ends_asking("et le mug magique, c'est quoi"));
     assert!(!ends_asking("y el fular de gasa de degas"));
 }
+
+#[test]
+fn either_of_two_things() {
+    assert!(offers_either("avez-vous des carnets ou des agendas ?"));
+    assert!(offers_either("paraguas de Monet o de Klimt"));
+    assert!(!offers_either("show me silk scarves"));
+    assert!(!offers_either("o"));
+}
