@@ -298,6 +298,26 @@ pub async fn turn(
         {
             return Ok(answer);
         }
+        // "Non en fait pas le stylo" right after the pen went in: out.
+        if let state::Just::Changed { item } = &just
+            && let Some(out) = resolve::only_rules_out(text)
+            && resolve::names(&out, &item.title)
+            && session
+                .conversation
+                .dialog
+                .basket
+                .as_ref()
+                .is_some_and(|b| b.line(item).is_some())
+        {
+            return Ok(shop::carry_out(
+                gateway,
+                session,
+                state::Action::Remove { quantity: None },
+                item.clone(),
+                ctx,
+            )
+            .await);
+        }
         if let state::Just::Changed { item } = just
             && matches!(
                 intent,
@@ -421,11 +441,12 @@ pub async fn turn(
             ..understood
         }
     } else if intent == Intent::Add
-        && understood.confidence < CLARIFY_BELOW
-        && resolve::only_names(text)
+        && (understood.confidence < CLARIFY_BELOW && resolve::only_names(text)
+            || resolve::count_inside_name(text) && !resolve::buys(&museo_sdk::parse::fold(text)))
     {
-        // "Les cubes en bois temple grec", read as a shaky order: a product
-        // named and nothing of buying is looked at, which costs nothing.
+        // "Les cubes en bois temple grec", read as a shaky order, or "mucha
+        // four seasons print", whose "four" is no count: a product named
+        // and nothing of buying is looked at, which costs nothing.
         Understanding {
             intent: Intent::Details,
             confidence: CLARIFY_BELOW,

@@ -1391,6 +1391,50 @@ pub fn offers_either(message: &str) -> bool {
             .any(|w| matches!(*w, "or" | "ou" | "o"))
 }
 
+/// "Non en fait pas le stylo", "no wait, not the pen": the words of what
+/// the message rules out, when it names nothing else.
+pub fn only_rules_out(message: &str) -> Option<Vec<String>> {
+    const CHATTER: &[&str] = &[
+        "non",
+        "fait",
+        "actually",
+        "wait",
+        "mejor",
+        "finalmente",
+        "finalement",
+        "plutot",
+        "hmm",
+        "okay",
+        "bueno",
+        "pues",
+        "alors",
+        "bon",
+        "sorry",
+        "perdon",
+        "pardon",
+    ];
+    let (kept, ruled_out) = negated(message)?;
+    kept.iter()
+        .all(|w| CHATTER.contains(&w.as_str()))
+        .then_some(ruled_out)
+}
+
+/// "Mucha four seasons print": a number word between two words of a name,
+/// which is part of the name, not a count ("3 livres…", "…, deux" are).
+pub fn count_inside_name(message: &str) -> bool {
+    let folded = fold(message);
+    folded.split(',').any(|part| {
+        let all = words(part);
+        all.windows(3).any(|w| {
+            // (Two or more: "a", "un", "une" are articles inside names.)
+            museo_sdk::parse::number_word(w[1]).is_some_and(|n| n >= 2)
+                && w[1].parse::<u32>().is_err()
+                && !telling(w[0]).is_empty()
+                && !telling(w[2]).is_empty()
+        })
+    })
+}
+
 /// "Customs?", "¿hay que pagar aduana?", "frais de douane": a question of
 /// duties on a delivery.
 pub fn asks_customs(message: &str) -> bool {

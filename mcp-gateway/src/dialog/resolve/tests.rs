@@ -630,3 +630,25 @@ fn either_of_two_things() {
     assert!(!offers_either("show me silk scarves"));
     assert!(!offers_either("o"));
 }
+
+#[test]
+fn a_number_inside_a_name_is_no_count() {
+    assert!(count_inside_name("mucha four seasons print"));
+    assert!(!count_inside_name("3 livres les ciels de turner"));
+    assert!(!count_inside_name("et le cabas logo museo, deux"));
+    assert!(!count_inside_name("la taza de los girasoles dos"));
+    assert!(!count_inside_name("la manche a air carpe"));
+    assert!(!count_inside_name(
+        "et la tasse grecque aussi tant qu'a faire"
+    ));
+}
+
+#[test]
+fn what_a_message_rules_out() {
+    assert_eq!(
+        only_rules_out("non en fait pas le stylo"),
+        Some(vec!["stylo".to_owned()])
+    );
+    assert_eq!(only_rules_out("le mug, pas le stylo"), None);
+    assert_eq!(only_rules_out("add the pen"), None);
+}
