@@ -237,6 +237,21 @@ pub async fn turn(
     {
         return Ok(answer);
     }
+    // "Pues 2" while "which one?" waits for an answer to an order: how
+    // many, of a product still to pick; the question is asked again with
+    // that count, and no basket line changes.
+    if let Some(question) = &pending
+        && matches!(question.action, state::Action::Add { .. })
+        && let Some(quantity) = resolve::bare_quantity(text).filter(|q| *q > 1)
+        && resolve::pick_option(question, &understood.entities, text).is_none()
+    {
+        return Ok(shop::ask(
+            session,
+            Intent::Add,
+            state::Action::Add { quantity },
+            question.options.clone(),
+        ));
+    }
     // Right after a basket change, a bare number is about that product, and
     // "no wait, the red one" takes it back for another.
     if let Some(just) = just {

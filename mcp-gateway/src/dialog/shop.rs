@@ -1033,7 +1033,12 @@ async fn add_several(
 }
 
 /// Asks which of `options` the shopper means, and remembers the question.
-fn ask(session: &mut Session, intent: Intent, action: Action, mut options: Vec<Item>) -> Answer {
+pub(super) fn ask(
+    session: &mut Session,
+    intent: Intent,
+    action: Action,
+    mut options: Vec<Item>,
+) -> Answer {
     options.truncate(LIST);
     let cards: Vec<Value> = options.iter().map(Item::card).collect();
     let data = json!({
