@@ -48,6 +48,14 @@ async fn what_a_product_is_comes_before_what_its_title_mentions() {
     for sku in ["MUG-STARRY-01", "MUG-HEAT-01"] {
         assert!(found.contains(&sku.to_owned()), "{sku}: {found:?}");
     }
+    // "Silk" is no category's name: cotton scarves are not silk.
+    let (_, page) = s.get("/v1/products?q=silk&category=scarves").await;
+    let found = skus(&page);
+    assert!(found.contains(&"SCF-STARRY-SILK".to_owned()), "{found:?}");
+    assert!(
+        !found.contains(&"SCF-SOROLLA-COTTON".to_owned()),
+        "{found:?}"
+    );
     // The postcard, when it is what the words name.
     let (_, page) = s
         .get("/v1/products?q=girl%20with%20a%20pearl%20earring%20postcard")
