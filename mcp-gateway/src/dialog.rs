@@ -216,7 +216,6 @@ pub async fn turn(
         return Ok(answer);
     }
     let understood = understand(gateway, session, text, ctx).await?;
-    tracing::debug!(correlation_id = %ctx.correlation_id(), ?understood, "understood");
     // The language a conversation is held in follows its messages, but a
     // short one ("¿cuánto es?", "ok 2") says too little to switch it.
     let first = session.conversation.turns.is_empty();
@@ -237,21 +236,6 @@ pub async fn turn(
     {
         return Ok(answer);
     }
-    // "Pues 2" while "which one?" waits for an answer to an order: how
-    // many, of a product still to pick; the question is asked again with
-    // that count, and no basket line changes.
-    if let Some(question) = &pending
-        && matches!(question.action, state::Action::Add { .. })
-        && let Some(quantity) = resolve::bare_quantity(text).filter(|q| *q > 1)
-        && resolve::pick_option(question, &understood.entities, text).is_none()
-    {
-        return Ok(shop::ask(
-            session,
-            Intent::Add,
-            state::Action::Add { quantity },
-            question.options.clone(),
-        ));
-    }
     // Right after a basket change, a bare number is about that product, and
     // "no wait, the red one" takes it back for another.
     if let Some(just) = just {
@@ -268,12 +252,7 @@ pub async fn turn(
         }
         // "Remove the mug" → "and the tote too": the next line goes out.
         if let state::Just::Changed { item } = &just
-            && session
-                .conversation
-                .dialog
-                .basket
-                .as_ref()
-                .is_none_or(|b| b.line(item).is_none())
+            && !session.conversation.dialog.holds(item)
             && matches!(
                 intent,
                 Intent::Unknown | Intent::Search | Intent::Details | Intent::Add | Intent::Update
@@ -317,12 +296,7 @@ pub async fn turn(
         if let state::Just::Changed { item } = &just
             && let Some(out) = resolve::only_rules_out(text)
             && resolve::names(&out, &item.title)
-            && session
-                .conversation
-                .dialog
-                .basket
-                .as_ref()
-                .is_some_and(|b| b.line(item).is_some())
+            && session.conversation.dialog.holds(item)
         {
             return Ok(shop::carry_out(
                 gateway,
@@ -388,12 +362,7 @@ pub async fn turn(
         && resolve::that_one_too(text)
         && shop::has_lines(&session.conversation.dialog)
         && let Some(focus) = session.conversation.dialog.focus.clone()
-        && session
-            .conversation
-            .dialog
-            .basket
-            .as_ref()
-            .is_some_and(|b| b.line(&focus).is_none())
+        && !session.conversation.dialog.holds(&focus)
     {
         return Ok(shop::count_of_focus(gateway, session, focus, 1, ctx).await);
     }

@@ -1007,10 +1007,18 @@ fn sentences(text: &str) -> impl Iterator<Item = &str> {
 fn title_says(title: &str, question: &[&str]) -> Option<String> {
     let folded = fold(title);
     let title_words = words(&folded);
+    meaningful(question, 5)
+        .find(|w| title_words.contains(w))
+        .map(str::to_owned)
+}
+
+/// The question's words of at least `letters` letters that are not
+/// common words.
+fn meaningful<'a>(question: &[&'a str], letters: usize) -> impl Iterator<Item = &'a str> {
     question
         .iter()
-        .find(|w| w.chars().count() >= 5 && !COMMON.contains(w) && title_words.contains(w))
-        .map(|w| (*w).to_owned())
+        .copied()
+        .filter(move |w| w.chars().count() >= letters && !COMMON.contains(w))
 }
 
 /// "Yes: its name says so" for a word of the title.
@@ -1024,11 +1032,7 @@ fn said_by_name(word: &str, title: &str, lang: Lang) -> String {
 
 /// Description sentences sharing a meaningful word with the question.
 fn description_matches(product: &Product, question: &[&str], lang: Lang) -> Vec<String> {
-    let content: Vec<&str> = question
-        .iter()
-        .copied()
-        .filter(|w| w.chars().count() >= 4 && !COMMON.contains(w))
-        .collect();
+    let content: Vec<&str> = meaningful(question, 4).collect();
     if content.is_empty() {
         return Vec::new();
     }

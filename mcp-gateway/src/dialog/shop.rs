@@ -176,10 +176,7 @@ pub async fn act(
                 && let Some(quantity) = entities.quantity.filter(|q| *q > 0)
                 && (resolve::points_at_one(text) || resolve::gives(text))
                 && let Some(focus) = dialog.focus.clone()
-                && dialog
-                    .basket
-                    .as_ref()
-                    .is_none_or(|b| b.line(&focus).is_none())
+                && !dialog.holds(&focus)
             {
                 return count_of_focus(gateway, session, focus, quantity, ctx).await;
             }
@@ -320,7 +317,7 @@ pub fn reread(dialog: &Dialog, understood: &Understanding, text: &str) -> Unders
             ..Entities::default()
         };
         if let Target::One(item) = resolve::resolve(dialog, &named, text, Scope::Basket)
-            && dialog.basket.as_ref().and_then(|b| b.line(&item)).is_some()
+            && dialog.holds(&item)
         {
             reread.intent = Intent::Update;
             reread.entities = Entities {
@@ -374,7 +371,7 @@ pub fn reread(dialog: &Dialog, understood: &Understanding, text: &str) -> Unders
         return reread;
     }
     let on_line = |e: &Entities| match resolve::resolve(dialog, e, text, Scope::Basket) {
-        Target::One(item) => dialog.basket.as_ref().and_then(|b| b.line(&item)).is_some(),
+        Target::One(item) => dialog.holds(&item),
         _ => false,
     };
     match (entities.quantity_delta, entities.quantity) {
@@ -467,6 +464,19 @@ pub async fn answer_question(
         return None;
     }
     let Some(item) = resolve::pick_option(&question, &understood.entities, text) else {
+        // "Pues 2" while "which one?" waits for an order: how many, of a
+        // product still to pick; asked again with that count, and no
+        // basket line changes.
+        if let Action::Add { .. } = question.action
+            && let Some(quantity) = resolve::bare_quantity(text).filter(|q| *q > 1)
+        {
+            return Some(ask(
+                session,
+                Intent::Add,
+                Action::Add { quantity },
+                question.options,
+            ));
+        }
         return narrowed(gateway, session, question, understood, text, ctx).await;
     };
     if resolve::says_fewer(text) {
@@ -556,12 +566,7 @@ pub async fn count_of_focus(
     quantity: i64,
     ctx: &TraceContext,
 ) -> Answer {
-    let in_basket = session
-        .conversation
-        .dialog
-        .basket
-        .as_ref()
-        .is_some_and(|b| b.line(&focus).is_some());
+    let in_basket = session.conversation.dialog.holds(&focus);
     if in_basket {
         correct(
             gateway,
@@ -1033,12 +1038,7 @@ async fn add_several(
 }
 
 /// Asks which of `options` the shopper means, and remembers the question.
-pub(super) fn ask(
-    session: &mut Session,
-    intent: Intent,
-    action: Action,
-    mut options: Vec<Item>,
-) -> Answer {
+fn ask(session: &mut Session, intent: Intent, action: Action, mut options: Vec<Item>) -> Answer {
     options.truncate(LIST);
     let cards: Vec<Value> = options.iter().map(Item::card).collect();
     let data = json!({

@@ -264,6 +264,11 @@ impl Dialog {
         self.basket.as_ref().map(|b| b.id.as_str())
     }
 
+    /// Whether the basket has a line of `item`.
+    pub fn holds(&self, item: &Item) -> bool {
+        self.basket.as_ref().is_some_and(|b| b.line(item).is_some())
+    }
+
     /// A list was shown: it is what positions refer to; one product alone is
     /// also in focus.
     pub fn show(&mut self, items: Vec<Item>) {

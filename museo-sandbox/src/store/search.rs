@@ -241,18 +241,20 @@ fn all_of(groups: &[&Group]) -> String {
         .join(" AND ")
 }
 
-/// Every group, in the titles and the catalog's words (category, tags,
-/// attributes) only: what a product is called, not what its description
-/// mentions.
-fn named(groups: &[&Group]) -> String {
-    format!("{{titles meta}} : ({})", all_of(groups))
-}
+/// The tiers of a first page, tried in order before every column: the
+/// catalog's words alone (category, tags, attributes: what a product is;
+/// "earrings" lists earrings before the "Girl with a Pearl Earring"
+/// postcard), for a one-word search only, since several words name a
+/// product and a title with every one must not be hidden ("starry night
+/// mug" lists both Starry Night mugs); then titles and the catalog's words
+/// (what it is called: "boucles d'oreilles" lists earrings, not the plush
+/// cat whose description mentions one). Each: its cursor prefix, its
+/// columns, whether it is for one word only.
+const NAME_TIERS: [(&str, &str, bool); 2] = [("kd.", "meta", true), ("nm.", "titles meta", false)];
 
-/// Every group in the catalog's words alone (category, tags, attributes):
-/// what a product is, before what its title mentions ("earrings" lists
-/// earrings before the "Girl with a Pearl Earring" postcard).
-fn kind_of(groups: &[&Group]) -> String {
-    format!("{{meta}} : ({})", all_of(groups))
+/// Every group, in `columns` only.
+fn in_columns(columns: &str, groups: &[&Group]) -> String {
+    format!("{{{columns}}} : ({})", all_of(groups))
 }
 
 fn any_word(groups: &[Group]) -> String {
@@ -444,17 +446,19 @@ pub fn search_with_cursor(
         let p = run(conn, s, Some(&all_of(&every)), Some(&cursor), base)?;
         return Ok(page(p, Some(spelt(notes)), "fx."));
     }
-    if let Some(rest) = cursor.and_then(|c| c.strip_prefix("kd.")) {
-        let cursor = s.decode_cursor(rest)?;
-        let every: Vec<&Group> = groups.iter().collect();
-        let p = run(conn, s, Some(&kind_of(&every)), Some(&cursor), base)?;
-        return Ok(page(p, None, "kd."));
-    }
-    if let Some(rest) = cursor.and_then(|c| c.strip_prefix("nm.")) {
-        let cursor = s.decode_cursor(rest)?;
-        let every: Vec<&Group> = groups.iter().collect();
-        let p = run(conn, s, Some(&named(&every)), Some(&cursor), base)?;
-        return Ok(page(p, None, "nm."));
+    for (prefix, columns, _) in NAME_TIERS {
+        if let Some(rest) = cursor.and_then(|c| c.strip_prefix(prefix)) {
+            let cursor = s.decode_cursor(rest)?;
+            let every: Vec<&Group> = groups.iter().collect();
+            let p = run(
+                conn,
+                s,
+                Some(&in_columns(columns, &every)),
+                Some(&cursor),
+                base,
+            )?;
+            return Ok(page(p, None, prefix));
+        }
     }
     if let Some(rest) = cursor.and_then(|c| c.strip_prefix("rx.")) {
         let cursor = relaxed_cursor(rest)?;
@@ -473,22 +477,16 @@ pub fn search_with_cursor(
         return Ok(page(run(conn, s, None, cursor.as_ref(), base)?, None, ""));
     }
     let every: Vec<&Group> = groups.iter().collect();
-    // Products whose names (titles, category, tags) have every word come
-    // alone when there are any: "boucles d'oreilles" lists earrings, not
-    // the plush cat whose description mentions a gold earring.
-    // One word ("earrings") asks for a kind of product; several name one,
-    // and a title with every word must not be hidden by the catalog's
-    // words ("starry night mug" lists both Starry Night mugs).
-    if cursor.is_none() && every.len() == 1 {
-        let p = run(conn, s, Some(&kind_of(&every)), None, base)?;
-        if !p.items.is_empty() {
-            return Ok(page(p, None, "kd."));
-        }
-    }
+    // Products whose names have every word come alone when there are any.
     if cursor.is_none() {
-        let p = run(conn, s, Some(&named(&every)), None, base)?;
-        if !p.items.is_empty() {
-            return Ok(page(p, None, "nm."));
+        for (prefix, columns, one_word) in NAME_TIERS {
+            if one_word && every.len() != 1 {
+                continue;
+            }
+            let p = run(conn, s, Some(&in_columns(columns, &every)), None, base)?;
+            if !p.items.is_empty() {
+                return Ok(page(p, None, prefix));
+            }
         }
     }
     let strict = run(conn, s, Some(&all_of(&every)), cursor.as_ref(), base)?;
