@@ -239,6 +239,14 @@ pub async fn turn(
     // Right after a basket change, a bare number is about that product, and
     // "no wait, the red one" takes it back for another.
     if let Some(just) = just {
+        // "Vale, las 3 que haya": as many as are left of the product just
+        // refused for its stock (or the count said, when fewer).
+        if let state::Just::Refused { item } = &just
+            && resolve::takes_what_is_left(text)
+        {
+            let item = item.clone();
+            return Ok(shop::what_is_left(gateway, session, item, text, ctx).await);
+        }
         if let Some(quantity) = resolve::bare_quantity(text)
             && (quantity > 0 || matches!(just, state::Just::Changed { .. }))
         {

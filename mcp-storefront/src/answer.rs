@@ -183,6 +183,9 @@ const TOPICS: &[(Topic, &[&[&str]])] = &[
             &["ml"],
             &["capacidad"],
             &["cabe"],
+            &["caben"],
+            &["contiene"],
+            &["contient"],
             &["contenance"],
             &["capacite"],
         ],
@@ -646,6 +649,10 @@ pub fn answer(product: &Product, question: &str, lang: Lang) -> ProductAnswer {
     if counting && topics.len() > 1 {
         topics.retain(|t| *t != Topic::Price);
     }
+    // "How much does it hold", "il contient combien": the capacity.
+    if topics.contains(&Topic::Attribute("capacity", None)) {
+        topics.retain(|t| *t != Topic::Price);
+    }
     // "How big" is about size, and sizes are variants when it has them.
     if topics.contains(&Topic::Variants) {
         topics.retain(|t| *t != Topic::Dimensions);
@@ -724,6 +731,13 @@ pub fn answer(product: &Product, question: &str, lang: Lang) -> ProductAnswer {
     let answered = !sources.is_empty();
     if parts.is_empty() {
         parts.push(unanswered(&title, lang));
+    }
+    // Silence on the point asked is said, and the shopper still gets what
+    // the product page does say: "does it come with a stand?" is often
+    // answered by a sentence no cue word reaches ("…with a small easel").
+    let description = product.description.get(lang);
+    if !answered && !topics.contains(&Topic::Policy) && !description.is_empty() {
+        parts.push(page_says(description, lang));
     }
     ProductAnswer {
         product_id: product.id.clone(),
@@ -1094,6 +1108,15 @@ fn unanswered(title: &str, lang: Lang) -> String {
     }
 }
 
+/// The product page's description, introduced as such.
+fn page_says(description: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("Its product page says: {description}"),
+        Lang::Es => format!("Su ficha dice: {description}"),
+        Lang::Fr => format!("Sa fiche dit : {description}"),
+    }
+}
+
 fn policy(lang: Lang) -> String {
     match lang {
         Lang::En => "Shipping, returns and payment are shop policies rather than product details: search_help has them.".to_owned(),
@@ -1330,6 +1353,15 @@ mod tests {
         assert!(
             a.answer
                 .contains("does not say anything about dishwasher safe"),
+            "{}",
+            a.answer
+        );
+        // What the page does say follows, so the shopper can judge.
+        assert!(
+            a.answer.contains(&format!(
+                "Its product page says: {}",
+                p.description.get(Lang::En)
+            )),
             "{}",
             a.answer
         );

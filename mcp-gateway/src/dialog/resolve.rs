@@ -685,7 +685,25 @@ pub fn only_names(message: &str) -> bool {
     let all = words(&folded);
     let start = all
         .iter()
-        .position(|w| !matches!(*w, "ok" | "okay" | "vale" | "bon" | "oh" | "ah"))
+        .position(|w| {
+            !matches!(
+                *w,
+                "ok" | "okay"
+                    | "vale"
+                    | "bon"
+                    | "oh"
+                    | "ah"
+                    | "perfect"
+                    | "perfecto"
+                    | "parfait"
+                    | "great"
+                    | "genial"
+                    | "super"
+                    | "cool"
+                    | "nice"
+                    | "bueno"
+            )
+        })
         .unwrap_or(all.len());
     let polite = |w: &str| {
         matches!(
@@ -1467,6 +1485,69 @@ pub fn gives(message: &str) -> bool {
                 "ponme" | "dame" | "meteme" | "donne-moi" | "donnez-moi" | "mets-m'en" | "prends"
             )
         })
+}
+
+/// "Vale pues las 3 que haya", "ok the 2 you have then", "je prends ce
+/// qu'il reste": as many as are left, said right after a refusal for stock.
+pub fn takes_what_is_left(message: &str) -> bool {
+    const LEFT: &[&[&str]] = &[
+        &["you", "have"],
+        &["you", "ve", "got"],
+        &["you", "got"],
+        &["what", "s", "left"],
+        &["whats", "left"],
+        &["what", "is", "left"],
+        &["that", "s", "left"],
+        &["thats", "left"],
+        &["are", "left"],
+        &["remaining"],
+        &["all", "of", "them"],
+        &["que", "haya"],
+        &["q", "haya"],
+        &["que", "hay"],
+        &["q", "hay"],
+        &["que", "quedan"],
+        &["q", "quedan"],
+        &["que", "queden"],
+        &["que", "queda"],
+        &["que", "tengais"],
+        &["q", "tengais"],
+        &["que", "teneis"],
+        &["q", "teneis"],
+        &["que", "tengan"],
+        &["que", "tienen"],
+        &["que", "tienes"],
+        &["q", "tienes"],
+        &["restantes"],
+        &["qu", "il", "reste"],
+        &["qui", "reste"],
+        &["qui", "restent"],
+        &["que", "vous", "avez"],
+        &["qu", "il", "y", "a"],
+        &["restants"],
+        &["restantes"],
+    ];
+    let folded = fold(message);
+    let all: Vec<&str> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    LEFT.iter()
+        .any(|cue| all.windows(cue.len()).any(|w| w == *cue))
+}
+
+/// The first count a message says ("las 3 que haya" → 3), if any.
+pub fn first_count(message: &str) -> Option<i64> {
+    let folded = fold(message);
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .find_map(|w| {
+            w.parse::<i64>()
+                .ok()
+                .or_else(|| museo_sdk::parse::number_word(w).map(i64::from))
+        })
+        .filter(|n| (1..=1000).contains(n))
 }
 
 /// "Nah sácalo", "enlève-le", "remove it": a short message that only takes

@@ -542,6 +542,22 @@ pub async fn correct(
     }
 }
 
+/// "Ok, the 3 you have" right after `item` was refused for its stock: the
+/// units left beside those already in the basket, or the count said when
+/// it is no more than that.
+pub async fn what_is_left(
+    gateway: &Gateway,
+    session: &mut Session,
+    item: Item,
+    text: &str,
+    ctx: &TraceContext,
+) -> Answer {
+    let held = line_of(session, &item).map_or(0, |l| l.quantity);
+    let left = item.stock.map_or(0, |stock| stock - held);
+    let quantity = resolve::first_count(text).map_or(left, |n| n.min(left.max(1)));
+    add(gateway, session, Intent::Add, item, quantity.max(1), ctx).await
+}
+
 /// "One more" right after `item` went in: that many more of it.
 pub async fn more_of(
     gateway: &Gateway,
@@ -949,16 +965,24 @@ async fn settle(
             ),
         ),
         Found::Nothing | Found::Unnamed => {
-            let lines: Vec<Item> = match (&action, &session.conversation.dialog.basket) {
+            let mut lines: Vec<Item> = match (&action, &session.conversation.dialog.basket) {
                 (Action::Remove { .. } | Action::Update { .. }, Some(basket)) => {
                     basket.lines.iter().map(|l| l.item.clone()).collect()
                 }
                 _ => Vec::new(),
             };
-            if lines.is_empty() {
-                Answer::clarify(intent, reply::phrase(Phrase::WhichProduct, &session.locale))
-            } else {
-                ask(session, intent, action, lines)
+            match (lines.len(), &action) {
+                (0, _) => {
+                    Answer::clarify(intent, reply::phrase(Phrase::WhichProduct, &session.locale))
+                }
+                // "Make it 3, they're for my book club" with one line in
+                // the basket: the words name no product, the line is the
+                // only one a quantity can be about.
+                (1, Action::Update { .. }) => {
+                    let only = lines.remove(0);
+                    perform(gateway, session, intent, action, only, ctx).await
+                }
+                _ => ask(session, intent, action, lines),
             }
         }
     }

@@ -1619,6 +1619,14 @@ const NAME_STOPS: &[&str] = &[
     "aussi",
 ];
 
+/// "For", "para", "pour" (and their chat spellings) before a possessive:
+/// the person a product is for, never part of its name.
+const FOR_WHOM: &[&str] = &["for", "para", "pa", "pal", "pour", "pr", "x"];
+const POSSESSIVES: &[&str] = &[
+    "my", "his", "her", "our", "their", "mi", "mis", "su", "sus", "nuestra", "nuestro", "ma",
+    "mon", "mes", "sa", "son", "ses", "notre", "nos",
+];
+
 fn is_any(word: &str, lists: &[&[&str]]) -> bool {
     lists.iter().any(|l| l.contains(&word))
 }
@@ -1640,6 +1648,15 @@ pub fn product_name(t: &Text, question: bool, cues: &[&str]) -> Option<String> {
                 ],
             ) || museo_sdk::parse::number_word(norm).is_some()
                 || norm.parse::<f64>().is_ok()
+        };
+        // "make it 3, they're for my book club", "una taza pa mi hermana",
+        // "le parapluie enfant pr ma fille": who it is for ends the name.
+        let words = match words
+            .windows(2)
+            .position(|p| FOR_WHOM.contains(&p[0].0) && POSSESSIVES.contains(&p[1].0))
+        {
+            Some(at) if at > 0 => words[..at].to_vec(),
+            _ => words,
         };
         let start = words.iter().position(|w| !skip(w))?;
         let end = words.iter().rposition(|w| !skip(w))?;
