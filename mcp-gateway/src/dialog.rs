@@ -215,6 +215,7 @@ pub async fn turn(
     if let Some(answer) = admin::pending(gateway, session, text, ctx, progress).await {
         return Ok(answer);
     }
+    let text = &*resolve::plain_counts(text);
     let understood = understand(gateway, session, text, ctx).await?;
     // The language a conversation is held in follows its messages, but a
     // short one ("¿cuánto es?", "ok 2") says too little to switch it.

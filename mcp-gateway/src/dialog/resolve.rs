@@ -884,6 +884,24 @@ pub fn asks_how_to_pay(message: &str) -> bool {
 /// "¿Cuánto es?", "cuanto les debo", "ça fait combien maintenant", "how
 /// much now": nothing but a question for the basket's total.
 pub fn asks_total(message: &str) -> bool {
+    // "Ok fine he can do it with his dad. total?": the last clause asks.
+    let last = message
+        .rsplit(['.', '!', '?', ';', ','])
+        .find(|clause| !clause.trim().is_empty())
+        .unwrap_or(message);
+    comes_to(message) || asks_total_alone(message) || last != message && asks_total_alone(last)
+}
+
+/// "What does it all come to", "what's it come to": the basket's total.
+fn comes_to(message: &str) -> bool {
+    let folded = fold(message);
+    let all = words(&folded);
+    all.windows(2)
+        .any(|w| matches!(w, ["come" | "comes" | "coming", "to"]))
+        && all.iter().any(|w| matches!(*w, "what" | "whats" | "much"))
+}
+
+fn asks_total_alone(message: &str) -> bool {
     let folded = fold(message);
     let all = words(&folded);
     let key = all.iter().any(|w| {
@@ -944,12 +962,13 @@ pub fn asks_total(message: &str) -> bool {
 /// "Cuánto les debo", "combien je vous dois", "the total": words of owing,
 /// about the basket whatever is in focus.
 pub fn owes(message: &str) -> bool {
-    words(&fold(message)).iter().any(|w| {
-        matches!(
-            *w,
-            "debo" | "owe" | "dois" | "total" | "todo" | "tout" | "together"
-        )
-    })
+    comes_to(message)
+        || words(&fold(message)).iter().any(|w| {
+            matches!(
+                *w,
+                "debo" | "owe" | "dois" | "total" | "todo" | "tout" | "together"
+            )
+        })
 }
 
 /// Whether a bare "how much" may be about the product in focus rather than
@@ -1487,6 +1506,33 @@ pub fn gives(message: &str) -> bool {
         })
 }
 
+/// The message with counts written as a multiplication ("washi tape x2",
+/// "3x postcards", "×4") as plain numbers, which every reading below
+/// (and mcp-intent) counts.
+pub fn plain_counts(message: &str) -> std::borrow::Cow<'_, str> {
+    let times = |word: &str| -> Option<String> {
+        let digits = word
+            .strip_prefix(['x', 'X', '×'])
+            .or_else(|| word.strip_suffix(['x', 'X', '×']))?;
+        (!digits.is_empty() && digits.len() <= 3 && digits.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| digits.to_owned())
+    };
+    if !message
+        .split_whitespace()
+        .any(|w| times(w.trim_matches(|c: char| !c.is_alphanumeric() && c != '×')).is_some())
+    {
+        return std::borrow::Cow::Borrowed(message);
+    }
+    let words: Vec<String> = message
+        .split_whitespace()
+        .map(|w| {
+            let core = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '×');
+            times(core).map_or_else(|| w.to_owned(), |n| w.replacen(core, &n, 1))
+        })
+        .collect();
+    std::borrow::Cow::Owned(words.join(" "))
+}
+
 /// "Vale pues las 3 que haya", "ok the 2 you have then", "je prends ce
 /// qu'il reste": as many as are left, said right after a refusal for stock.
 pub fn takes_what_is_left(message: &str) -> bool {
@@ -1534,6 +1580,25 @@ pub fn takes_what_is_left(message: &str) -> bool {
         .collect();
     LEFT.iter()
         .any(|cue| all.windows(cue.len()).any(|w| w == *cue))
+}
+
+/// A count a message says of its own: a number, a number word above one,
+/// or Spanish "uno"/"una" (which, unlike "one", is never a pronoun for a
+/// product: "the brass one" counts nothing).
+pub fn own_count(message: &str) -> Option<i64> {
+    let folded = fold(message);
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .find_map(|w| match w {
+            "uno" | "una" => Some(1),
+            _ => w.parse::<i64>().ok().or_else(|| {
+                museo_sdk::parse::number_word(w)
+                    .map(i64::from)
+                    .filter(|n| *n > 1)
+            }),
+        })
+        .filter(|n| (1..=1000).contains(n))
 }
 
 /// The first count a message says ("las 3 que haya" → 3), if any.

@@ -38,9 +38,12 @@ pub async fn act(
         Intent::Help => say(Phrase::Help),
         Intent::Goodbye => say(Phrase::Goodbye),
         // "Cuanto les debo", "ça fait combien maintenant": the total.
-        Intent::Unknown | Intent::Search | Intent::StoreInfo
+        // ("What does it all come to", "… total?" may read as a question
+        // about the product in focus: words of owing make it the basket's.)
+        Intent::Unknown | Intent::Search | Intent::StoreInfo | Intent::Question
             if resolve::asks_total(text)
-                && (intent != Intent::StoreInfo || resolve::owes(text))
+                && (!matches!(intent, Intent::StoreInfo | Intent::Question)
+                    || resolve::owes(text))
                 && entities.name.is_none()
                 && (resolve::owes(text)
                     || !resolve::about_the_focus(&session.conversation.dialog))
@@ -492,15 +495,25 @@ pub async fn answer_question(
     // one") does what it says, on the product it picked.
     let short = text.split_whitespace().count() <= 4;
     let (intent, action) = match understood.intent {
-        i if i == asked => (asked, question.action),
+        // "Y uno de latón del ojo de horus" after "ponme 3 — ¿cuál?": the
+        // count said with the pick wins over the one asked with.
+        // (A bare "2", "el 2" picks the second option: no count then.)
+        i if i == asked => match (
+            question.action,
+            resolve::own_count(text).filter(|_| resolve::telling(text).len() >= 2),
+        ) {
+            (Action::Add { .. }, Some(quantity)) => (asked, Action::Add { quantity }),
+            (action, _) => (asked, action),
+        },
         // A question about the option asks it; "add the second" adds it.
         Intent::Question => (Intent::Question, Action::Question { text: text.into() }),
         // "The pendant one" after "how much is the owl coin? which one?"
         // answers the question ("one" is no count); only a word of buying
         // or a count adds.
+        // ("La réplica, no el colgante" is a pick too, however long.)
         Intent::Add
-            if short
-                && understood.entities.quantity.is_none_or(|q| q == 1)
+            if understood.entities.quantity.is_none_or(|q| q == 1)
+                && resolve::own_count(text).is_none()
                 && !resolve::buys(&museo_sdk::parse::fold(text)) =>
         {
             (asked, question.action)

@@ -1611,12 +1611,45 @@ const NAME_STOPS: &[&str] = &[
     "il",
     "elle",
     "ca",
+    "c",
+    "cest",
     "it",
     "they",
     "too",
     "also",
     "tambien",
     "aussi",
+];
+
+/// Materials a product's name can be "en" ("foulard en coton", "mug en
+/// grès", "bracelet en argent").
+const MATERIAL_WORDS: &[&str] = &[
+    "coton",
+    "soie",
+    "gres",
+    "laine",
+    "bois",
+    "cuir",
+    "verre",
+    "argent",
+    "or",
+    "laiton",
+    "lin",
+    "porcelaine",
+    "ceramique",
+    "resine",
+    "bronze",
+    "papier",
+    "vitrail",
+    "modal",
+    "cachemire",
+    "cashmere",
+    "algodon",
+    "seda",
+    "madera",
+    "plata",
+    "cristal",
+    "lana",
 ];
 
 /// "For", "para", "pour" (and their chat spellings) before a possessive:
@@ -1673,7 +1706,15 @@ pub fn product_name(t: &Text, question: bool, cues: &[&str]) -> Option<String> {
             let mut out: Vec<(&str, &str)> = Vec::new();
             for (k, next) in words.iter().enumerate().skip(i + 1) {
                 let n = next.norm.as_str();
+                // "Le foulard en coton de Sorolla", "la tasse en grès": a
+                // material joins; "en el microondas", "en français ?" do not.
+                let material = n == "en"
+                    && k > i + 1
+                    && words
+                        .get(k + 1)
+                        .is_some_and(|m| MATERIAL_WORDS.contains(&m.norm.as_str()));
                 let joins = matches!(n, "de" | "des" | "d" | "du")
+                    || material
                     || matches!(n, "la" | "los" | "las" | "le" | "les" | "l") && k > i + 1;
                 if !joins && (NAME_STOPS.contains(&n) || super::lexicon::QUESTION.contains(&n)) {
                     break;
