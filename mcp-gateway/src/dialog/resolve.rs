@@ -2013,6 +2013,24 @@ fn pointer(entities: &Entities, message: &str) -> Pointer {
     }
 }
 
+/// The telling words a message names its product by, when it names one by
+/// words (not by a code, a position or a pronoun).
+pub fn named_by(entities: &Entities, message: &str) -> Option<Vec<String>> {
+    match pointer(entities, message) {
+        Pointer::Name(telling) => Some(telling),
+        _ => None,
+    }
+}
+
+/// Whether `title` says more than `telling` names: a telling word of the
+/// title that the name has not ("the starry night mug" of "The Starry
+/// Night colour-changing mug").
+pub fn says_more(telling: &[String], title: &str) -> bool {
+    self::telling(title)
+        .iter()
+        .any(|t| !telling.iter().any(|w| alike(t, w)))
+}
+
 /// The item at a 1-based position (-1: the last).
 fn at(list: &[Item], n: i64) -> Option<&Item> {
     match n {

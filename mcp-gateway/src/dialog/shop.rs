@@ -928,9 +928,53 @@ async fn target(
         // message points back.
         Found::Unnamed => back(),
         Found::Nothing if searched.is_some() && entities.anaphora => back(),
+        Found::One(item) if intent == Intent::Add && searched.is_none() => {
+            closer_in_catalog(gateway, session, entities, text, item, ctx).await
+        }
         found => found,
     };
     (found, searched)
+}
+
+/// A product named among those shown, to be put in the basket: when its
+/// title says more than the name ("the starry night mug" while "The Starry
+/// Night colour-changing mug" is listed), the catalog may hold a title that
+/// is the name itself ("The Starry Night mug"). Then both fit the words,
+/// and the shopper is asked.
+async fn closer_in_catalog(
+    gateway: &Gateway,
+    session: &Session,
+    entities: &Entities,
+    text: &str,
+    item: Item,
+    ctx: &TraceContext,
+) -> Found {
+    let Some(telling) = resolve::named_by(entities, text) else {
+        return Found::One(item);
+    };
+    if !resolve::says_more(&telling, &item.title) {
+        return Found::One(item);
+    }
+    let args = json!({ "query": telling.join(" "), "locale": session.locale, "limit": LIST });
+    let Ok((result, _)) =
+        shop_call::<SearchResult>(gateway, session, "search_products", args, ctx).await
+    else {
+        return Found::One(item);
+    };
+    let closer: Vec<Item> = result
+        .products
+        .iter()
+        .map(Item::from)
+        .filter(|i| {
+            i.id != item.id
+                && resolve::names(&telling, &i.title)
+                && !resolve::says_more(&telling, &i.title)
+        })
+        .collect();
+    if closer.is_empty() {
+        return Found::One(item);
+    }
+    Found::Choose(std::iter::once(item).chain(closer).collect())
 }
 
 /// `action` on what a reference came to: the product, or the question.

@@ -1743,6 +1743,37 @@ pub fn product_name(t: &Text, question: bool, cues: &[&str]) -> Option<String> {
     trim(pairs)
 }
 
+/// Where an age phrase begins in a query whose numbers are gone ("picture
+/// book about van gogh for a yr old", "libro para un niño de años", "puzzle
+/// pour un enfant de ans"): a word of "for" followed, within four words,
+/// by a word of age. `None` when there is none, or nothing
+/// before it.
+pub fn age_phrase(query: &str) -> Option<usize> {
+    const FOR: &[&str] = &["for", "para", "pa", "pour", "pr"];
+    // Words of an age only ("for kids", "para niños" name the shelf, which
+    // the category already reads).
+    const AGE: &[&str] = &[
+        "yr", "yrs", "year", "years", "yo", "old", "months", "ano", "anos", "meses", "ans", "mois",
+    ];
+    let mut offset = 0;
+    let words: Vec<(usize, String)> = query
+        .split(' ')
+        .map(|w| {
+            let at = offset;
+            offset += w.len() + 1;
+            (at, museo_sdk::parse::fold(w).trim().to_owned())
+        })
+        .collect();
+    let start = words.iter().enumerate().position(|(i, (_, w))| {
+        FOR.contains(&w.as_str())
+            && words[i + 1..]
+                .iter()
+                .take(4)
+                .any(|(_, next)| AGE.contains(&next.as_str()))
+    })?;
+    (start > 0).then(|| words[start].0)
+}
+
 /// "she loves Van Gogh", "le encanta Goya", "elle adore Mucha" at the end of
 /// a message: the theme a gift is for.
 pub fn loved_theme(t: &Text) -> Option<String> {

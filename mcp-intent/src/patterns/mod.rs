@@ -2421,6 +2421,15 @@ fn finish_entities(
                 }
                 query = None;
             }
+            // "A picture book about van gogh for a 5 yr old", "un puzzle
+            // pour un enfant de 4 ans": the age says who it is for (the kids'
+            // shelf), and is no word to find.
+            if let Some(q) = &query
+                && let Some(cut) = conv::age_phrase(q)
+            {
+                query = Some(q[..cut].trim_end().to_owned());
+                e.insert("category".into(), "kids".into());
+            }
             // "muéstrame pendientes", "the great wave stuff": neither the
             // request's verb nor a word for "things" is searched for.
             let query = query.map(|q| {
