@@ -452,6 +452,16 @@ pub async fn turn(
     // Changing the basket needs a sure reading; looking things up costs
     // nothing when it is wrong, and a question would cost a turn.
     let needed = match intent {
+        // "Y la del jardín de las delicias, 3": a name and a count are an
+        // order however shaky the reading; the name must still resolve to
+        // one product by its words, or the shopper is asked.
+        Intent::Add
+            if understood.entities.name.is_some()
+                && resolve::own_count(text).is_some()
+                && !text.contains('?') =>
+        {
+            LOOK_UP_BELOW
+        }
         Intent::Add | Intent::Update | Intent::Remove | Intent::Pay => CLARIFY_BELOW,
         Intent::Greeting | Intent::Goodbye | Intent::Help => 0.0,
         _ if intent.is_admin() => CLARIFY_BELOW,

@@ -321,6 +321,21 @@ const TOPICS: &[(Topic, &[&[&str]])] = &[
         &[&["pieces"], &["piezas"], &["pieza"], &["piece"]],
     ),
     (
+        Topic::Described("frame"),
+        &[
+            &["framed"],
+            &["frame"],
+            &["unframed"],
+            &["marco"],
+            &["enmarcada"],
+            &["enmarcado"],
+            &["enmarcar"],
+            &["cadre"],
+            &["encadre"],
+            &["encadree"],
+        ],
+    ),
+    (
         Topic::Described("scent"),
         &[
             &["smell"],
@@ -405,6 +420,12 @@ const COMMON: &[&str] = &[
 /// quoted in the shopper's language beside the attribute, whose value the
 /// catalog gives in English only ("silk satin" → "raso de seda").
 const EVIDENCE: &[(&str, &[&str])] = &[
+    (
+        "frame",
+        &[
+            "frame", "framed", "unframed", "marco", "enmarcad", "cadre", "encadr",
+        ],
+    ),
     (
         "material",
         &[
@@ -1078,6 +1099,9 @@ fn topic_name(key: &str, lang: Lang) -> String {
         ("pieces", Lang::En) => "how many pieces it has".to_owned(),
         ("pieces", Lang::Es) => "cuántas piezas tiene".to_owned(),
         ("pieces", Lang::Fr) => "son nombre de pièces".to_owned(),
+        ("frame", Lang::En) => "a frame".to_owned(),
+        ("frame", Lang::Es) => "el marco".to_owned(),
+        ("frame", Lang::Fr) => "le cadre".to_owned(),
         ("scent", Lang::En) => "its scent".to_owned(),
         ("scent", Lang::Es) => "su aroma".to_owned(),
         ("scent", Lang::Fr) => "son parfum".to_owned(),
@@ -1342,6 +1366,18 @@ mod tests {
             "{}",
             a.answer
         );
+    }
+
+    #[test]
+    fn a_frame_is_answered_from_the_description() {
+        let p = poster();
+        let a = answer(&p, "is it framed?", Lang::En);
+        assert!(a.answered, "{a:?}");
+        assert!(a.answer.contains("Sold unframed"), "{}", a.answer);
+        let a = answer(&p, "viene enmarcada?", Lang::Es);
+        assert!(a.answer.contains("sin marco"), "{}", a.answer);
+        let a = answer(&p, "elle est encadrée ?", Lang::Fr);
+        assert!(a.answer.contains("sans cadre"), "{}", a.answer);
     }
 
     #[test]

@@ -2013,6 +2013,31 @@ fn pointer(entities: &Entities, message: &str) -> Pointer {
     }
 }
 
+/// The words of the last search that name the kind of product it listed:
+/// those most of the titles shown have ("láminas" of "busco láminas de
+/// van gogh", whose Spanish titles say "Lámina…" and not "Van Gogh"), else
+/// every telling word of the search.
+pub fn kind_searched(dialog: &Dialog) -> Vec<String> {
+    let Some(search) = &dialog.search else {
+        return Vec::new();
+    };
+    let all = telling(&search.query);
+    let shown = dialog.shown.len();
+    let common: Vec<String> = all
+        .iter()
+        .filter(|w| {
+            let having = dialog
+                .shown
+                .iter()
+                .filter(|i| shared(std::slice::from_ref(*w), &i.title) == 1)
+                .count();
+            shown >= 2 && having * 2 > shown
+        })
+        .cloned()
+        .collect();
+    if common.is_empty() { all } else { common }
+}
+
 /// The telling words a message names its product by, when it names one by
 /// words (not by a code, a position or a pronoun).
 pub fn named_by(entities: &Entities, message: &str) -> Option<Vec<String>> {
@@ -2103,8 +2128,32 @@ pub fn resolve(dialog: &Dialog, entities: &Entities, message: &str, scope: Scope
             Some(item) => Target::One(item.clone()),
             None => Target::Unknown,
         },
+        // "The first puzzle with his bedroom" while books are listed: a
+        // position whose product is not of the kind named is no position
+        // but a name ("My first puzzle: Van Gogh's Bedroom").
         Pointer::Ordinal(n) => {
-            at(&dialog.shown, n).map_or(Target::Unknown, |i| Target::One(i.clone()))
+            let named: Vec<String> = entities
+                .name
+                .as_deref()
+                .or(entities
+                    .product_ref
+                    .as_deref()
+                    .filter(|r| !looks_like_code(r)))
+                .map(telling)
+                .unwrap_or_default();
+            let kind: Vec<String> = named
+                .iter()
+                .filter(|w| w.chars().count() >= 4 && ordinal_of(w).is_none())
+                .cloned()
+                .collect();
+            match at(&dialog.shown, n) {
+                Some(item) if kind.len() >= 2 && shared(&kind, &item.title) == 0 => match scope {
+                    Scope::Catalog => Target::Search(named.join(" ")),
+                    Scope::Basket => Target::Unknown,
+                },
+                Some(item) => Target::One(item.clone()),
+                None => Target::Unknown,
+            }
         }
         Pointer::Name(telling) => {
             let named = |items: &[&Item]| {
@@ -2130,11 +2179,7 @@ pub fn resolve(dialog: &Dialog, entities: &Entities, message: &str, scope: Scope
             // scarves in the basket asks.)
             let found = match found {
                 Some(Target::Choose(several)) if scope == Scope::Catalog => {
-                    let kind = dialog
-                        .search
-                        .as_ref()
-                        .map(|s| self::telling(&s.query))
-                        .unwrap_or_default();
+                    let kind = kind_searched(dialog);
                     let of_kind: Vec<&Item> =
                         several.iter().filter(|i| names(&kind, &i.title)).collect();
                     match of_kind.as_slice() {

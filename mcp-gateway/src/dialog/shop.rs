@@ -863,13 +863,7 @@ async fn find(
         exact = vec![one.clone()];
     }
     // "Celui de la nuit étoilée" while umbrellas are listed: the umbrella.
-    let kind = session
-        .conversation
-        .dialog
-        .search
-        .as_ref()
-        .map(|s| resolve::telling(&s.query))
-        .unwrap_or_default();
+    let kind = resolve::kind_searched(&session.conversation.dialog);
     let of_kind: Vec<&Item> = exact
         .iter()
         .filter(|i| resolve::names(&kind, &i.title))
