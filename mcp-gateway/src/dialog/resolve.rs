@@ -63,6 +63,33 @@ enum Pointer {
 
 /// Words that never tell products apart, in en/es/fr (folded).
 const FILLER: &[&str] = &[
+    // Chatter that names nothing ("ok pas grave ajoute-le", "ahora la vela
+    // porfa", "and the tote again"). ("Fine" and "great" name: "fine bone
+    // china", "The Great Wave".)
+    "meanwhile",
+    "anyways",
+    "again",
+    "still",
+    "though",
+    "later",
+    "today",
+    "cheers",
+    "ugh",
+    "hey",
+    "yep",
+    "luego",
+    "ahora",
+    "tmb",
+    "porfa",
+    "puis",
+    "maintenant",
+    "encore",
+    "enfin",
+    "mince",
+    "super",
+    "pas",
+    "grave",
+    "mieux",
     // English
     "the",
     "a",

@@ -81,6 +81,12 @@ async fn every_set_changes_no_basket_that_nobody_asked_to_change() -> anyhow::Re
 /// conversation whose app gave no locale, a misspelt name ("umbrela"),
 /// answers from the description in the shopper's language, a question
 /// about cancelling an order, units off a line named ("una taza menos"),
+/// "the 3 you have" / "las 2 que haya" after a refusal for stock, counts
+/// written "x2", a quantity with a reason after it ("make it 3, they're for
+/// my book club"), a total asked in a last clause or as "what does it all
+/// come to", a print's frame and a mug's capacity from its description, a
+/// name keeping its material ("le foulard en coton de Sorolla") and losing
+/// its chatter ("ok pas grave ajoute-le"),
 /// and never acting on a guess: a material asked about with nothing in
 /// focus, a correction with an empty basket, a product named with an
 /// article and nothing of buying.
@@ -115,6 +121,10 @@ const BEHAVIOURS: &str = r#"
 {"id":"es-10","lang":"es","locale":"es-ES","turns":[ {"user":"y la del jardin de las delicias, 3","basket":{},"ask":true}, {"user":"pues 2","basket":{},"ask":true}, {"user":"la lamina","intent":"basket.add","basket":{"PRT-BOSCH-01":2}} ]}
 {"id":"en-7","lang":"en","locale":"en-GB","turns":[ {"user":"do u ship outside europe","intent":"store.info","basket":{},"say":["19.90"]}, {"user":"to the us how long","intent":"store.info","basket":{},"say":["15"]}, {"user":"is the kiss necklace real gold?","intent":"product.question","basket":{},"say":["gold-plated"]}, {"user":"get it","intent":"basket.add","basket":{"JWL-KISS-NECK":1}}, {"user":"how much is all that","intent":"basket.view","basket":{"JWL-KISS-NECK":1},"say":["49.00"]} ]}
 {"id":"en-8","lang":"en","locale":"en-GB","turns":[ {"user":"is the eye of horus pendant real silver","intent":"product.question","basket":{},"say":["silver"]}, {"user":"what length is the chain","intent":"product.question","basket":{},"say":["42"]}, {"user":"nice, add it","intent":"basket.add","basket":{"JWL-HORUS-01":1}}, {"user":"perfect, and the eye of horus brass bookmark too","intent":"basket.add","basket":{"JWL-HORUS-01":1,"STA-BKM-HORUS":1}} ]}
+{"id":"en-11","lang":"en","locale":"en-GB","turns":[ {"user":"add 5 greek key meander cups","basket":{},"say":["3"]}, {"user":"ok the 3 you have then","intent":"basket.add","basket":{"MUG-GREEK-01":3}}, {"user":"what does it all come to","intent":"basket.view","basket":{"MUG-GREEK-01":3},"say":["38.70"]} ]}
+{"id":"en-12","lang":"en","locale":"en-GB","turns":[ {"user":"hokusai washi tape x2","intent":"basket.add","basket":{"STA-WASHI-HOKU":2}}, {"user":"make it 3, they're for my book club","intent":"basket.update","basket":{"STA-WASHI-HOKU":3}}, {"user":"ok fine. total?","intent":"basket.view","basket":{"STA-WASHI-HOKU":3},"say":["23.70"]} ]}
+{"id":"es-11","lang":"es","locale":"es-ES","turns":[ {"user":"quiero 3 bolsas de tela de las bailarinas de degas","basket":{},"say":["2"]}, {"user":"vale pues las 2 que haya","intent":"basket.add","basket":{"TOTE-DEGAS-01":2}}, {"user":"busco laminas de van gogh","intent":"product.search","basket":{"TOTE-DEGAS-01":2}}, {"user":"viene enmarcada la de la terraza de cafe?","intent":"product.question","basket":{"TOTE-DEGAS-01":2},"say":["sin marco"]} ]}
+{"id":"fr-11","lang":"fr","locale":"fr-FR","turns":[ {"user":"le foulard en coton de sorolla c'est combien","intent":"product.question","basket":{},"say":["29,00"]}, {"user":"ok pas grave ajoute-le","intent":"basket.add","basket":{"SCF-SOROLLA-COTTON":1}}, {"user":"et le mug en gres grande vague, il contient combien ?","intent":"product.question","basket":{"SCF-SOROLLA-COTTON":1},"say":["400"]} ]}
 "#;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -399,9 +399,9 @@ pub const NAME_EDGE: &[&str] = &[
     "paire",
     "paires",
     // Chatter around a name in any of the three languages: interjections,
-    // thanks, time and manner adverbs ("fine. i'll order another kiss mug
+    // thanks, time and manner adverbs ("ok. i'll order another kiss mug
     // meanwhile", "pis le foulard lotus aussi", "ya la vela de delft porfa").
-    "fine",
+    // ("Fine" and "great" stay: "fine bone china", "The Great Wave".)
     "meanwhile",
     "anyway",
     "anyways",
@@ -415,7 +415,6 @@ pub const NAME_EDGE: &[&str] = &[
     "thanks",
     "thx",
     "ty",
-    "great",
     "cool",
     "nice",
     "perfect",
