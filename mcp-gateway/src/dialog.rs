@@ -426,6 +426,23 @@ pub async fn turn(
             },
             ..understood
         }
+    } else if intent == Intent::Add && resolve::only_takes_away(text) {
+        // "Finalement, retirez 2 cartes de Noël" read as an order: a
+        // message of taking out with no word of buying takes out.
+        Understanding {
+            intent: Intent::Remove,
+            ..understood
+        }
+    } else if intent == Intent::Add
+        && resolve::asks_without_buying(text)
+        && !resolve::ends_asking(text)
+    {
+        // "¿Tenés el colgante de la libélula?": asked, it is shown.
+        Understanding {
+            intent: Intent::Details,
+            confidence: understood.confidence.max(LOOK_UP_BELOW),
+            ..understood
+        }
     } else if matches!(intent, Intent::Add | Intent::Details) && resolve::ends_asking(text) {
         // "Y el fular de gasa de Degas, de q es": a question about it.
         Understanding {

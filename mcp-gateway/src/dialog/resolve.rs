@@ -1441,7 +1441,26 @@ pub fn ends_asking(message: &str) -> bool {
             | [.., "est", "quoi"]
             | [.., "what", "is", "it"]
             | [.., "es", "de", "que"]
+            | [.., "c" | "cest" | "c'est" | "est", "combien"]
+            | [.., "how", "much"]
+            | [.., "cuanto" | "cuánto", "es" | "sale" | "cuesta" | "vale"]
     )
+}
+
+/// "Finalement, retirez 2 cartes de Noël", "saca la taza": words of taking
+/// out, and none of buying.
+pub fn only_takes_away(message: &str) -> bool {
+    let folded = fold(message);
+    takes_out(&words(&folded)) && !buys(&folded)
+}
+
+/// "Tenés el colgante de la libélula?": a question of three words or more,
+/// with no word of buying (asked, a product is shown, never put in the
+/// basket). ("Cotton?" asks about the product in focus.)
+pub fn asks_without_buying(message: &str) -> bool {
+    message.trim_end().ends_with('?')
+        && message.split_whitespace().count() >= 3
+        && !buys(&fold(message))
 }
 
 /// "Carnets ou agendas", "mugs or cups", "de Monet o de Klimt": either of
@@ -1605,8 +1624,16 @@ pub fn takes_what_is_left(message: &str) -> bool {
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    LEFT.iter()
-        .any(|cue| all.windows(cue.len()).any(|w| w == *cue))
+    // "How many have you got then?" asks; it takes nothing.
+    let asks = message.contains('?')
+        || all.windows(2).any(|w| matches!(w, ["how", "many"]))
+        || all
+            .iter()
+            .any(|w| matches!(*w, "cuantas" | "cuantos" | "combien"));
+    !asks
+        && LEFT
+            .iter()
+            .any(|cue| all.windows(cue.len()).any(|w| w == *cue))
 }
 
 /// A count a message says of its own: a number, a number word above one,

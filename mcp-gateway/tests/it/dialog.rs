@@ -86,7 +86,9 @@ async fn every_set_changes_no_basket_that_nobody_asked_to_change() -> anyhow::Re
 /// my book club"), a total asked in a last clause or as "what does it all
 /// come to", a print's frame and a mug's capacity from its description, a
 /// name keeping its material ("le foulard en coton de Sorolla") and losing
-/// its chatter ("ok pas grave ajoute-le"),
+/// its chatter ("ok pas grave ajoute-le"), a question that names a product
+/// and buys nothing ("tenes el colgante…?", "how many have you got
+/// then?"), a formal "retirez" taking units out,
 /// and never acting on a guess: a material asked about with nothing in
 /// focus, a correction with an empty basket, a product named with an
 /// article and nothing of buying.
@@ -125,6 +127,9 @@ const BEHAVIOURS: &str = r#"
 {"id":"en-12","lang":"en","locale":"en-GB","turns":[ {"user":"hokusai washi tape x2","intent":"basket.add","basket":{"STA-WASHI-HOKU":2}}, {"user":"make it 3, they're for my book club","intent":"basket.update","basket":{"STA-WASHI-HOKU":3}}, {"user":"ok fine. total?","intent":"basket.view","basket":{"STA-WASHI-HOKU":3},"say":["23.70"]} ]}
 {"id":"es-11","lang":"es","locale":"es-ES","turns":[ {"user":"quiero 3 bolsas de tela de las bailarinas de degas","basket":{},"say":["2"]}, {"user":"vale pues las 2 que haya","intent":"basket.add","basket":{"TOTE-DEGAS-01":2}}, {"user":"busco laminas de van gogh","intent":"product.search","basket":{"TOTE-DEGAS-01":2}}, {"user":"viene enmarcada la de la terraza de cafe?","intent":"product.question","basket":{"TOTE-DEGAS-01":2},"say":["sin marco"]} ]}
 {"id":"fr-11","lang":"fr","locale":"fr-FR","turns":[ {"user":"le foulard en coton de sorolla c'est combien","intent":"product.question","basket":{},"say":["29,00"]}, {"user":"ok pas grave ajoute-le","intent":"basket.add","basket":{"SCF-SOROLLA-COTTON":1}}, {"user":"et le mug en gres grande vague, il contient combien ?","intent":"product.question","basket":{"SCF-SOROLLA-COTTON":1},"say":["400"]} ]}
+{"id":"en-13","lang":"en","locale":"en-GB","turns":[ {"user":"add 5 greek key meander cups","basket":{},"say":["3"]}, {"user":"oh. how many have you got then?","basket":{}}, {"user":"what's the total?","intent":"basket.view","basket":{},"say":["empty"]} ]}
+{"id":"es-12","lang":"es","locale":"es-AR","turns":[ {"user":"tenes el colgante de la libelula?","intent":["product.details","product.question","product.search"],"basket":{}}, {"user":"de que es?","intent":"product.question","basket":{}}, {"user":"bueno, agregalo","intent":"basket.add","basket":{"JWL-DRAGONFLY-01":1}} ]}
+{"id":"fr-12","lang":"fr","locale":"fr-FR","turns":[ {"user":"ajoute 4 cartes de noel chasseurs dans la neige","intent":"basket.add","basket":{"PC-XMAS-01":4}}, {"user":"Finalement, retirez 2 cartes de Noël.","intent":["basket.remove","basket.update"],"basket":{"PC-XMAS-01":2}}, {"user":"ça fait combien ?","intent":"basket.view","basket":{"PC-XMAS-01":2},"say":["7,00"]} ]}
 "#;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
