@@ -546,6 +546,13 @@ const AROUND_A_NUMBER: &[&str] = &[
     "ponla",
     "ponlos",
     "ponlas",
+    // Voseo and other regional imperatives: "poneme 2", "agregame 2".
+    "poneme",
+    "agregame",
+    "agregale",
+    "anademe",
+    "sumame",
+    "mandame",
     "pongamos",
     "que",
     "sean",
@@ -607,6 +614,20 @@ const AROUND_A_NUMBER: &[&str] = &[
     "stp",
     "svp",
     "porfa",
+    // "Non c'est trop, finalement un seul", "too many, just 2", "demasiadas,
+    // mejor 3"
+    "c",
+    "est",
+    "cest",
+    "trop",
+    "beaucoup",
+    "too",
+    "much",
+    "many",
+    "demasiado",
+    "demasiada",
+    "demasiados",
+    "demasiadas",
 ];
 
 /// The one of `options` most like `old` in kind: sharing the most telling
@@ -2108,6 +2129,16 @@ pub fn says_more(telling: &[String], title: &str) -> bool {
     self::telling(title)
         .iter()
         .any(|t| !telling.iter().any(|w| alike(t, w)))
+}
+
+/// A part of a request that is only a position ("le premier", "the last
+/// one", "la segunda"): that position.
+pub fn only_position(part: &str) -> Option<i64> {
+    let n = ordinal_of(part)?;
+    telling(part)
+        .iter()
+        .all(|w| ordinal_of(w).is_some() || matches!(w.as_str(), "one" | "ones"))
+        .then_some(n)
 }
 
 /// The item at a 1-based position (-1: the last).

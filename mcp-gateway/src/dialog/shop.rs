@@ -703,6 +703,16 @@ pub async fn replace(
     if new.id == old.id {
         return None;
     }
+    // "En fait 2 lots de crayons" when the pencils are a line already: that
+    // line's quantity, and the product just added stays.
+    if session.conversation.dialog.holds(&new) {
+        let quantity = entities.quantity.filter(|q| *q > 0)?;
+        let action = Action::Update {
+            quantity: Some(quantity),
+            delta: None,
+        };
+        return Some(perform(gateway, session, Intent::Update, action, new, ctx).await);
+    }
     // The new product first: when it cannot go in, the old one stays.
     let quantity = entities.quantity.filter(|q| *q > 0).unwrap_or(quantity);
     let added = add(gateway, session, Intent::Add, new.clone(), quantity, ctx).await;
@@ -1052,9 +1062,16 @@ async fn add_several(
     let mut added: Vec<String> = Vec::new();
     let mut last = None;
     for (quantity, name) in parts {
-        let entities = Entities {
-            name: Some(name.clone()),
-            ..Entities::default()
+        // "Je prends le premier et le dernier": positions in the list shown.
+        let entities = match resolve::only_position(&name) {
+            Some(n) => Entities {
+                ordinal: Some(n),
+                ..Entities::default()
+            },
+            None => Entities {
+                name: Some(name.clone()),
+                ..Entities::default()
+            },
         };
         let target = resolve::resolve(&session.conversation.dialog, &entities, "", Scope::Catalog);
         let (answer, stop) = match find(gateway, session, intent, target, ctx).await {
