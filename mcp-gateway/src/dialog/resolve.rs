@@ -1462,9 +1462,9 @@ pub fn ends_asking(message: &str) -> bool {
             | [.., "est", "quoi"]
             | [.., "what", "is", "it"]
             | [.., "es", "de", "que"]
-            | [.., "c" | "cest" | "c'est" | "est", "combien"]
+            | [.., "c" | "cest" | "est", "combien"]
             | [.., "how", "much"]
-            | [.., "cuanto" | "cuánto", "es" | "sale" | "cuesta" | "vale"]
+            | [.., "cuanto", "es" | "sale" | "cuesta" | "vale"]
     )
 }
 
@@ -1577,25 +1577,17 @@ pub fn gives(message: &str) -> bool {
 /// "3x postcards", "×4") as plain numbers, which every reading below
 /// (and mcp-intent) counts.
 pub fn plain_counts(message: &str) -> std::borrow::Cow<'_, str> {
-    let times = |word: &str| -> Option<String> {
-        let digits = word
-            .strip_prefix(['x', 'X', '×'])
-            .or_else(|| word.strip_suffix(['x', 'X', '×']))?;
-        (!digits.is_empty() && digits.len() <= 3 && digits.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| digits.to_owned())
+    let core = |w: &str| -> String {
+        w.trim_matches(|c: char| !c.is_alphanumeric() && c != '×')
+            .to_owned()
     };
-    if !message
-        .split_whitespace()
-        .any(|w| times(w.trim_matches(|c: char| !c.is_alphanumeric() && c != '×')).is_some())
-    {
+    let times = |w: &str| museo_sdk::parse::times_count(&core(w)).map(str::to_owned);
+    if !message.split_whitespace().any(|w| times(w).is_some()) {
         return std::borrow::Cow::Borrowed(message);
     }
     let words: Vec<String> = message
         .split_whitespace()
-        .map(|w| {
-            let core = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '×');
-            times(core).map_or_else(|| w.to_owned(), |n| w.replacen(core, &n, 1))
-        })
+        .map(|w| times(w).map_or_else(|| w.to_owned(), |n| w.replacen(&core(w), &n, 1)))
         .collect();
     std::borrow::Cow::Owned(words.join(" "))
 }
@@ -1638,13 +1630,9 @@ pub fn takes_what_is_left(message: &str) -> bool {
         &["que", "vous", "avez"],
         &["qu", "il", "y", "a"],
         &["restants"],
-        &["restantes"],
     ];
     let folded = fold(message);
-    let all: Vec<&str> = folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
+    let all = words(&folded);
     // "How many have you got then?" asks; it takes nothing.
     let asks = message.contains('?')
         || all.windows(2).any(|w| matches!(w, ["how", "many"]))
@@ -1662,32 +1650,29 @@ pub fn takes_what_is_left(message: &str) -> bool {
 /// product: "the brass one" counts nothing).
 pub fn own_count(message: &str) -> Option<i64> {
     let folded = fold(message);
-    folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .find_map(|w| match w {
+    let all = words(&folded);
+    (0..all.len())
+        .find_map(|i| match all[i] {
             "uno" | "una" => Some(1),
-            _ => w.parse::<i64>().ok().or_else(|| {
-                museo_sdk::parse::number_word(w)
-                    .map(i64::from)
-                    .filter(|n| *n > 1)
-            }),
+            w if w.parse::<u32>().is_ok() => count_at(&all, i),
+            _ => count_at(&all, i).filter(|n| *n > 1),
         })
         .filter(|n| (1..=1000).contains(n))
 }
 
-/// The first count a message says ("las 3 que haya" → 3), if any.
+/// The first count a message says ("las 3 que haya" → 3), articles aside.
 pub fn first_count(message: &str) -> Option<i64> {
     let folded = fold(message);
-    folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .find_map(|w| {
-            w.parse::<i64>()
-                .ok()
-                .or_else(|| museo_sdk::parse::number_word(w).map(i64::from))
-        })
+    let all = words(&folded);
+    (0..all.len())
+        .find_map(|i| count_at(&all, i))
         .filter(|n| (1..=1000).contains(n))
+}
+
+/// The number written at `i` (digits or words, "twenty five"), articles
+/// aside.
+fn count_at(all: &[&str], i: usize) -> Option<i64> {
+    museo_sdk::parse::quantity(all, i, false).map(|(n, _)| i64::from(n))
 }
 
 /// "Nah sácalo", "enlève-le", "remove it": a short message that only takes

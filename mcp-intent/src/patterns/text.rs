@@ -74,16 +74,10 @@ pub fn split(text: &str) -> Vec<String> {
                 parts.push(tail.to_owned());
                 parts
             }
-            _ => vec![times(&word).unwrap_or(word)],
+            // "x2", "3x": a count written as a multiplication.
+            _ => vec![museo_sdk::parse::times_count(&word).map_or(word.clone(), str::to_owned)],
         })
         .collect()
-}
-
-/// "x2", "3x": a count written as a multiplication, read as the number.
-fn times(word: &str) -> Option<String> {
-    let digits = word.strip_prefix('x').or_else(|| word.strip_suffix('x'))?;
-    (!digits.is_empty() && digits.len() <= 3 && digits.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| digits.to_owned())
 }
 
 impl Text {

@@ -11,7 +11,7 @@ mod numbers;
 mod vocab;
 
 pub use money::{Currency as PriceCurrency, PriceBounds, parse_amount, price_bounds};
-pub use numbers::{number_word, quantity};
+pub use numbers::{number_word, quantity, times_count};
 pub use vocab::{category, colour};
 
 /// Lowercases, removes accents ("œ" and "æ" become two letters) and turns every character that is not a

@@ -38,6 +38,15 @@ pub fn number_word(word: &str) -> Option<u32> {
     Some(n)
 }
 
+/// A count written as a multiplication ("x2", "3x", "×4"): its digits.
+pub fn times_count(word: &str) -> Option<&str> {
+    let digits = word
+        .strip_prefix(['x', 'X', '×'])
+        .or_else(|| word.strip_suffix(['x', 'X', '×']))?;
+    (!digits.is_empty() && digits.len() <= 3 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then_some(digits)
+}
+
 /// A whole number in a word list starting at `i`: digits ("3") or words
 /// ("three", "twenty five", "vingt-cinq"). Returns the value and how many
 /// words it used. Articles ("a", "un") count only when `articles` is true.
@@ -78,5 +87,15 @@ mod tests {
         assert_eq!(quantity(&["une"], 0, true), Some((1, 1)));
         assert_eq!(number_word("trois"), Some(3));
         assert_eq!(number_word("dos"), Some(2));
+    }
+
+    #[test]
+    fn counts_written_as_times() {
+        assert_eq!(times_count("x2"), Some("2"));
+        assert_eq!(times_count("3x"), Some("3"));
+        assert_eq!(times_count("×12"), Some("12"));
+        assert_eq!(times_count("x"), None);
+        assert_eq!(times_count("xl"), None);
+        assert_eq!(times_count("x1000"), None);
     }
 }
