@@ -379,7 +379,26 @@ pub async fn turn(
     // place: a question about the product in focus.
     // ("¿Cuánto sale?" with an empty basket asks the price of the product
     // in focus, not a total.)
-    let understood = if (matches!(intent, Intent::Unknown | Intent::Help)
+    let understood = if matches!(intent, Intent::Unknown | Intent::Details)
+        && pending.is_none()
+        && !text.contains('?')
+        && !session.conversation.dialog.shown.is_empty()
+        && let Some(position) = resolve::only_position(text)
+    {
+        // "Second one pls", "3rd one", "le premier alors" right after a
+        // list: a position and nothing else is a choice, and the shopper's
+        // own (see docs/decisions.md).
+        Understanding {
+            intent: Intent::Add,
+            confidence: understood.confidence.max(CLARIFY_BELOW),
+            entities: Entities {
+                ordinal: Some(position),
+                quantity: Some(1),
+                ..Entities::default()
+            },
+            ..understood
+        }
+    } else if (matches!(intent, Intent::Unknown | Intent::Help)
         || intent == Intent::View && !shop::has_lines(&session.conversation.dialog))
         && session.conversation.dialog.focus.is_some()
         && resolve::asks_about_it(text)
@@ -484,6 +503,11 @@ pub async fn turn(
         _ if intent.is_admin() => CLARIFY_BELOW,
         _ => LOOK_UP_BELOW,
     };
+    if intent == Intent::Unknown
+        && let Some(answer) = shop::names_products(gateway, session, text, ctx).await
+    {
+        return Ok(answer);
+    }
     if understood.confidence < needed {
         let clarify = Answer::clarify(intent, reply::phrase(Phrase::Clarify, &session.locale));
         return Ok(or_the_model(gateway, session, text, clarify, pending, ctx).await);

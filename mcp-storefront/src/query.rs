@@ -520,6 +520,13 @@ pub struct ReadSearch {
     pub any_of: Option<String>,
     /// What was understood, for the result.
     pub understood: Understood,
+    /// The query without the category read from one of its words ("livre"
+    /// of "livre vincent tournesols"), when other words are left: tried
+    /// when the words do not all match within that category (the picture
+    /// book is on the children's shelf, not the books').
+    pub without_category: Option<ProductQuery>,
+    /// The word the category was read from, when one was.
+    pub category_word: Option<String>,
 }
 
 /// Reads `args` into a product query. Refuses (with a message the model can
@@ -686,6 +693,7 @@ pub fn read(args: &SearchArgs) -> Result<ReadSearch, ToolError> {
     named.dedup();
     let mixed = named.len() > 1;
     let mut category = None;
+    let mut category_word = None;
     let mut kept: Vec<String> = Vec::new();
     for (i, token) in tokens.into_iter().enumerate() {
         match token {
@@ -696,6 +704,7 @@ pub fn read(args: &SearchArgs) -> Result<ReadSearch, ToolError> {
                     kept.push(word);
                 } else if category.is_none() && (!alternative || one_category) {
                     category = Some(slug.to_owned());
+                    category_word = (!alternative).then_some(word);
                 } else if !(alternative && one_category) {
                     kept.push(word);
                 }
@@ -707,7 +716,7 @@ pub fn read(args: &SearchArgs) -> Result<ReadSearch, ToolError> {
         // Only "a present" asked for: the products tagged as gifts.
         kept.push("gift".to_owned());
     }
-    let category = explicit_category.or(category);
+    let category = explicit_category.clone().or(category);
     let price_min = explicit_min.or(bounds.min);
     let price_max = explicit_max.or(bounds.max);
     if let (Some(min), Some(max)) = (price_min, price_max)
@@ -782,10 +791,20 @@ pub fn read(args: &SearchArgs) -> Result<ReadSearch, ToolError> {
             .map(str::to_owned),
         include_unpublished: None,
     };
+    let without_category = (explicit_category.is_none()
+        && category_word.is_some()
+        && query.q.is_some()
+        && any_of.is_none())
+    .then(|| ProductQuery {
+        category: None,
+        ..query.clone()
+    });
     Ok(ReadSearch {
         query,
         any_of,
         understood,
+        without_category,
+        category_word: category_word.filter(|_| explicit_category.is_none()),
     })
 }
 

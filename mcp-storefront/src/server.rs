@@ -190,13 +190,32 @@ impl StorefrontServer {
             let args: SearchArgs = arguments("search_products", args)?;
             let lang = locale(args.locale.as_deref())?;
             let read = query::read(&args)?;
-            let page = self
+            let mut page = self
                 .client
                 .search_products_matched(&read.query, read.any_of.as_deref(), &ctx)
                 .await
                 .map_err(|e| api_error(&e, &ctx, &Subject::default()))?;
             let mut understood = read.understood;
-            if let Some(relaxed) = page.relaxed {
+            // Every word matches outside the category a word named, and not
+            // within it: the word named a kind, not a shelf.
+            if (page.relaxed.is_some() || page.items.is_empty())
+                && let Some(wider) = &read.without_category
+            {
+                let other = self
+                    .client
+                    .search_products_matched(wider, None, &ctx)
+                    .await
+                    .map_err(|e| api_error(&e, &ctx, &Subject::default()))?;
+                if other.relaxed.is_none() && !other.items.is_empty() {
+                    // Still the closest matches: "Klimt mugs" that are no
+                    // mugs are not what was asked for.
+                    page = other;
+                    understood.category = None;
+                    understood.relaxed = true;
+                    understood.dropped = read.category_word.into_iter().collect();
+                }
+            }
+            if let Some(relaxed) = page.relaxed.take() {
                 understood.relaxed = true;
                 understood.dropped = relaxed.dropped;
                 understood.any_word = relaxed.any_word;

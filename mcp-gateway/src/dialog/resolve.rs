@@ -415,10 +415,36 @@ const FILLER: &[&str] = &[
 /// two postcards", "la taza, el delantal y la postal").
 const JOINS: &[&str] = &["and", "y", "e", "et", "plus", "pis", "&", "+"];
 
+/// Whether `title` joins what the first part names to what the last part
+/// names with a word a request is split at ("Vincent et les tournesols"
+/// for "le livre Vincent" + "les tournesols"): the request named one title.
+pub fn joins_parts(title: &str, first: &[&String], last: &[&String]) -> bool {
+    let folded = fold(title);
+    let all = words(&folded);
+    all.iter().enumerate().any(|(k, w)| {
+        JOINS.contains(w)
+            && all[..k].iter().any(|t| first.iter().any(|f| alike(t, f)))
+            && all[k + 1..]
+                .iter()
+                .any(|t| last.iter().any(|l| alike(t, l)))
+    })
+}
+
 /// The products of a request naming several, each with its quantity:
 /// `None` unless at least two parts have telling words.
 pub fn several(message: &str) -> Option<Vec<(i64, String)>> {
-    let folded = fold(&message.replace(',', " , "));
+    // "(pour elle et ses copines)": an aside names no product.
+    let mut plain = String::with_capacity(message.len());
+    let mut depth = 0usize;
+    for c in message.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            c if depth == 0 => plain.push(c),
+            _ => {}
+        }
+    }
+    let folded = fold(&plain.replace(',', " , "));
     let mut parts: Vec<Vec<&str>> = vec![Vec::new()];
     for word in folded.split_whitespace() {
         if word == "," || JOINS.contains(&word) {
@@ -830,7 +856,7 @@ pub fn picks_by_mark(message: &str) -> bool {
 pub fn buys(folded: &str) -> bool {
     puts_in(folded)
         || words(folded).iter().any(|w| {
-            ["agrega", "anade", "ajoute", "pon", "mete"]
+            ["agrega", "agregu", "anade", "ajoute", "pon", "mete", "meta"]
                 .iter()
                 .any(|verb| w.starts_with(verb))
                 || matches!(
@@ -844,6 +870,11 @@ pub fn buys(folded: &str) -> bool {
                         | "cart"
                         | "quiero"
                         | "llevo"
+                        | "dame"
+                        | "deme"
+                        | "regala"
+                        | "regalame"
+                        | "regaleme"
                         | "compro"
                         | "cesta"
                         | "carrito"
@@ -2009,6 +2040,35 @@ fn shared(telling: &[String], title: &str) -> usize {
         .count()
 }
 
+/// The one basket line whose title shares the most of `telling`'s words,
+/// when no other line shares as many, with the words its title has not
+/// ("tie", "bit" of "the tie actually, bit pricey" → the silk tie, and
+/// "bit" left over).
+pub fn best_line(dialog: &Dialog, telling: &[String]) -> Option<(Item, Vec<String>)> {
+    let mut scored: Vec<(usize, &Item)> = dialog
+        .basket
+        .iter()
+        .flat_map(|b| b.lines.iter().map(|l| &l.item))
+        .map(|item| (shared(telling, &item.title), item))
+        .collect();
+    scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
+    let (best, item) = *scored.first()?;
+    if best == 0 || scored.get(1).is_some_and(|(next, _)| *next == best) {
+        return None;
+    }
+    let left = telling
+        .iter()
+        .filter(|w| shared(std::slice::from_ref(*w), &item.title) == 0)
+        .cloned()
+        .collect();
+    Some((item.clone(), left))
+}
+
+/// Whether `word` is in `title` (plurals and endings aside).
+pub fn in_title(word: &str, title: &str) -> bool {
+    shared(&[word.to_owned()], title) == 1
+}
+
 fn looks_like_code(s: &str) -> bool {
     let s = s.trim();
     s.len() >= 4
@@ -2116,14 +2176,27 @@ pub fn says_more(telling: &[String], title: &str) -> bool {
         .any(|t| !telling.iter().any(|w| alike(t, w)))
 }
 
+/// What may come with a position and leave it a pick ("the first one
+/// then", "le premier alors", "ok la segunda pues").
+const PICK_CHATTER: &[&str] = &[
+    "one", "ones", "then", "ok", "okay", "alors", "bon", "entonces", "pues", "vale", "va", "dale",
+    // Taking it: "gimme the first", "deme la segunda", "jprends le deuxième".
+    "gimme", "give", "take", "dame", "deme", "quiero", "llevo", "donne", "donnez", "moi", "prends",
+    "jprends", "veux", "voudrais",
+];
+
 /// A part of a request that is only a position ("le premier", "the last
 /// one", "la segunda"): that position.
 pub fn only_position(part: &str) -> Option<i64> {
-    let n = ordinal_of(part)?;
-    telling(part)
-        .iter()
-        .all(|w| ordinal_of(w).is_some() || matches!(w.as_str(), "one" | "ones"))
-        .then_some(n)
+    let mut position = None;
+    for word in telling(part) {
+        match ordinal_of(&word) {
+            Some(n) if position.is_none_or(|p| p == n) => position = Some(n),
+            None if PICK_CHATTER.contains(&word.as_str()) => {}
+            _ => return None,
+        }
+    }
+    position
 }
 
 /// The item at a 1-based position (-1: the last).

@@ -916,7 +916,14 @@ async fn target(
     scope: Scope,
     ctx: &TraceContext,
 ) -> (Found, Option<String>) {
-    let target = resolve::resolve(&session.conversation.dialog, entities, text, scope);
+    let target = match resolve::resolve(&session.conversation.dialog, entities, text, scope) {
+        Target::Unknown if scope == Scope::Basket => {
+            line_by_some_words(gateway, session, entities, text, ctx)
+                .await
+                .map_or(Target::Unknown, Target::One)
+        }
+        target => target,
+    };
     let searched = match &target {
         Target::Search(name) => Some(name.clone()),
         _ => None,
@@ -938,6 +945,40 @@ async fn target(
         found => found,
     };
     (found, searched)
+}
+
+/// "Hmm remove the tie actually, bit pricey", "saca el paraguas" read with
+/// chatter in the name: no line has every word, but one line has more of
+/// them than any other, and the words it lacks name nothing in the catalog
+/// (no title has them). "Remove the kiss socks" with only the Kiss mug in
+/// the basket finds socks in the catalog and is not read as the mug.
+async fn line_by_some_words(
+    gateway: &Gateway,
+    session: &Session,
+    entities: &Entities,
+    text: &str,
+    ctx: &TraceContext,
+) -> Option<Item> {
+    let telling = resolve::named_by(entities, text)?;
+    let (item, left) = resolve::best_line(&session.conversation.dialog, &telling)?;
+    if left.len() > 4 {
+        return None;
+    }
+    for word in left {
+        let args = json!({ "query": word, "locale": session.locale, "limit": LIST });
+        let (result, _) = shop_call::<SearchResult>(gateway, session, "search_products", args, ctx)
+            .await
+            .ok()?;
+        if result.understood.category.is_some()
+            || result
+                .products
+                .iter()
+                .any(|p| resolve::in_title(&word, &p.title))
+        {
+            return None;
+        }
+    }
+    Some(item)
 }
 
 /// A product named among those shown, to be put in the basket: when its
@@ -1058,6 +1099,49 @@ async fn add_several(
     ctx: &TraceContext,
 ) -> Option<Answer> {
     let intent = Intent::Add;
+    // "Et le livre Vincent et les tournesols": the parts are one title
+    // joined where the message was split ("Vincent et les tournesols"), so
+    // the message names one product, which the caller reads whole.
+    // (A title spans the parts when it has a word of each and all their
+    // words but one: "livre" is the shopper's, the title says "album".)
+    // (Only the words a part does not share with another tell the parts
+    // apart: "the las meninas mug and the las meninas postcard" are two.)
+    let each: Vec<Vec<String>> = parts
+        .iter()
+        .map(|(_, name)| resolve::telling(name))
+        .collect();
+    let mut every: Vec<String> = each.concat();
+    every.sort();
+    every.dedup();
+    let own = |i: usize| -> Vec<&String> {
+        each[i]
+            .iter()
+            .filter(|w| {
+                each.iter()
+                    .enumerate()
+                    .all(|(j, other)| j == i || !other.contains(w))
+            })
+            .collect()
+    };
+    let spans = |title: &str| {
+        each.len() >= 2
+            && resolve::joins_parts(title, &own(0), &own(each.len() - 1))
+            && (resolve::names(&every, title) || resolve::names_but_one(&every, title))
+    };
+    // (Kind words stay out of the query: "livre" would keep the search to
+    // the books, and the album is on the children's shelf.)
+    let query: Vec<&str> = every
+        .iter()
+        .map(String::as_str)
+        .filter(|w| museo_sdk::parse::category(w).is_none())
+        .collect();
+    let args = json!({ "query": query.join(" "), "locale": session.locale, "limit": LIST });
+    if let Ok((whole, _)) =
+        shop_call::<SearchResult>(gateway, session, "search_products", args, ctx).await
+        && whole.products.iter().any(|p| spans(&p.title))
+    {
+        return None;
+    }
     let mut said: Vec<String> = Vec::new();
     let mut added: Vec<String> = Vec::new();
     let mut last = None;
@@ -1529,6 +1613,38 @@ fn search_of(last: Option<&Search>, entities: &Entities, text: &str) -> (Search,
 
 /// `product.search`: a new search, a refinement of the last one, its next
 /// page, or the cheapest/dearest of it.
+/// "Nefertiti", "rain steam and speed": a message the rules could not
+/// read whose words are in the catalog's titles is a search for them (a
+/// search changes nothing, and a list answers better than "I did not
+/// understand").
+pub async fn names_products(
+    gateway: &Gateway,
+    session: &mut Session,
+    text: &str,
+    ctx: &TraceContext,
+) -> Option<Answer> {
+    let telling = resolve::telling(text);
+    if telling.is_empty() || telling.len() > 6 || text.contains('?') {
+        return None;
+    }
+    let query = telling.join(" ");
+    let args = json!({ "query": query, "locale": session.locale, "limit": 1 });
+    let (found, _) = shop_call::<SearchResult>(gateway, session, "search_products", args, ctx)
+        .await
+        .ok()?;
+    let first = found.products.first()?;
+    if found.understood.relaxed || !resolve::names(&telling, &first.title) {
+        return None;
+    }
+    let entities = Entities {
+        query: Some(query),
+        ..Entities::default()
+    };
+    // A new search, not a refinement of the last one.
+    session.conversation.dialog.search = None;
+    Some(search(gateway, session, &entities, text, ctx).await)
+}
+
 async fn search(
     gateway: &Gateway,
     session: &mut Session,

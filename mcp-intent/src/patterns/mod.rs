@@ -237,8 +237,10 @@ impl PatternTier {
         let second = candidates.get(1).map_or(0.0, |c| c.1);
         // Rule scores plus the learned vote can pass 1; a confidence cannot.
         let top = top.min(0.99);
-        // Two intents within 0.1 of each other: nobody should act on this alone.
-        let confidence = if top - second < 0.1 {
+        // Two intents within 0.1 of each other: nobody should act on this
+        // alone. (A rule worth 0.9 against one worth 0.8 is 0.1 apart, though
+        // floats subtract to 0.0999…)
+        let confidence = if top - second < 0.1 - 1e-9 {
             top.min(0.6)
         } else {
             top
@@ -1417,6 +1419,7 @@ impl PatternTier {
                 || ordinal.is_some()
                 || pronoun
                 || norms.iter().any(|w| w.parse::<u32>().is_ok())
+                || opens_with(t, ADD)
                 || t.has(&[
                     "buy",
                     "comprar",
@@ -2435,22 +2438,38 @@ fn finish_entities(
             let query = query.map(|q| {
                 let words: Vec<&str> = q.split(' ').collect();
                 let norm = |w: &str| museo_sdk::parse::fold(w).trim().to_owned();
+                // ("Ah ok. and a starry night pen", "the stoneware mug
+                // instead": chatter at the edges is no word to find either.)
+                let chatter = |w: &str| {
+                    follow::NAME_EDGE.contains(&w) || YES.contains(&w) || OPENERS.contains(&w)
+                };
                 let start = words
                     .iter()
                     .position(|w| {
+                        let w = norm(w);
                         !matches!(
-                            norm(w).as_str(),
-                            "muestrame" | "ensename" | "montre" | "moi" | "show" | "me"
-                        )
+                            w.as_str(),
+                            "muestrame"
+                                | "ensename"
+                                | "montre"
+                                | "moi"
+                                | "show"
+                                | "me"
+                                | "and"
+                                | "y"
+                                | "et"
+                                | "a"
+                        ) && !chatter(&w)
                     })
                     .unwrap_or(words.len());
                 let end = words
                     .iter()
                     .rposition(|w| {
+                        let w = norm(w);
                         !matches!(
-                            norm(w).as_str(),
+                            w.as_str(),
                             "stuff" | "things" | "items" | "cosas" | "trucs" | "choses"
-                        )
+                        ) && !chatter(&w)
                     })
                     .map_or(start, |e| e + 1);
                 words[start..end.max(start)]
@@ -2694,6 +2713,34 @@ fn finish_entities(
         _ => e.clear(),
     }
     e
+}
+
+/// Laughter and praise a message may open with ("ah ok jaja, agrégame…",
+/// "perfecto, regáleme otro").
+const OPENERS: &[&str] = &[
+    "jaja", "jajaja", "jeje", "haha", "hahaha", "lol", "mdr", "xd", "perfecto", "parfait",
+    "genial", "great", "super", "lovely", "fine", "va", "dale", "listo", "sale", "okey",
+];
+
+/// The message opens with one of `words` (single words; `*` for a prefix)
+/// once interjections and chatter are passed: an order given as an order
+/// ("agrega el libro de Sorolla", "ok add the tote").
+fn opens_with(t: &Text, words: &[&str]) -> bool {
+    let Some(first) = t
+        .words
+        .iter()
+        .map(|w| w.norm.as_str())
+        .find(|w| !follow::NAME_EDGE.contains(w) && !YES.contains(w) && !OPENERS.contains(w))
+    else {
+        return false;
+    };
+    words
+        .iter()
+        .filter(|p| !p.contains(' '))
+        .any(|p| match p.strip_suffix('*') {
+            Some(prefix) => first.starts_with(prefix),
+            None => first == *p,
+        })
 }
 
 /// How the message points at one product: by position (`ordinal`), by name

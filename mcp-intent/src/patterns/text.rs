@@ -74,6 +74,13 @@ pub fn split(text: &str) -> Vec<String> {
                 parts.push(tail.to_owned());
                 parts
             }
+            // "Agréguelo", "póngame": the verb as the rules know it, and
+            // the pronoun that points back as a word of its own.
+            _ if let Some((verb, thing)) = museo_sdk::parse::imperative(&fold(&word)) => {
+                std::iter::once(verb)
+                    .chain(thing.map(str::to_owned))
+                    .collect()
+            }
             // "x2", "3x": a count written as a multiplication.
             _ => vec![museo_sdk::parse::times_count(&word).map_or(word.clone(), str::to_owned)],
         })

@@ -8,10 +8,12 @@
 
 mod money;
 mod numbers;
+mod verbs;
 mod vocab;
 
 pub use money::{Currency as PriceCurrency, PriceBounds, parse_amount, price_bounds};
 pub use numbers::{number_word, quantity, times_count};
+pub use verbs::imperative;
 pub use vocab::{category, colour};
 
 /// Lowercases, removes accents ("œ" and "æ" become two letters) and turns every character that is not a

@@ -652,3 +652,29 @@ fn what_a_message_rules_out() {
     assert_eq!(only_rules_out("le mug, pas le stylo"), None);
     assert_eq!(only_rules_out("add the pen"), None);
 }
+
+#[test]
+fn a_message_that_is_only_a_position_picks_it() {
+    for (message, n) in [
+        ("second one pls", 2),
+        ("the second one", 2),
+        ("3rd one", 3),
+        ("the first one then", 1),
+        ("le premier alors", 1),
+        ("la última porfa", -1),
+        ("ok the last one", -1),
+        ("gimme the first", 1),
+        ("deme la segunda", 2),
+        ("jprends le deuxième", 2),
+    ] {
+        assert_eq!(only_position(message), Some(n), "{message}");
+    }
+    for message in [
+        "the second one is it dishwasher safe",
+        "the last supper print",
+        "le premier mug tournesols",
+        "second hand books",
+    ] {
+        assert_eq!(only_position(message), None, "{message}");
+    }
+}
