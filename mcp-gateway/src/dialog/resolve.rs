@@ -2183,6 +2183,9 @@ const PICK_CHATTER: &[&str] = &[
     // Taking it: "gimme the first", "deme la segunda", "jprends le deuxième".
     "gimme", "give", "take", "dame", "deme", "quiero", "llevo", "donne", "donnez", "moi", "prends",
     "jprends", "veux", "voudrais",
+    // Praise and "too": "lovely, and the first one too", "y la última también".
+    "lovely", "great", "perfect", "perfecto", "parfait", "nice", "cool", "super", "too", "also",
+    "tambien", "tb", "aussi", "and", "y", "et",
 ];
 
 /// A part of a request that is only a position ("le premier", "the last

@@ -1488,6 +1488,11 @@ async fn change(
                 "{lead}\n{}",
                 reply::basket(&value, &session.locale, session.channel, None)
             );
+            // "Quíteme una taza" of three: the line stays, with fewer.
+            let intent = match (intent, now) {
+                (Intent::Remove, Some(_)) => Intent::Update,
+                (intent, _) => intent,
+            };
             Answer::ok(intent, text, Some(value))
         }
         Err(failed) => refusal(session, intent, failed, Some(item)),

@@ -19,6 +19,11 @@ pub const BASKET: &[&str] = &[
     "caddie",
     "chariot",
 ];
+/// Laughter: off-topic alone ("jajaja"), chatter beside a request ("ah ok
+/// jaja, agrégame el libro de Sorolla").
+pub const LAUGHTER: &[&str] = &[
+    "jaja*", "jeje*", "haha*", "hihi*", "lol", "mdr", "ptdr", "xd",
+];
 /// Adding to the basket.
 pub const ADD: &[&str] = &[
     "add",
@@ -50,6 +55,12 @@ pub const ADD: &[&str] = &[
     "me los llevo",
     "me las llevo",
     "me regala",
+    "me pones",
+    "me pone",
+    "dale ese",
+    "dale esa",
+    "dale esos",
+    "dale esas",
     "me regalas",
     "me regalan",
     "pop it",
@@ -1081,11 +1092,6 @@ pub const OFF_TOPIC: &[&str] = &[
     "ouvre",
     "abre",
     "tickets",
-    "jaja*",
-    "haha*",
-    "mdr",
-    "ptdr",
-    "xd",
     "entradas",
     "billets",
     "my order",

@@ -2157,6 +2157,20 @@ impl PatternTier {
         if has(YES) && n <= 2 && ctx.offer.is_none() {
             say("unknown", 0.7);
         }
+        // Laughter alone, or with little else, is chatter.
+        if has(LAUGHTER)
+            && norms
+                .iter()
+                .filter(|w| {
+                    !LAUGHTER
+                        .iter()
+                        .any(|l| l.strip_suffix('*').map_or(l == *w, |p| w.starts_with(p)))
+                })
+                .count()
+                <= 2
+        {
+            say("unknown", 0.93);
+        }
         let _ = &mut say;
         for p in &mut out {
             p.exclusive = claimed.contains(&p.intent);

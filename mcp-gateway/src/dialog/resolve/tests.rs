@@ -666,6 +666,8 @@ fn a_message_that_is_only_a_position_picks_it() {
         ("gimme the first", 1),
         ("deme la segunda", 2),
         ("jprends le deuxième", 2),
+        ("lovely, and the first one too", 1),
+        ("y la última también", -1),
     ] {
         assert_eq!(only_position(message), Some(n), "{message}");
     }
