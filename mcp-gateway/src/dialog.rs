@@ -260,7 +260,9 @@ pub async fn turn(
             return Ok(shop::more_of(gateway, session, item.clone(), more, ctx).await);
         }
         // "Remove the mug" → "and the tote too": the next line goes out.
+        let asks = text.contains('?') || resolve::ends_asking(text);
         if let state::Just::Changed { item } = &just
+            && !asks
             && !session.conversation.dialog.holds(item)
             && matches!(
                 intent,
@@ -283,6 +285,7 @@ pub async fn turn(
         // "And one Kiss mug", "y la corbata": the next product goes in.
         // ("i la tarjeta navideña" may read as paying by card.)
         if let state::Just::Changed { item: last } = &just
+            && !asks
             && (matches!(intent, Intent::Unknown | Intent::Search | Intent::Details)
                 || intent == Intent::Pay && !resolve::says_pay(text))
             && resolve::goes_on(text)

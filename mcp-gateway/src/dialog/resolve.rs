@@ -90,6 +90,21 @@ const FILLER: &[&str] = &[
     "pas",
     "grave",
     "mieux",
+    // The basket and putting in it: "mets-le dans le panier", "ponlo en el
+    // carrito" name no product.
+    "dans",
+    "panier",
+    "mets",
+    "mettez",
+    "cesta",
+    "carrito",
+    "carro",
+    "canasta",
+    "ajoute",
+    "ajoutez",
+    "anade",
+    "agrega",
+    "pon",
     // English
     "the",
     "a",
@@ -1482,11 +1497,30 @@ pub fn counts_them(message: &str) -> bool {
     })
 }
 
+/// Words of asking, in three languages ("que" and "qui" are left out: they
+/// also join clauses, "la que es azul").
+const ASKING_WORDS: &[&str] = &[
+    "what", "whats", "which", "how", "when", "where", "why", "cual", "cuales", "como", "cuanto",
+    "cuanta", "cuantos", "cuantas", "donde", "cuando", "quel", "quelle", "quels", "quelles",
+    "comment", "combien", "quand", "pourquoi", "quoi",
+];
+
 /// "Y el fular de gasa de Degas, ¿de qué es?", "c'est quoi": a message
 /// that ends asking about what it names.
 pub fn ends_asking(message: &str) -> bool {
     let folded = fold(message);
     let all = words(&folded);
+    // "Et le parapluie enfant du lièvre, c'est pour quel âge": a last
+    // clause with a word of asking. ("Que" and "qui" also join clauses.)
+    // (A message of one clause, "what about the kiss socks", is a look.)
+    let last = fold(message.rsplit([',', ';']).next().unwrap_or_default());
+    let clause = words(&last);
+    if clause.len() < all.len()
+        && clause.len() <= 6
+        && clause.iter().any(|w| ASKING_WORDS.contains(w))
+    {
+        return true;
+    }
     matches!(
         all.as_slice(),
         [.., "q" | "que", "es"]

@@ -285,6 +285,24 @@ async fn about_one(
         entities.name = Some(name);
         entities.anaphora = false;
     }
+    // "Et le kit de la momie, il est pour quel âge": the pronoun after the
+    // comma is the product named before it, not the one in focus.
+    if matches!(intent, Intent::Question | Intent::Details)
+        && entities.name.is_none()
+        && entities.ordinal.is_none()
+        && let Some((first, _)) = text.split_once(',')
+        && let Target::One(item) = resolve::resolve(
+            &session.conversation.dialog,
+            &entities,
+            text,
+            Scope::Catalog,
+        )
+        && let Some(name) = resolve::names_another(first, &item)
+    {
+        entities.name = Some(name);
+        entities.anaphora = false;
+        entities.product_ref = None;
+    }
     with_target(
         gateway,
         session,
