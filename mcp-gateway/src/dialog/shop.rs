@@ -269,9 +269,16 @@ async fn about_one(
             quantity: entities.quantity.filter(|q| *q > 0).unwrap_or(1),
         },
     };
-    // A basket change on "it" checks that the shopper named nothing else.
+    // A basket change on "it" checks that the shopper named nothing else;
+    // in a question, the pronoun after a comma is the product named before
+    // it ("et le kit de la momie, il est pour quel âge"), not the focus.
     let mut entities = entities.clone();
-    if intent == Intent::Add
+    let naming = match intent {
+        Intent::Add => Some(text),
+        Intent::Question | Intent::Details => text.split_once(',').map(|(first, _)| first),
+        _ => None,
+    };
+    if let Some(naming) = naming
         && entities.name.is_none()
         && entities.ordinal.is_none()
         && let Target::One(item) = resolve::resolve(
@@ -280,28 +287,13 @@ async fn about_one(
             text,
             Scope::Catalog,
         )
-        && let Some(name) = resolve::names_another(text, &item)
+        && let Some(name) = resolve::names_another(naming, &item)
     {
         entities.name = Some(name);
         entities.anaphora = false;
-    }
-    // "Et le kit de la momie, il est pour quel âge": the pronoun after the
-    // comma is the product named before it, not the one in focus.
-    if matches!(intent, Intent::Question | Intent::Details)
-        && entities.name.is_none()
-        && entities.ordinal.is_none()
-        && let Some((first, _)) = text.split_once(',')
-        && let Target::One(item) = resolve::resolve(
-            &session.conversation.dialog,
-            &entities,
-            text,
-            Scope::Catalog,
-        )
-        && let Some(name) = resolve::names_another(first, &item)
-    {
-        entities.name = Some(name);
-        entities.anaphora = false;
-        entities.product_ref = None;
+        if intent != Intent::Add {
+            entities.product_ref = None;
+        }
     }
     with_target(
         gateway,

@@ -1604,10 +1604,7 @@ impl PatternTier {
             && lead_free.iter().any(|w| {
                 w.len() > 3
                     && !matches!(*w, "please" | "porfa" | "favor")
-                    && !SHOP_NOUNS.iter().any(|noun| match noun.strip_suffix('*') {
-                        Some(stem) => w.starts_with(stem),
-                        None => w == noun,
-                    })
+                    && !text::word_in(w, SHOP_NOUNS)
             })
             && !t.has(follow::NOT_A_PICK)
             && follow::names_a_product(t, &lead_free, true)
@@ -2158,17 +2155,7 @@ impl PatternTier {
             say("unknown", 0.7);
         }
         // Laughter alone, or with little else, is chatter.
-        if has(LAUGHTER)
-            && norms
-                .iter()
-                .filter(|w| {
-                    !LAUGHTER
-                        .iter()
-                        .any(|l| l.strip_suffix('*').map_or(l == *w, |p| w.starts_with(p)))
-                })
-                .count()
-                <= 2
-        {
+        if has(LAUGHTER) && norms.iter().filter(|w| !text::word_in(w, LAUGHTER)).count() <= 2 {
             say("unknown", 0.93);
         }
         let _ = &mut say;
@@ -2748,13 +2735,7 @@ fn opens_with(t: &Text, words: &[&str]) -> bool {
     else {
         return false;
     };
-    words
-        .iter()
-        .filter(|p| !p.contains(' '))
-        .any(|p| match p.strip_suffix('*') {
-            Some(prefix) => first.starts_with(prefix),
-            None => first == *p,
-        })
+    text::word_in(first, words)
 }
 
 /// How the message points at one product: by position (`ordinal`), by name

@@ -87,6 +87,15 @@ pub fn split(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Whether one normalised word is among `patterns` (a trailing `*` matches
+/// a prefix; phrases of several words never match a single word).
+pub fn word_in(word: &str, patterns: &[&str]) -> bool {
+    patterns.iter().any(|p| match p.strip_suffix('*') {
+        Some(prefix) => word.starts_with(prefix),
+        None => word == *p,
+    })
+}
+
 impl Text {
     /// Tokenises `message`, correcting spelling with `speller`.
     pub fn new(message: &str, speller: &Speller) -> Self {
