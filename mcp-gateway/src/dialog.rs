@@ -215,7 +215,8 @@ pub async fn turn(
     if let Some(answer) = admin::pending(gateway, session, text, ctx, progress).await {
         return Ok(answer);
     }
-    let text = &*resolve::plain_counts(text);
+    let counted = resolve::plain_counts(text);
+    let text = &*resolve::without_recipients(&counted);
     let understood = understand(gateway, session, text, ctx).await?;
     // The language a conversation is held in follows its messages, but a
     // short one ("¿cuánto es?", "ok 2") says too little to switch it.
@@ -230,6 +231,7 @@ pub async fn turn(
     let intent = understood.intent;
     // The last question is answered first; any other message drops it.
     let just = session.conversation.dialog.just.take();
+    let asked = session.conversation.dialog.asked.take();
     let pending = session.conversation.dialog.question.clone();
     if let Some(question) = session.conversation.dialog.question.take()
         && let Some(answer) =
@@ -526,6 +528,14 @@ pub async fn turn(
             ));
         }
         return Ok(admin::route(gateway, session, &understood, text, ctx, progress).await);
+    }
+    // "Y la taza de los girasoles?": the question just answered, asked of
+    // another product (or, with none, a look at it).
+    if matches!(intent, Intent::Question | Intent::Details)
+        && let Some(name) = understood.entities.name.as_deref()
+        && resolve::and_the(text, name)
+    {
+        return Ok(shop::and_the(gateway, session, &understood, text, asked, ctx).await);
     }
     let understood = shop::reread(&session.conversation.dialog, &understood, text);
     let answer = shop::act(gateway, session, &understood, text, ctx).await;

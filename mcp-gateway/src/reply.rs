@@ -343,21 +343,7 @@ pub fn payment(result: &Value, locale: &str, channel: Channel) -> String {
 /// link to the product page.
 pub fn details(result: &Value, locale: &str, channel: Channel) -> String {
     let lang = lang_of(locale);
-    let mut head = channel.bold(&channel.name(&title_or_sku(result, lang)));
-    if let Some(price) = money(&result["price"], locale) {
-        head.push_str(" — ");
-        head.push_str(&channel.text(&price));
-    }
-    let stock = match result["stock"].as_i64() {
-        Some(stock) if stock > 0 => Some(format(lang, "stock-count", &[("count", n(stock))])),
-        Some(_) => Some(message(lang, "out-of-stock")),
-        None if result["in_stock"] == false => Some(message(lang, "out-of-stock")),
-        None => None,
-    };
-    if let Some(stock) = stock {
-        head.push_str(&format!(" ({stock})"));
-    }
-    let mut lines = vec![head];
+    let mut lines = vec![headline(result, locale, channel)];
     let description = markup::shorten(
         &markup::one_line(result["description"].as_str().unwrap_or_default()),
         channel.text_limit(),
@@ -373,6 +359,27 @@ pub fn details(result: &Value, locale: &str, channel: Channel) -> String {
         lines.push(format(lang, "details-link-url", &[("url", s(url))]));
     }
     lines.join("\n")
+}
+
+/// A product's name, price and stock on one line ("**Las Meninas mug** —
+/// €13.90 (12 in stock)").
+pub fn headline(result: &Value, locale: &str, channel: Channel) -> String {
+    let lang = lang_of(locale);
+    let mut head = channel.bold(&channel.name(&title_or_sku(result, lang)));
+    if let Some(price) = money(&result["price"], locale) {
+        head.push_str(" — ");
+        head.push_str(&channel.text(&price));
+    }
+    let stock = match result["stock"].as_i64() {
+        Some(stock) if stock > 0 => Some(format(lang, "stock-count", &[("count", n(stock))])),
+        Some(_) => Some(message(lang, "out-of-stock")),
+        None if result["in_stock"] == false => Some(message(lang, "out-of-stock")),
+        None => None,
+    };
+    if let Some(stock) = stock {
+        head.push_str(&format!(" ({stock})"));
+    }
+    head
 }
 
 /// An `answer_product_question` result: the answer mcp-storefront wrote

@@ -1292,6 +1292,37 @@ pub fn says_pay(message: &str) -> bool {
     })
 }
 
+/// "Y la taza de los girasoles?", "pis le pendentif libellule ?", "what
+/// about the tote?": a product named after a joining word, with nothing
+/// asked of it — the question just answered, asked again of `name`, or
+/// (with none) a look at it. Acknowledgements may come first ("uf entonces
+/// no. y la de Seurat?").
+pub fn and_the(message: &str, name: &str) -> bool {
+    const LINKING: &[&str] = &[
+        "the", "a", "an", "of", "one", "that", "this", "about", "what", "how", "then", "too",
+        "also", "yes", "el", "la", "los", "las", "lo", "un", "una", "uno", "de", "del", "ese",
+        "esa", "si", "que", "tal", "entonces", "tambien", "le", "les", "l", "du", "des", "d",
+        "une", "celui", "celle", "oui", "alors", "aussi", "quid",
+    ];
+    if !message.contains('?') {
+        return false;
+    }
+    let folded = fold(message);
+    let all = words(&folded);
+    let Some(join) = all.iter().position(|w| JOINS.contains(w) || *w == "about") else {
+        return false;
+    };
+    let folded_name = fold(name);
+    let named = words(&folded_name);
+    let rest = &all[join + 1..];
+    join <= 4
+        && !all[..join].iter().any(|w| named.contains(w))
+        && rest.iter().any(|w| named.contains(w))
+        && rest
+            .iter()
+            .all(|w| named.contains(w) || LINKING.contains(w) || JOINS.contains(w))
+}
+
 /// "And one Kiss mug", "y la corbata", "the plush too": a message that
 /// goes on from the product just put in to another, with nothing to ask.
 pub fn goes_on(message: &str) -> bool {
@@ -1655,6 +1686,110 @@ pub fn plain_counts(message: &str) -> std::borrow::Cow<'_, str> {
         .map(|w| times(w).map_or_else(|| w.to_owned(), |n| w.replacen(&core(w), &n, 1)))
         .collect();
     std::borrow::Cow::Owned(words.join(" "))
+}
+
+/// The message without who the products are for: "make it 2, one for my
+/// sister", "mejor 2, uno para mí y otro para mi prima", "5 packs for my
+/// class", "mándame 2, una es para regalar", "pour ma fille". Such a phrase
+/// names no product, yet its words ("class", "regalo") would be searched
+/// as one, and its "one" would be read as a count. A phrase is the word
+/// for "for" and a possessive with at most three words after it (up to a
+/// comma, "and", or a preposition such as "in": "para mi casa en
+/// Canarias" keeps "en Canarias"), or "for" and a gift ("for a present",
+/// "para regalar"), with the "one" / "it's" before it.
+pub fn without_recipients(message: &str) -> std::borrow::Cow<'_, str> {
+    const FOR: &[&str] = &["for", "para", "pa", "pour"];
+    const POSSESSIVES: &[&str] = &[
+        "my", "his", "her", "our", "their", "mi", "mis", "su", "sus", "nuestra", "nuestro",
+        "nuestros", "nuestras", "tu", "tus", "mon", "ma", "mes", "son", "sa", "ses", "notre",
+        "nos", "ton", "ta", "tes",
+    ];
+    const GIFTS: &[&str] = &[
+        "gift", "present", "regalo", "regalar", "cadeau", "offrir", "cadeaux", "regalos",
+    ];
+    const ARTICLES: &[&str] = &["a", "an", "un", "una", "une"];
+    const BEFORE: &[&str] = &[
+        "one", "uno", "una", "un", "une", "otro", "otra", "another", "es", "son", "est", "c",
+        "cest", "sont", "its", "it", "s", "they", "re", "theyre", "is", "are", "ce", "q", "que",
+        "xq", "porque", "because", "cause", "coz", "car",
+    ];
+    const STOPS: &[&str] = &["in", "en", "a", "to", "at", "au", "aux", "de", "del", "of"];
+    let tokens: Vec<&str> = message.split_whitespace().collect();
+    let key = |t: &str| fold(t.trim_matches(|c: char| !c.is_alphanumeric()));
+    let ends_clause = |t: &str| t.ends_with([',', '.', ';', '!', '?', ':']);
+    let mut keep = vec![true; tokens.len()];
+    let mut i = 0;
+    while i + 1 < tokens.len() {
+        if !FOR.contains(&key(tokens[i]).as_str()) || ends_clause(tokens[i]) {
+            i += 1;
+            continue;
+        }
+        let next = key(tokens[i + 1]);
+        let end = if POSSESSIVES.contains(&next.as_str()) {
+            let mut end = i + 1;
+            while end - (i + 1) < 3
+                && !ends_clause(tokens[end])
+                && let Some(word) = tokens.get(end + 1).map(|t| key(t))
+                && !JOINS.contains(&word.as_str())
+                && !STOPS.contains(&word.as_str())
+            {
+                end += 1;
+            }
+            Some(end)
+        } else if GIFTS.contains(&next.as_str()) {
+            Some(i + 1)
+        } else if ARTICLES.contains(&next.as_str())
+            && !ends_clause(tokens[i + 1])
+            && tokens
+                .get(i + 2)
+                .is_some_and(|t| GIFTS.contains(&key(t).as_str()))
+        {
+            Some(i + 2)
+        } else {
+            None
+        };
+        let Some(end) = end else {
+            i += 1;
+            continue;
+        };
+        let mut start = i;
+        while start > 0
+            && i - start < 3
+            && !ends_clause(tokens[start - 1])
+            && BEFORE.contains(&key(tokens[start - 1]).as_str())
+        {
+            start -= 1;
+        }
+        keep[start..=end].iter_mut().for_each(|k| *k = false);
+        i = end + 1;
+    }
+    if keep.iter().all(|k| *k) {
+        return std::borrow::Cow::Borrowed(message);
+    }
+    let mut kept: Vec<&str> = tokens
+        .iter()
+        .zip(&keep)
+        .filter(|(_, k)| **k)
+        .map(|(t, _)| *t)
+        .collect();
+    // "mejor 2, uno para mí y otro…" leaves "mejor 2, y": no dangling "and".
+    while kept
+        .last()
+        .is_some_and(|t| JOINS.contains(&key(t).as_str()) || key(t).is_empty())
+    {
+        kept.pop();
+    }
+    let mut out = kept.join(" ");
+    let out_trimmed = out.trim_end_matches([',', ';', ' ']).len();
+    out.truncate(out_trimmed);
+    // The question mark of a removed phrase still asks.
+    if message.trim_end().ends_with('?') && !out.ends_with('?') {
+        out.push('?');
+    }
+    if out.trim().is_empty() {
+        return std::borrow::Cow::Borrowed(message);
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// "Vale pues las 3 que haya", "ok the 2 you have then", "je prends ce

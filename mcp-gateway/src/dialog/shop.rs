@@ -307,6 +307,64 @@ async fn about_one(
     .await
 }
 
+/// "Y la taza de los girasoles?" right after a product question: the same
+/// question asked of the product named, under its name, price and stock;
+/// with no question just answered, a look at the product (which says its
+/// price and stock). A name that does not come to one product is searched
+/// or asked about as usual.
+pub async fn and_the(
+    gateway: &Gateway,
+    session: &mut Session,
+    understood: &Understanding,
+    text: &str,
+    asked: Option<String>,
+    ctx: &TraceContext,
+) -> Answer {
+    let entities = Entities {
+        anaphora: false,
+        ordinal: None,
+        product_ref: None,
+        ..understood.entities.clone()
+    };
+    let action = match &asked {
+        Some(question) => Action::Question {
+            text: question.clone(),
+        },
+        None => Action::Details,
+    };
+    let found = target(
+        gateway,
+        session,
+        intent_of(&action),
+        &entities,
+        text,
+        Scope::Catalog,
+        ctx,
+    )
+    .await;
+    let mut answer = settle(gateway, session, action, found, text, ctx).await;
+    if asked.is_none() || answer.outcome != "ok" {
+        return answer;
+    }
+    let Some(item) = session.conversation.dialog.focus.clone() else {
+        return answer;
+    };
+    let (locale, channel) = (session.locale.clone(), session.channel);
+    let args = json!({ "product_id": item.id, "locale": locale });
+    if let Ok((details, value)) =
+        shop_call::<ProductDetails>(gateway, session, "get_product", args, ctx).await
+    {
+        answer.text = format!(
+            "{}\n{}",
+            reply::headline(&value, &locale, channel),
+            answer.text
+        );
+        answer.data = Some(value);
+        session.conversation.dialog.focus = Some(Item::from(&details));
+    }
+    answer
+}
+
 /// Words that add units rather than set a count ("add 3 more", "otra").
 const ADDING: &[&str] = &[
     "add", "more", "another", "extra", "anade", "agrega", "mas", "otro", "otra", "ajoute",
@@ -873,12 +931,20 @@ async fn find(
     }
     // "Y el libro de Sorolla": the storefront matched every word (a kind
     // word in the catalog's own words) in one product alone, whose title
-    // has every word but one.
+    // has every word but one, and every word but the kind ("une
+    // reproduction à encadrer" names a kind and a wish, not the one print
+    // whose description says "frame").
     if exact.is_empty()
         && !relaxed
         && !result.understood.any_word
         && let [one] = hits.as_slice()
         && resolve::names_but_one(&telling, &one.title)
+        && (result.understood.category.is_none()
+            || result
+                .understood
+                .text
+                .as_deref()
+                .is_some_and(|rest| resolve::names(&resolve::telling(rest), &one.title)))
     {
         exact = vec![one.clone()];
     }
@@ -1274,7 +1340,9 @@ async fn perform(
                 .await
             {
                 Ok((_, value)) => {
-                    session.conversation.dialog.focus = Some(item);
+                    let dialog = &mut session.conversation.dialog;
+                    dialog.focus = Some(item);
+                    dialog.asked = Some(text);
                     Answer::ok(intent, reply::answer(&value, &locale, channel), Some(value))
                 }
                 Err(failed) => refusal(session, intent, failed, Some(&item)),

@@ -236,6 +236,11 @@ pub struct Dialog {
     /// take?" right after it is about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// The product question last answered ("is it dishwasher safe?"): what
+    /// "and the sunflowers one?" right after it asks again, of another
+    /// product. It holds for one turn only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asked: Option<String>,
 }
 
 /// What the last turn did to the basket, for the turn right after it: a bare

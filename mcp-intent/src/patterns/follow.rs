@@ -542,4 +542,12 @@ pub const PAYMENT_METHOD_NAMES: &[&str] = &[
     "transferencia",
     "virement",
     "contrareembolso",
+    "twint",
+    "debito",
+    "debit card",
+    "tarjeta de debito",
+    "tarjeta debito",
+    "credit card",
+    "carte bancaire",
+    "carte de credit",
 ];

@@ -903,8 +903,37 @@ impl PatternTier {
         };
         // Someone ready to pay who mentions delivery or a card is checking
         // out, not asking about the shop.
+        // ("Who pays for the return?", "je paie combien de livraison ?",
+        // "¿me toca pagar el envío de vuelta?" ask what paying costs.)
+        let asks_what_paying_costs = t.has(&[
+            "who pays",
+            "who pay",
+            "do i have to pay",
+            "do i pay",
+            "have to pay for",
+            "pay the postage",
+            "pay for the return",
+            "pay for return",
+            "pay for shipping",
+            "pay shipping",
+            "quien paga",
+            "q paga",
+            "me toca pagar",
+            "tengo que pagar",
+            "hay que pagar",
+            "pagar el envio",
+            "pagar la devolucion",
+            "qui paie",
+            "qui paye",
+            "paie combien",
+            "paye combien",
+            "dois je payer",
+            "je dois payer",
+            "faut il payer",
+            "il faut payer",
+        ]);
         let paying_now = topic.is_some()
-            && (has(PAY) && topic != Some("payment")
+            && (has(PAY) && topic != Some("payment") && !asks_what_paying_costs
                 || t.has(&[
                     "checkout",
                     "check out",

@@ -680,3 +680,46 @@ fn a_message_that_is_only_a_position_picks_it() {
         assert_eq!(only_position(message), None, "{message}");
     }
 }
+
+#[test]
+fn who_a_product_is_for_is_not_part_of_the_request() {
+    let cases = [
+        ("i need 5 packs for my class", "i need 5 packs"),
+        ("mejor 2, uno para mí y otro para mi prima", "mejor 2"),
+        ("en realidad 2, uno para mi hermana", "en realidad 2"),
+        ("mandame 2 mejor, una es para regalar", "mandame 2 mejor"),
+        (
+            "do u sell cufflinks? its for my dad",
+            "do u sell cufflinks?",
+        ),
+        (
+            "and for my 4 yr old, the van gogh bedroom puzzle",
+            "and the van gogh bedroom puzzle",
+        ),
+        ("une pour ma soeur et le mug", "et le mug"),
+        (
+            "¿cuánto cuesta el envío para mi casa en Canarias?",
+            "¿cuánto cuesta el envío en Canarias?",
+        ),
+        (
+            "a present for my mum, she loves Van Gogh",
+            "a present she loves Van Gogh",
+        ),
+    ];
+    for (message, want) in cases {
+        assert_eq!(without_recipients(message), want, "{message}");
+    }
+    // Nothing of who it is for: the message as it was.
+    for message in [
+        "a stand for mugs",
+        "para el cabello",
+        "pour la classe",
+        "for",
+        "para mi",
+    ] {
+        assert!(
+            matches!(without_recipients(message), std::borrow::Cow::Borrowed(_)),
+            "{message}"
+        );
+    }
+}
