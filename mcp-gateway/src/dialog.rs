@@ -291,18 +291,8 @@ pub async fn turn(
             && (matches!(intent, Intent::Unknown | Intent::Search | Intent::Details)
                 || intent == Intent::Pay && !resolve::says_pay(text))
             && resolve::goes_on(text)
-            && let Some(answer) = shop::on_named(
-                gateway,
-                session,
-                &understood,
-                state::Action::Add {
-                    quantity: understood.entities.quantity.filter(|q| *q > 0).unwrap_or(1),
-                },
-                text,
-                Some(last),
-                ctx,
-            )
-            .await
+            && let Some(answer) =
+                shop::next_one(gateway, session, &understood, text, last, ctx).await
         {
             return Ok(answer);
         }
@@ -332,6 +322,16 @@ pub async fn turn(
         {
             return Ok(answer);
         }
+    } else if let Some(focus) = session.conversation.dialog.focus.clone()
+        && session.conversation.dialog.holds(&focus)
+        && !(text.contains('?') || resolve::ends_asking(text))
+        && matches!(intent, Intent::Unknown | Intent::Search | Intent::Details)
+        && resolve::goes_on(text)
+        && let Some(answer) = shop::next_one(gateway, session, &understood, text, &focus, ctx).await
+    {
+        // "Ugh ok. and the kiss socks" after a question about the mug in the
+        // basket: the conversation is still filling the basket.
+        return Ok(answer);
     } else if let Some(more) = resolve::more_of_it(text)
         && let Some(line) = resolve::basket_default(&session.conversation.dialog)
         && session
@@ -450,11 +450,20 @@ pub async fn turn(
             },
             ..understood
         }
-    } else if intent == Intent::Add && resolve::only_takes_away(text) {
-        // "Finalement, retirez 2 cartes de Noël" read as an order: a
-        // message of taking out with no word of buying takes out.
+    } else if intent == Intent::Add && resolve::only_takes_away(text)
+        || intent == Intent::Search && resolve::takes_it_out(text)
+    {
+        // "Finalement, retirez 2 cartes de Noël" read as an order, "take
+        // the letters book out" read as a search: a message of taking out
+        // with no word of buying takes out (what was searched for names
+        // the line).
+        let mut entities = understood.entities.clone();
+        if entities.name.is_none() {
+            entities.name = entities.query.take();
+        }
         Understanding {
             intent: Intent::Remove,
+            entities,
             ..understood
         }
     } else if intent == Intent::Add
@@ -531,8 +540,11 @@ pub async fn turn(
     }
     // "Y la taza de los girasoles?": the question just answered, asked of
     // another product (or, with none, a look at it).
-    if matches!(intent, Intent::Question | Intent::Details)
-        && let Some(name) = understood.entities.name.as_deref()
+    // ("And the sunflowers mug?" may read as a search.)
+    if (matches!(intent, Intent::Question | Intent::Details)
+        || intent == Intent::Search && asked.is_some())
+        && let Some(name) =
+            (understood.entities.name.as_deref()).or(understood.entities.query.as_deref())
         && resolve::and_the(text, name)
     {
         return Ok(shop::and_the(gateway, session, &understood, text, asked, ctx).await);

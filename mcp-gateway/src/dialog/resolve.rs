@@ -865,6 +865,26 @@ pub fn picks_by_mark(message: &str) -> bool {
         || all.len() == 2
 }
 
+/// "Righto. the kiss pendant necklace pls", "ok the stoneware great wave
+/// mug instead", "ok I'll just get a scarf. the mucha stole": one product
+/// named with a definite article, asked for (please, instead, a word of
+/// buying) and not looked for ("show me the mugs please") nor asked
+/// about. Taken when one title alone has every word of the name.
+pub fn requests_the(message: &str) -> bool {
+    const ASKING_FOR: &[&str] = &[
+        "please", "pls", "plz", "porfa", "favor", "svp", "stp", "plait", "instead", "lugar",
+        "plutot",
+    ];
+    const THE: &[&str] = &["the", "el", "la", "los", "las", "le", "les", "l"];
+    let folded = fold(message);
+    let all = words(&folded);
+    !message.contains('?')
+        && (all.iter().any(|w| ASKING_FOR.contains(w)) || buys(&folded))
+        && all.iter().any(|w| THE.contains(w))
+        && !all.iter().any(|w| LOOKING.contains(w))
+        && !takes_out(&all)
+}
+
 /// Whether a message asks to buy ("add", "I'll take", "la quiero", "je
 /// prends", "into the basket"), beyond naming a product: what tells "the
 /// pendant one" (an answer to "which one?") from "add the pendant one".
@@ -1332,14 +1352,33 @@ pub fn goes_on(message: &str) -> bool {
     // ("also", "también", "aussi"), and the acknowledgements before them.
     const ALSO: &[&str] = &["also", "tambien", "aussi"];
     let joins = |w: &str| JOINS.contains(&w) || ALSO.contains(&w);
-    let first = all
-        .iter()
-        .find(|w| {
-            !joins(w) && !matches!(**w, "ok" | "okay" | "vale" | "bon" | "cool" | "great" | "i")
-        })
-        .copied();
+    let ack = |w: &str| {
+        matches!(
+            w,
+            "ok" | "okay"
+                | "vale"
+                | "bon"
+                | "cool"
+                | "great"
+                | "ugh"
+                | "hmm"
+                | "oh"
+                | "ah"
+                | "right"
+                | "alright"
+                | "well"
+                | "uf"
+                | "vaya"
+                | "bueno"
+                | "ouf"
+                | "bof"
+        )
+    };
+    // "Ugh ok. and the kiss socks": acknowledgements first.
+    let lead: Vec<&str> = all.iter().copied().skip_while(|w| ack(w)).collect();
+    let first = lead.iter().find(|w| !joins(w) && **w != "i").copied();
     // "i la tarjeta": a "y" mistyped, before an article.
-    let joined = match all.as_slice() {
+    let joined = match lead.as_slice() {
         [first, ..] if joins(first) => true,
         ["i", article, ..] => matches!(*article, "la" | "el" | "los" | "las" | "un" | "una"),
         _ => false,
@@ -1568,7 +1607,15 @@ pub fn ends_asking(message: &str) -> bool {
 /// out, and none of buying.
 pub fn only_takes_away(message: &str) -> bool {
     let folded = fold(message);
-    takes_out(&words(&folded)) && !buys(&folded)
+    takes_out(&words(&folded)) && !buys(&folded) || takes_it_out(message)
+}
+
+/// "Take the letters book out", "take that out": "take" is taking out
+/// when "out" ends the message.
+pub fn takes_it_out(message: &str) -> bool {
+    let folded = fold(message);
+    let all = words(&folded);
+    all.contains(&"take") && all.last() == Some(&"out")
 }
 
 /// "Tenés el colgante de la libélula?": a question of three words or more,
@@ -2016,43 +2063,45 @@ pub fn bare_quantity(message: &str) -> Option<i64> {
     number.filter(|n| (0..=1000).contains(n))
 }
 
+/// Words of looking rather than taking ("show", "tienes", "avez-vous").
+const LOOKING: &[&str] = &[
+    "show",
+    "see",
+    "have",
+    "any",
+    "find",
+    "looking",
+    "search",
+    "muestrame",
+    "ensename",
+    "tienes",
+    "teneis",
+    "tienen",
+    "hay",
+    "busco",
+    "montre",
+    "montrez",
+    "avez",
+    "cherche",
+    "voir",
+    // "Un cadeau pour ma copine, elle adore Klimt": a gift to find.
+    "gift",
+    "present",
+    "regalo",
+    "regalar",
+    "cadeau",
+    "offrir",
+    "loves",
+    "encanta",
+    "adore",
+    "fan",
+];
+
 /// "A sunflowers postcard and an almond blossom postcard", "una postal de
 /// los girasoles y una de almendro en flor", "2 mugs and a tote": several
 /// products, the first counted (an article or a number), and no words of
 /// looking ("show", "tienes", "avez-vous").
 pub fn counted_list(message: &str) -> bool {
-    const LOOKING: &[&str] = &[
-        "show",
-        "see",
-        "have",
-        "any",
-        "find",
-        "looking",
-        "search",
-        "muestrame",
-        "ensename",
-        "tienes",
-        "teneis",
-        "tienen",
-        "hay",
-        "busco",
-        "montre",
-        "montrez",
-        "avez",
-        "cherche",
-        "voir",
-        // "Un cadeau pour ma copine, elle adore Klimt": a gift to find.
-        "gift",
-        "present",
-        "regalo",
-        "regalar",
-        "cadeau",
-        "offrir",
-        "loves",
-        "encanta",
-        "adore",
-        "fan",
-    ];
     let folded = fold(message);
     let all = words(&folded);
     let counted = all.first().is_some_and(|w| {

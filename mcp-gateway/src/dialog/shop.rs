@@ -321,6 +321,7 @@ pub async fn and_the(
     ctx: &TraceContext,
 ) -> Answer {
     let entities = Entities {
+        name: (understood.entities.name.clone()).or(understood.entities.query.clone()),
         anaphora: false,
         ordinal: None,
         product_ref: None,
@@ -676,6 +677,21 @@ pub async fn count_of_focus(
     } else {
         add(gateway, session, Intent::Add, focus, quantity, ctx).await
     }
+}
+
+/// "And one Kiss mug", "y la corbata" after `last` went in or was talked
+/// about in the basket: the next product named goes in too.
+pub async fn next_one(
+    gateway: &Gateway,
+    session: &mut Session,
+    understood: &Understanding,
+    text: &str,
+    last: &Item,
+    ctx: &TraceContext,
+) -> Option<Answer> {
+    let quantity = understood.entities.quantity.filter(|q| *q > 0).unwrap_or(1);
+    let action = Action::Add { quantity };
+    on_named(gateway, session, understood, action, text, Some(last), ctx).await
 }
 
 /// `action` on the product the message names (its `name`, else its search
@@ -1805,6 +1821,26 @@ async fn search(
             Phrase::NothingFound
         };
         return Answer::ok(intent, reply::phrase(phrase, &locale), Some(value));
+    }
+    // "The kiss pendant necklace pls", "ok the stoneware great wave mug
+    // instead": asked for, and one title alone of all those found has every
+    // word of the name: it goes in.
+    if !refine
+        && cursor.is_none()
+        && !result.understood.relaxed
+        && result.next_cursor.is_none()
+        && resolve::requests_the(message)
+    {
+        let telling = resolve::telling(&search.query);
+        let exact: Vec<&Item> = items
+            .iter()
+            .filter(|i| resolve::names(&telling, &i.title))
+            .collect();
+        if let [one] = exact.as_slice() {
+            let quantity = entities.quantity.filter(|q| *q > 0).unwrap_or(1);
+            let one = (*one).clone();
+            return add(gateway, session, Intent::Add, one, quantity, ctx).await;
+        }
     }
     // "C'est combien le mug nymphéas ?", "how many greek key cups do you
     // have": one product found for a price or stock question is that

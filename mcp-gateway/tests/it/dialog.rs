@@ -88,10 +88,17 @@ async fn every_set_changes_no_basket_that_nobody_asked_to_change() -> anyhow::Re
 /// name keeping its material ("le foulard en coton de Sorolla") and losing
 /// its chatter ("ok pas grave ajoute-le"), a question that names a product
 /// and buys nothing ("tenes el colgante…?", "how many have you got
-/// then?"), a formal "retirez" taking units out,
+/// then?"), a formal "retirez" taking units out, "and the sunflowers
+/// mug?" asking the question just answered again of another product (or
+/// looking at it), who a product is for ("una para mi hermana y otra para
+/// mi prima") counting nothing, a product asked for by name with "pls" or
+/// "porfa" going in, "and the kiss socks" after a question about a basket
+/// line, "take the mug out", shop questions about who pays return postage,
+/// gift cards and Twint, paying later as a goodbye,
 /// and never acting on a guess: a material asked about with nothing in
 /// focus, a correction with an empty basket, a product named with an
-/// article and nothing of buying.
+/// article and nothing of buying, a kind and a wish no title has ("une
+/// reproduction à encadrer").
 const BEHAVIOURS: &str = r#"
 {"id":"en-1","lang":"en","locale":"en-IE","turns":[ {"user":"add it","basket":{},"ask":true}, {"user":"add 2 Las Meninas mugs","intent":"basket.add","basket":{"MUG-MENINAS-01":2}}, {"user":"add the dragonfly stained-glass table lamp","basket":{"MUG-MENINAS-01":2},"say":["out of stock"]}, {"user":"what do I owe?","intent":"basket.view","basket":{"MUG-MENINAS-01":2},"say":["27.80"]}, {"user":"what is your return policy?","intent":"store.info","basket":{"MUG-MENINAS-01":2},"say":["30 days"]}]}
 {"id":"es-1","lang":"es","locale":"es-ES","turns":[ {"user":"quiero 2 tazas de Las Meninas","intent":"basket.add","basket":{"MUG-MENINAS-01":2}}, {"user":"añade la lámpara de mesa de vidriera libélulas","basket":{"MUG-MENINAS-01":2},"say":["agotad"]}, {"user":"¿cuánto es en total?","intent":"basket.view","basket":{"MUG-MENINAS-01":2},"say":["27,80"]}, {"user":"¿cómo puedo devolver un pedido?","intent":"store.info","basket":{"MUG-MENINAS-01":2},"say":["ord_"]}]}
@@ -138,6 +145,9 @@ const BEHAVIOURS: &str = r#"
 {"id":"en-16","lang":"en","locale":"en-GB","turns":[ {"user":"add the las meninas mug","intent":"basket.add","basket":{"MUG-MENINAS-01":1}}, {"user":"also the mummy excavation kit, what age is it for?","intent":"product.question","basket":{"MUG-MENINAS-01":1},"say":["7"]} ]}
 {"id":"es-15","lang":"es","locale":"es-ES","turns":[ {"user":"añade la taza de las meninas","intent":"basket.add","basket":{"MUG-MENINAS-01":1}}, {"user":"vale. y el casco corintio, cuanto mide?","intent":"product.question","basket":{"MUG-MENINAS-01":1},"say":["15"]} ]}
 {"id":"fr-14","lang":"fr","locale":"fr-FR","turns":[ {"user":"ajoute le mug les ménines","intent":"basket.add","basket":{"MUG-MENINAS-01":1}}, {"user":"et le kit de fouille momie, c'est pour quel âge","intent":"product.question","basket":{"MUG-MENINAS-01":1},"say":["7"]}, {"user":"et le kit de la momie, il est pour quel âge","intent":"product.question","basket":{"MUG-MENINAS-01":1},"say":["7"]} ]}
+{"id":"en-17","lang":"en","locale":"en-GB","turns":[ {"user":"is the las meninas mug dishwasher safe?","intent":"product.question","basket":{},"say":["dishwasher"]}, {"user":"and the sunflowers mug?","intent":"product.question","basket":{},"say":["Sunflowers mug","14.90","dishwasher"]}, {"user":"add 2 las meninas mugs, one for my sister","intent":"basket.add","basket":{"MUG-MENINAS-01":2}}, {"user":"the kiss pendant necklace pls","intent":"basket.add","basket":{"MUG-MENINAS-01":2,"JWL-KISS-NECK":1}}, {"user":"ugh ok. and the kiss socks","intent":"basket.add","basket":{"MUG-MENINAS-01":2,"JWL-KISS-NECK":1,"SOCK-KISS":1}}, {"user":"take the mug out","intent":"basket.remove","basket":{"JWL-KISS-NECK":1,"SOCK-KISS":1}}, {"user":"who pays the postage for returns?","intent":"store.info","basket":{"JWL-KISS-NECK":1,"SOCK-KISS":1},"say":["return shipping"]} ]}
+{"id":"es-16","lang":"es","locale":"es-ES","turns":[ {"user":"quiero el lienzo de las meninas","basket":{},"say":["agotad"]}, {"user":"vaya... y la taza de las meninas?","basket":{},"say":["13,90"]}, {"user":"va al lavavajillas?","intent":"product.question","basket":{},"say":["lavavajillas"]}, {"user":"y la taza de los girasoles?","intent":"product.question","basket":{},"say":["Taza Los girasoles","14,90","lavavajillas"]}, {"user":"la taza de las meninas porfa","intent":"basket.add","basket":{"MUG-MENINAS-01":1}}, {"user":"mejor 3, una para mi hermana y otra para mi prima","intent":"basket.update","basket":{"MUG-MENINAS-01":3}}, {"user":"venden tarjetas de regalo?","intent":"store.info","basket":{"MUG-MENINAS-01":3},"say":["tarjetas regalo"]}, {"user":"gracias, después pago","intent":"goodbye","basket":{"MUG-MENINAS-01":3}} ]}
+{"id":"fr-15","lang":"fr","locale":"fr-FR","turns":[ {"user":"je voudrais une reproduction à encadrer pour mon salon","basket":{}}, {"user":"le mug les ménines passe au lave-vaisselle ?","intent":"product.question","basket":{},"say":["lave-vaisselle"]}, {"user":"et le mug tournesols ?","intent":"product.question","basket":{},"say":["Tournesols","14,90","lave-vaisselle"]}, {"user":"le mug nymphéas svp","intent":"basket.add","basket":{"MUG-NYMPH-01":1}}, {"user":"plutôt 2, un pour ma soeur","intent":"basket.update","basket":{"MUG-NYMPH-01":2}}, {"user":"vous acceptez twint ?","intent":"store.info","basket":{"MUG-NYMPH-01":2},"say":["paypal"]}, {"user":"qui paie les frais de retour ?","intent":"store.info","basket":{"MUG-NYMPH-01":2},"say":["retour"]}, {"user":"je règle","intent":"checkout.pay","basket":{"MUG-NYMPH-01":2},"say":["29,80"]} ]}
 "#;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

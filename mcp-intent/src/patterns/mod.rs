@@ -1745,8 +1745,9 @@ impl PatternTier {
             && !has(SHOP_NOUNS)
             && (ctx.basket_filled || ctx.last_intent.as_deref() == Some("basket.view"))
         {
-            // "cheers, link please", "pásame el enlace" once the basket is filled.
-            say("checkout.pay", 0.95);
+            // "cheers, link please", "pásame el enlace" once the basket is
+            // filled ("ok c'est tout, le lien svp" asks for it, not leaves).
+            say("checkout.pay", 0.97);
             claimed.push("checkout.pay");
         }
         if ctx.offer == Some(Offer::PaymentLink)
@@ -2140,6 +2141,30 @@ impl PatternTier {
                     "bonne journee",
                 ]);
             say("goodbye", if polite_no || n <= 2 { 0.95 } else { 0.8 });
+        }
+        // "Gracias, después pago", "ok I'll pay later, bye": leaving, and
+        // paying another time.
+        if t.has(&[
+            "pay later",
+            "pay another time",
+            "despues pago",
+            "luego pago",
+            "al rato pago",
+            "pago despues",
+            "pago luego",
+            "pago mas tarde",
+            "pagare despues",
+            "pagare luego",
+            "pagare mas tarde",
+            "payerai plus tard",
+            "paierai plus tard",
+            "payer plus tard",
+            "paye plus tard",
+            "paie plus tard",
+        ]) && !t.has(&["can i", "puedo", "je peux", "se puede", "on peut", "?"])
+        {
+            say("goodbye", 0.96);
+            claimed.push("goodbye");
         }
         let product_care = pronoun && ctx.focus().is_some() && has(QUESTION);
         if has(HELP) && !product_care && !t.has(&["help me find", "ayudame a encontrar"]) {
