@@ -1591,9 +1591,43 @@ pub fn ends_asking(message: &str) -> bool {
     {
         return true;
     }
+    // "Y la estola, de q color es": "que" asks when the clause ends on
+    // what the product is or has.
+    if clause.len() < all.len()
+        && clause.len() <= 6
+        && clause[..clause.len().saturating_sub(1)]
+            .iter()
+            .any(|w| matches!(*w, "q" | "que"))
+        && clause.last().is_some_and(|w| {
+            matches!(
+                *w,
+                "es" | "son"
+                    | "tiene"
+                    | "tienen"
+                    | "trae"
+                    | "traen"
+                    | "lleva"
+                    | "llevan"
+                    | "mide"
+                    | "miden"
+                    | "pesa"
+                    | "pesan"
+                    | "esta"
+                    | "estan"
+            )
+        })
+    {
+        return true;
+    }
     matches!(
         all.as_slice(),
         [.., "q" | "que", "es"]
+            | [
+                ..,
+                "q" | "que",
+                _,
+                "es" | "son" | "tiene" | "trae" | "lleva" | "mide" | "pesa"
+            ]
             | [.., "est", "quoi"]
             | [.., "what", "is", "it"]
             | [.., "es", "de", "que"]
@@ -2236,6 +2270,12 @@ pub fn names_exactly(telling: &[String], title: &str) -> bool {
 /// Sorolla": the book's title does not say "libro").
 pub fn names_but_one(telling: &[String], title: &str) -> bool {
     telling.len() >= 2 && shared(telling, title) + 1 == telling.len()
+}
+
+/// Whether `title` has most of the telling words, two at least.
+pub fn names_most(telling: &[String], title: &str) -> bool {
+    let shared = shared(telling, title);
+    shared >= 2 && 2 * shared >= telling.len()
 }
 
 /// Whether every telling word is in `title`.

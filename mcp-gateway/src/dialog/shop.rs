@@ -976,6 +976,19 @@ async fn find(
         ([one], _) => Found::One(one.clone()),
         ([_, _, ..], [one]) if !relaxed => Found::One((*one).clone()),
         ([], _) if hits.is_empty() => Found::Nothing,
+        // "Súmame 2 postales de la joven de la perla": no title has every
+        // word, but the catalog holds one product alone for them, and its
+        // title has most of them (two at least). (One weak match, a throw
+        // for "heavy read. also the sunflowers picture book", is asked
+        // about.)
+        ([], _)
+            if result.next_cursor.is_none()
+                && !result.understood.any_word
+                && let [one] = hits.as_slice()
+                && resolve::names_most(&telling, &one.title) =>
+        {
+            Found::One(one.clone())
+        }
         ([], _) => Found::Choose(hits),
         (several, _) => Found::Choose(several.to_vec()),
     }

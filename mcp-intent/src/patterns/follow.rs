@@ -495,9 +495,9 @@ pub fn wants_the(norms: &[&str]) -> bool {
         &["je", "voudrais"],
         &["j", "aimerais"],
         &["il", "me", "faut"],
-        &["jveux"],
-        &["jvoudrais"],
-        &["jprends"],
+        &["j", "veux"],
+        &["j", "voudrais"],
+        &["j", "prends"],
     ];
     const ARTICLES: &[&str] = &[
         "the", "this", "that", "el", "la", "los", "las", "este", "esta", "ese", "esa", "le", "les",

@@ -2140,7 +2140,9 @@ impl PatternTier {
                     "hasta luego",
                     "bonne journee",
                 ]);
-            say("goodbye", if polite_no || n <= 2 { 0.95 } else { 0.8 });
+            let score = if polite_no || n <= 2 { 0.95 } else { 0.8 };
+            // "Parfait c'est tout, je paye": done choosing, and paying.
+            say("goodbye", if has(PAY) { score - 0.2 } else { score });
         }
         // "Gracias, después pago", "ok I'll pay later, bye": leaving, and
         // paying another time.
@@ -2352,7 +2354,7 @@ fn finish_entities(
     t: &Text,
     ctx: &Context,
     request: &AnalyzeRequest,
-    _lang: Lang,
+    lang: Lang,
 ) -> Map<String, Value> {
     let norms = t.norms();
     let raw = request.message.as_str();
@@ -2662,7 +2664,18 @@ fn finish_entities(
             keep(&mut e, &["order_id"]);
         }
         "basket.add" | "basket.remove" => {
-            let used: Vec<usize> = prices.used.clone();
+            let mut used: Vec<usize> = prices.used.clone();
+            // In Spanish and French "a" is "to" ("postal de Paseo a orillas
+            // del mar, ponme 5"), never one unit.
+            if lang != Lang::En {
+                used.extend(
+                    norms
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, w)| **w == "a")
+                        .map(|(i, _)| i),
+                );
+            }
             let quantity = pair_count(t).or_else(|| {
                 // "quita una", "enlève-en un": for a removal an article is
                 // a count too (one unit), as it is for an add.

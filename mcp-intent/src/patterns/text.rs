@@ -38,6 +38,12 @@ const CLITICS: &[&str] = &[
     "ci", "là", "y", "en", "leur", "nos",
 ];
 
+/// What follows a "j" written without its apostrophe ("jen", "jveux").
+const SMS_J: &[&str] = &[
+    "en", "veux", "voudrais", "prends", "prend", "paye", "paie", "le", "la", "les", "peux", "vais",
+    "suis", "ai", "achete", "regle",
+];
+
 /// Splits lowercased text into words: letters, digits and `@ + € $ £ % _`,
 /// with `-`, `.` and `,` kept inside a word ("t-shirt", "49,90", "a.b@c.es").
 pub fn split(text: &str) -> Vec<String> {
@@ -73,6 +79,13 @@ pub fn split(text: &str) -> Vec<String> {
                 }
                 parts.push(tail.to_owned());
                 parts
+            }
+            // "Jen prends 2", "jveux le tote": French texting drops the
+            // apostrophe of "j'".
+            _ if let Some(rest) = word.strip_prefix('j')
+                && SMS_J.contains(&rest) =>
+            {
+                vec!["j".to_owned(), rest.to_owned()]
             }
             // "Agréguelo", "póngame": the verb as the rules know it, and
             // the pronoun that points back as a word of its own.
@@ -171,5 +184,18 @@ impl Text {
     /// True when there is no word at all.
     pub fn is_empty(&self) -> bool {
         self.words.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split;
+
+    #[test]
+    fn french_texting_keeps_the_j_apart() {
+        assert_eq!(split("ok jen prends 2"), ["ok", "j", "en", "prends", "2"]);
+        assert_eq!(split("jveux le tote"), ["j", "veux", "le", "tote"]);
+        // A word that only begins with "j" stays whole.
+        assert_eq!(split("jeans jaunes"), ["jeans", "jaunes"]);
     }
 }

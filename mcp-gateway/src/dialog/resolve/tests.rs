@@ -621,6 +621,9 @@ fn a_count_of_them_and_a_question_at_the_end() {
     assert!(ends_asking("y el fular de gasa de degas de q es"));
     assert!(ends_asking("et le mug magique, c'est quoi"));
     assert!(!ends_asking("y el fular de gasa de degas"));
+    assert!(ends_asking("y la estola, de q color es"));
+    assert!(ends_asking("y el libro de velazquez de q idioma es"));
+    assert!(!ends_asking("y la estola, que es preciosa, ponmela"));
 }
 
 #[test]
@@ -722,4 +725,34 @@ fn who_a_product_is_for_is_not_part_of_the_request() {
             "{message}"
         );
     }
+}
+
+#[test]
+fn a_request_for_the_product_named_is_told_from_a_look_and_a_removal() {
+    assert!(requests_the("righto. the kiss pendant necklace pls"));
+    assert!(requests_the("ok the stoneware great wave mug instead"));
+    assert!(requests_the("la taza de las meninas porfa"));
+    assert!(!requests_the("show me the mugs please"));
+    assert!(!requests_the("take the letters book out"));
+    assert!(!requests_the("the kiss pendant necklace pls?"));
+    assert!(!requests_the("kiss pendant necklace"));
+    assert!(takes_it_out("take the letters book out"));
+    assert!(!takes_it_out("take the letters book"));
+}
+
+#[test]
+fn and_the_names_another_product_and_asks_nothing_of_its_own() {
+    assert!(and_the(
+        "y la taza de los girasoles si?",
+        "taza de los girasoles"
+    ));
+    assert!(and_the(
+        "pis le pendentif libellule?",
+        "pendentif libellule"
+    ));
+    assert!(and_the("what about the tote?", "tote"));
+    // Its own question, no "?", or the name before the "and": not a follow-up.
+    assert!(!and_the("and the tote, is it cotton?", "tote"));
+    assert!(!and_the("and the tote", "tote"));
+    assert!(!and_the("mugs and cups?", "mugs and cups"));
 }
