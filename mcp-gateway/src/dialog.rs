@@ -476,11 +476,22 @@ pub async fn turn(
             confidence: understood.confidence.max(LOOK_UP_BELOW),
             ..understood
         }
-    } else if matches!(intent, Intent::Add | Intent::Details) && resolve::ends_asking(text) {
+    } else if (matches!(intent, Intent::Add | Intent::Details)
+        || intent == Intent::Search && resolve::names_the_one(text).is_some())
+        && resolve::ends_asking(text)
+    {
         // "Y el fular de gasa de Degas, de q es": a question about it.
+        // ("Le pendentif libellule, c'est fait en quoi" may read as a
+        // search: the product is what the first clause names.)
+        let mut entities = understood.entities.clone();
+        if intent == Intent::Search {
+            entities.name = resolve::names_the_one(text);
+            entities.query = None;
+        }
         Understanding {
             intent: Intent::Question,
             confidence: understood.confidence.max(LOOK_UP_BELOW),
+            entities,
             ..understood
         }
     } else if intent == Intent::Add

@@ -1637,6 +1637,20 @@ pub fn ends_asking(message: &str) -> bool {
     )
 }
 
+/// "Le pendentif libellule, c'est fait en quoi": the first clause of a
+/// message with several, when it names one product with a definite article
+/// ("le pendentif libellule"), not a kind in the plural ("les mugs").
+pub fn names_the_one(message: &str) -> Option<String> {
+    let (first, _) = message.split_once(',')?;
+    let folded = fold(first);
+    let all = words(&folded);
+    let lead = all
+        .iter()
+        .position(|w| !matches!(*w, "ok" | "bon" | "vale" | "alors" | "y" | "et" | "and"))?;
+    let singular = matches!(all[lead], "the" | "el" | "la" | "le" | "l");
+    (singular && all.len() - lead >= 2).then(|| first.trim().to_owned())
+}
+
 /// "Finalement, retirez 2 cartes de Noël", "saca la taza": words of taking
 /// out, and none of buying.
 pub fn only_takes_away(message: &str) -> bool {

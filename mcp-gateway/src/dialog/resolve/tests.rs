@@ -756,3 +756,17 @@ fn and_the_names_another_product_and_asks_nothing_of_its_own() {
     assert!(!and_the("and the tote", "tote"));
     assert!(!and_the("mugs and cups?", "mugs and cups"));
 }
+
+#[test]
+fn a_first_clause_names_one_product_with_a_definite_article() {
+    assert_eq!(
+        names_the_one("le pendentif libellule, c'est fait en quoi").as_deref(),
+        Some("le pendentif libellule")
+    );
+    assert_eq!(
+        names_the_one("les mugs, lesquels vont au micro-ondes"),
+        None
+    );
+    assert_eq!(names_the_one("le pendentif libellule"), None);
+    assert_eq!(names_the_one("the, what"), None);
+}
