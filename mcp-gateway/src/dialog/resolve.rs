@@ -133,6 +133,30 @@ const FILLER: &[&str] = &[
     "sobrino",
     "sobrina",
     "neveu",
+    "neveux",
+    "nieces",
+    "nephews",
+    "sobrinos",
+    "sobrinas",
+    "cousin",
+    "cousins",
+    "cousine",
+    "cousines",
+    "primo",
+    "primos",
+    "prima",
+    "primas",
+    "copines",
+    "copains",
+    "amigos",
+    "amigas",
+    "amis",
+    "amies",
+    "friends",
+    // Giving: "y el set de acuarelas, me da 4"
+    "da",
+    "deme",
+    "dame",
     // Units: "et les chaussettes le baiser, 2 paires"
     "paires",
     "pairs",
@@ -1656,6 +1680,19 @@ pub fn names_the_one(message: &str) -> Option<String> {
 pub fn only_takes_away(message: &str) -> bool {
     let folded = fold(message);
     takes_out(&words(&folded)) && !buys(&folded) || takes_it_out(message)
+}
+
+/// "Enlève le chat et mets le lièvre", "saca la de girasoles y ponme la
+/// taza del almendro": two parts joined by "and", the first taking out and
+/// the second putting in; their words, in that order.
+pub fn swaps(message: &str) -> Option<(String, String)> {
+    let folded = fold(message);
+    let all = words(&folded);
+    let join = all.iter().position(|w| matches!(*w, "and" | "y" | "et"))?;
+    let (first, second) = (&all[..join], &all[join + 1..]);
+    let puts = |part: &[&str]| buys(&part.join(" "));
+    (takes_out(first) && !puts(first) && puts(second) && !takes_out(second))
+        .then(|| (first.join(" "), second.join(" ")))
 }
 
 /// "Take the letters book out", "take that out": "take" is taking out

@@ -86,6 +86,13 @@ pub async fn act(
             with_target(gateway, session, action, &named, text, Scope::Catalog, ctx).await
         }
         Intent::Search => search(gateway, session, entities, text, ctx).await,
+        // "Enlève le chat et mets le lièvre": one line out, then another
+        // product in (never both in).
+        Intent::Add | Intent::Remove | Intent::Unknown
+            if let Some((out, put)) = resolve::swaps(text) =>
+        {
+            swap(gateway, session, &out, &put, ctx).await
+        }
         // ("The kiss bauble, 4 of them for the tree" is one product.)
         Intent::Add
             if !resolve::counts_them(text)
@@ -364,6 +371,65 @@ pub async fn and_the(
         session.conversation.dialog.focus = Some(Item::from(&details));
     }
     answer
+}
+
+/// "Saca la de girasoles y ponme la taza del almendro en flor": the line
+/// named first goes out; only then is the other product looked for and put
+/// in. If the first part names no line, nothing changes.
+async fn swap(
+    gateway: &Gateway,
+    session: &mut Session,
+    out: &str,
+    put: &str,
+    ctx: &TraceContext,
+) -> Answer {
+    let named = |name: &str| Entities {
+        name: Some(name.to_owned()),
+        ..Entities::default()
+    };
+    // "Remove it and add the bastet plush instead": "it" is the product in
+    // focus.
+    let taken = if resolve::telling(out).is_empty() {
+        Entities {
+            anaphora: true,
+            ..Entities::default()
+        }
+    } else {
+        named(out)
+    };
+    let removal = Action::Remove { quantity: None };
+    let found = target(
+        gateway,
+        session,
+        Intent::Remove,
+        &taken,
+        out,
+        Scope::Basket,
+        ctx,
+    )
+    .await;
+    let first = settle(gateway, session, removal, found, out, ctx).await;
+    if first.outcome != "ok" {
+        return first;
+    }
+    let adding = Action::Add { quantity: 1 };
+    let found = target(
+        gateway,
+        session,
+        Intent::Add,
+        &named(put),
+        put,
+        Scope::Catalog,
+        ctx,
+    )
+    .await;
+    let second = settle(gateway, session, adding, found, put, ctx).await;
+    Answer::new(
+        second.intent,
+        format!("{}\n{}", first.text, second.text),
+        second.data,
+        second.outcome,
+    )
 }
 
 /// Words that add units rather than set a count ("add 3 more", "otra").

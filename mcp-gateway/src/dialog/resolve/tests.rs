@@ -770,3 +770,17 @@ fn a_first_clause_names_one_product_with_a_definite_article() {
     assert_eq!(names_the_one("le pendentif libellule"), None);
     assert_eq!(names_the_one("the, what"), None);
 }
+
+#[test]
+fn a_swap_takes_one_line_out_and_puts_another_in() {
+    assert_eq!(
+        swaps("ah non alors enleve le chat et mets le lievre"),
+        Some((
+            "ah non alors enleve le chat".into(),
+            "mets le lievre".into()
+        ))
+    );
+    assert!(swaps("no no, saca la de girasoles y poneme la taza del almendro en flor").is_some());
+    assert_eq!(swaps("add the mug and the tote"), None);
+    assert_eq!(swaps("remove the mug and the tote"), None);
+}
