@@ -561,6 +561,19 @@ pub async fn turn(
         return Ok(shop::and_the(gateway, session, &understood, text, asked, ctx).await);
     }
     let understood = shop::reread(&session.conversation.dialog, &understood, text);
+    // "La taza de los nenúfares porfa" right after two went in may read as
+    // setting the line: a count nobody wrote changes nothing.
+    if understood.intent == Intent::Update
+        && understood.entities.quantity.is_some()
+        && understood.entities.quantity_delta.is_none()
+        && resolve::first_count(text).is_none()
+        && !resolve::says_one(text)
+    {
+        return Ok(Answer::clarify(
+            Intent::Update,
+            reply::phrase(Phrase::HowMany, &session.locale),
+        ));
+    }
     let answer = shop::act(gateway, session, &understood, text, ctx).await;
     Ok(or_the_model(gateway, session, text, answer, pending, ctx).await)
 }

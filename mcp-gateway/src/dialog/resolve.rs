@@ -2007,6 +2007,27 @@ fn count_at(all: &[&str], i: usize) -> Option<i64> {
     museo_sdk::parse::quantity(all, i, false).map(|(n, _)| i64::from(n))
 }
 
+/// "Une seule tasse", "solo un delantal", "mets-en un": one said with an
+/// article or "only".
+pub fn says_one(message: &str) -> bool {
+    words(&fold(message)).iter().any(|w| {
+        matches!(
+            *w,
+            "a" | "an"
+                | "one"
+                | "single"
+                | "un"
+                | "une"
+                | "una"
+                | "uno"
+                | "seul"
+                | "seule"
+                | "solo"
+                | "sola"
+        )
+    })
+}
+
 /// "Nah sácalo", "enlève-le", "remove it": a short message that only takes
 /// something out (the line it means is the basket's default).
 pub fn only_takes_out(message: &str) -> bool {

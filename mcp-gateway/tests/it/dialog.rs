@@ -99,7 +99,8 @@ async fn every_set_changes_no_basket_that_nobody_asked_to_change() -> anyhow::Re
 /// and never acting on a guess: a material asked about with nothing in
 /// focus, a correction with an empty basket, a product named with an
 /// article and nothing of buying, a kind and a wish no title has ("une
-/// reproduction à encadrer").
+/// reproduction à encadrer"), a line named again with no count ("la taza de
+/// los nenúfares porfa" right after two went in).
 const BEHAVIOURS: &str = r#"
 {"id":"en-1","lang":"en","locale":"en-IE","turns":[ {"user":"add it","basket":{},"ask":true}, {"user":"add 2 Las Meninas mugs","intent":"basket.add","basket":{"MUG-MENINAS-01":2}}, {"user":"add the dragonfly stained-glass table lamp","basket":{"MUG-MENINAS-01":2},"say":["out of stock"]}, {"user":"what do I owe?","intent":"basket.view","basket":{"MUG-MENINAS-01":2},"say":["27.80"]}, {"user":"what is your return policy?","intent":"store.info","basket":{"MUG-MENINAS-01":2},"say":["30 days"]}]}
 {"id":"es-1","lang":"es","locale":"es-ES","turns":[ {"user":"quiero 2 tazas de Las Meninas","intent":"basket.add","basket":{"MUG-MENINAS-01":2}}, {"user":"añade la lámpara de mesa de vidriera libélulas","basket":{"MUG-MENINAS-01":2},"say":["agotad"]}, {"user":"¿cuánto es en total?","intent":"basket.view","basket":{"MUG-MENINAS-01":2},"say":["27,80"]}, {"user":"¿cómo puedo devolver un pedido?","intent":"store.info","basket":{"MUG-MENINAS-01":2},"say":["ord_"]}]}
@@ -151,6 +152,7 @@ const BEHAVIOURS: &str = r#"
 {"id":"fr-15","lang":"fr","locale":"fr-FR","turns":[ {"user":"je voudrais une reproduction à encadrer pour mon salon","basket":{}}, {"user":"le mug les ménines passe au lave-vaisselle ?","intent":"product.question","basket":{},"say":["lave-vaisselle"]}, {"user":"et le mug tournesols ?","intent":"product.question","basket":{},"say":["Tournesols","14,90","lave-vaisselle"]}, {"user":"le mug nymphéas svp","intent":"basket.add","basket":{"MUG-NYMPH-01":1}}, {"user":"plutôt 2, un pour ma soeur","intent":"basket.update","basket":{"MUG-NYMPH-01":2}}, {"user":"vous acceptez twint ?","intent":"store.info","basket":{"MUG-NYMPH-01":2},"say":["paypal"]}, {"user":"qui paie les frais de retour ?","intent":"store.info","basket":{"MUG-NYMPH-01":2},"say":["retour"]}, {"user":"je règle","intent":"checkout.pay","basket":{"MUG-NYMPH-01":2},"say":["29,80"]} ]}
 {"id":"fr-16","lang":"fr","locale":"fr-FR","turns":[ {"user":"ajoute le mug les ménines","intent":"basket.add","basket":{"MUG-MENINAS-01":1}}, {"user":"ah non, enlève le mug les ménines et mets le mug nymphéas","intent":"basket.add","basket":{"MUG-NYMPH-01":1}} ]}
 {"id":"es-17","lang":"es","locale":"es-ES","turns":[ {"user":"añade la taza de los girasoles","intent":"basket.add","basket":{"MUG-SUNFL-01":1}}, {"user":"no no, saca la de girasoles y ponme la taza del almendro en flor","intent":"basket.add","basket":{"MUG-ALMOND-01":1}} ]}
+{"id":"es-18","lang":"es","locale":"es-ES","turns":[ {"user":"añade 2 tazas nenúfares","intent":"basket.add","basket":{"MUG-NYMPH-01":2}}, {"user":"la taza de los nenúfares porfa","basket":{"MUG-NYMPH-01":2}} ]}
 "#;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
