@@ -1609,9 +1609,11 @@ pub fn ends_asking(message: &str) -> bool {
     // (A message of one clause, "what about the kiss socks", is a look.)
     let last = fold(message.rsplit([',', ';']).next().unwrap_or_default());
     let clause = words(&last);
+    // ("The mummy dig kit, how old do they need to be": a clause that opens
+    // with a word of asking may be longer.)
     if clause.len() < all.len()
-        && clause.len() <= 6
-        && clause.iter().any(|w| ASKING_WORDS.contains(w))
+        && (clause.len() <= 6 && clause.iter().any(|w| ASKING_WORDS.contains(w))
+            || clause.len() <= 10 && clause.first().is_some_and(|w| ASKING_WORDS.contains(w)))
     {
         return true;
     }

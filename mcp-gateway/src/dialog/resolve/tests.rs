@@ -622,6 +622,7 @@ fn a_count_of_them_and_a_question_at_the_end() {
     assert!(ends_asking("et le mug magique, c'est quoi"));
     assert!(!ends_asking("y el fular de gasa de degas"));
     assert!(ends_asking("y la estola, de q color es"));
+    assert!(ends_asking("the mummy dig kit, how old do they need to be"));
     assert!(ends_asking("y el libro de velazquez de q idioma es"));
     assert!(!ends_asking("y la estola, que es preciosa, ponmela"));
 }
