@@ -554,8 +554,7 @@ pub async fn turn(
     // ("And the sunflowers mug?" may read as a search.)
     if (matches!(intent, Intent::Question | Intent::Details)
         || intent == Intent::Search && asked.is_some())
-        && let Some(name) =
-            (understood.entities.name.as_deref()).or(understood.entities.query.as_deref())
+        && let Some(name) = understood.entities.name_or_query()
         && resolve::and_the(text, name)
     {
         return Ok(shop::and_the(gateway, session, &understood, text, asked, ctx).await);

@@ -225,6 +225,12 @@ fn sort(value: Option<String>) -> Option<Sort> {
 }
 
 impl Entities {
+    /// The product's name, else the words searched for ("and the
+    /// sunflowers mug?" read as a search names it in its query).
+    pub fn name_or_query(&self) -> Option<&str> {
+        self.name.as_deref().or(self.query.as_deref())
+    }
+
     /// Reads the analysis' `entities` object.
     pub fn from_map(map: Map<String, Value>) -> Self {
         let product_ref = match map.get("product_ref") {

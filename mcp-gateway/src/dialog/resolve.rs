@@ -2013,20 +2013,8 @@ fn count_at(all: &[&str], i: usize) -> Option<i64> {
 /// article or "only".
 pub fn says_one(message: &str) -> bool {
     words(&fold(message)).iter().any(|w| {
-        matches!(
-            *w,
-            "a" | "an"
-                | "one"
-                | "single"
-                | "un"
-                | "une"
-                | "una"
-                | "uno"
-                | "seul"
-                | "seule"
-                | "solo"
-                | "sola"
-        )
+        museo_sdk::parse::number_word(w) == Some(1)
+            || matches!(*w, "single" | "seul" | "seule" | "solo" | "sola")
     })
 }
 

@@ -328,7 +328,7 @@ pub async fn and_the(
     ctx: &TraceContext,
 ) -> Answer {
     let entities = Entities {
-        name: (understood.entities.name.clone()).or(understood.entities.query.clone()),
+        name: understood.entities.name_or_query().map(str::to_owned),
         anaphora: false,
         ordinal: None,
         product_ref: None,
@@ -340,17 +340,16 @@ pub async fn and_the(
         },
         None => Action::Details,
     };
-    let found = target(
+    let mut answer = with_target(
         gateway,
         session,
-        intent_of(&action),
+        action,
         &entities,
         text,
         Scope::Catalog,
         ctx,
     )
     .await;
-    let mut answer = settle(gateway, session, action, found, text, ctx).await;
     if asked.is_none() || answer.outcome != "ok" {
         return answer;
     }
@@ -398,32 +397,21 @@ async fn swap(
         named(out)
     };
     let removal = Action::Remove { quantity: None };
-    let found = target(
-        gateway,
-        session,
-        Intent::Remove,
-        &taken,
-        out,
-        Scope::Basket,
-        ctx,
-    )
-    .await;
-    let first = settle(gateway, session, removal, found, out, ctx).await;
+    let first = with_target(gateway, session, removal, &taken, out, Scope::Basket, ctx).await;
     if first.outcome != "ok" {
         return first;
     }
     let adding = Action::Add { quantity: 1 };
-    let found = target(
+    let second = with_target(
         gateway,
         session,
-        Intent::Add,
+        adding,
         &named(put),
         put,
         Scope::Catalog,
         ctx,
     )
     .await;
-    let second = settle(gateway, session, adding, found, put, ctx).await;
     Answer::new(
         second.intent,
         format!("{}\n{}", first.text, second.text),
@@ -781,15 +769,11 @@ pub async fn on_named(
     let entities = &understood.entities;
     // ("i la tarjeta navideña" read as paying has no name: the words after
     // the "y" are the name.)
-    let name = entities
-        .name
-        .clone()
-        .or_else(|| entities.query.clone())
-        .or_else(|| {
-            (understood.intent == Intent::Pay)
-                .then(|| resolve::after_join(text))
-                .flatten()
-        })?;
+    let name = entities.name_or_query().map(str::to_owned).or_else(|| {
+        (understood.intent == Intent::Pay)
+            .then(|| resolve::after_join(text))
+            .flatten()
+    })?;
     if resolve::telling(&name).is_empty() {
         return None;
     }
