@@ -712,11 +712,13 @@ pub fn read(args: &SearchArgs) -> Result<ReadSearch, ToolError> {
             Token::Text(word) => kept.push(word),
         }
     }
-    if kept.is_empty() && gift {
-        // Only "a present" asked for: the products tagged as gifts.
+    let category = explicit_category.clone().or(category);
+    if kept.is_empty() && gift && category.is_none() {
+        // Only "a present" asked for: the products tagged as gifts. (A
+        // present of a kind, "des cadeaux pour enfants", is that kind:
+        // anything on its shelf can be given.)
         kept.push("gift".to_owned());
     }
-    let category = explicit_category.clone().or(category);
     let price_min = explicit_min.or(bounds.min);
     let price_max = explicit_max.or(bounds.max);
     if let (Some(min), Some(max)) = (price_min, price_max)
@@ -1035,6 +1037,10 @@ mod tests {
             read_query("un regalo de Monet").query.q.as_deref(),
             Some("monet")
         );
+        // A present of a kind is that kind.
+        let kids = read_query("des cadeaux pour enfants");
+        assert_eq!(kids.query.q, None);
+        assert_eq!(kids.query.category.as_deref(), Some("kids"));
     }
 
     #[test]

@@ -2300,15 +2300,24 @@ pub fn telling(name: &str) -> Vec<String> {
         .collect()
 }
 
-/// Same word, plurals and endings aside: the first four letters agree
-/// (three for three-letter words), or two-letter words are equal.
+/// Same word, plurals and endings aside: the words differ by three letters
+/// at most, at their ends ("girasoles" is "girasol", "egipcia" "egipcio",
+/// "nenúfares" "nenúfar"; "watercolour" is not "water", nor "cat"
+/// "catalogue"); two-letter words are equal.
 fn alike(a: &str, b: &str) -> bool {
-    let n = a.chars().count().min(b.chars().count());
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    let n = la.min(lb);
     if n < 3 {
         return a == b;
     }
-    let n = n.min(4);
-    a.chars().take(n).eq(b.chars().take(n))
+    let common = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    la.abs_diff(lb) <= 3 && common >= n.min(4).max(n.saturating_sub(2))
+}
+
+/// Whether the shopper's `word` is the start of the title's (four letters
+/// at least): "boli" for "bolígrafo", "nymph" for "nymphéas".
+fn shortens(word: &str, title_word: &str) -> bool {
+    word.chars().count() >= 4 && title_word.starts_with(word)
 }
 
 /// Whether every telling word is a word of `title` as written, plurals
@@ -2356,7 +2365,7 @@ fn shared(telling: &[String], title: &str) -> usize {
         .collect();
     telling
         .iter()
-        .filter(|w| title_words.iter().any(|t| alike(t, w)))
+        .filter(|w| title_words.iter().any(|t| alike(t, w) || shortens(w, t)))
         .count()
 }
 

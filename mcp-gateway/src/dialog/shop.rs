@@ -1854,7 +1854,10 @@ async fn search(
     if let Some(cursor) = &cursor {
         args["cursor"] = json!(cursor);
     }
-    let (result, value) =
+    let wider = (!refine && cursor.is_none() && !search.query.trim().is_empty())
+        .then(|| search.category.as_ref().map(|_| without_category(&args)))
+        .flatten();
+    let (mut result, mut value) =
         match shop_call::<SearchResult>(gateway, session, "search_products", args, ctx).await {
             Ok(found) => found,
             // Nothing searchable in the words ("how old do they need to
@@ -1870,6 +1873,34 @@ async fn search(
             }
             Err(failed) => return refusal(session, intent, failed, None),
         };
+    // "El libro de pegatinas": the word that named a category named a kind
+    // of thing kept on another shelf (the sticker book is a kids' product,
+    // its title says "libro"): the other words alone, anywhere, when they
+    // match outright a title with that word. ("Un cadeau pour un enfant
+    // qui aime peindre" finds nothing for children, and a book about
+    // painting is no answer.)
+    let mut search = search;
+    if result.products.is_empty()
+        && let Some(wider) = wider
+        && let Some(slug) = search.category.clone()
+        && let Ok((other, other_value)) =
+            shop_call::<SearchResult>(gateway, session, "search_products", wider, ctx).await
+        && (!other.understood.relaxed
+            || !other.understood.any_word
+                && other
+                    .understood
+                    .dropped
+                    .iter()
+                    .all(|w| museo_sdk::parse::category(w).is_some()))
+        && other
+            .products
+            .first()
+            .is_some_and(|p| titled_by_kind(&p.title, text, &slug))
+    {
+        result = other;
+        value = other_value;
+        search.category = None;
+    }
     let items: Vec<Item> = result.products.iter().map(Item::from).collect();
     let locale = session.locale.clone();
     if items.is_empty() {
@@ -1955,6 +1986,24 @@ async fn search(
         }
     }
     Answer::ok(intent, text, Some(value))
+}
+
+/// Whether `title` has a word of `text` that names the category `slug`.
+fn titled_by_kind(title: &str, text: &str, slug: &str) -> bool {
+    let (title, text) = (museo_sdk::parse::fold(title), museo_sdk::parse::fold(text));
+    let said = museo_sdk::parse::words(&text);
+    museo_sdk::parse::words(&title)
+        .iter()
+        .any(|w| said.contains(w) && museo_sdk::parse::category(w) == Some(slug))
+}
+
+/// Search arguments without their category.
+fn without_category(args: &Value) -> Value {
+    let mut wider = args.clone();
+    if let Some(map) = wider.as_object_mut() {
+        map.remove("category");
+    }
+    wider
 }
 
 /// Whether the message asks a price or what is left ("how much is…",

@@ -153,6 +153,9 @@ const BEHAVIOURS: &str = r#"
 {"id":"fr-16","lang":"fr","locale":"fr-FR","turns":[ {"user":"ajoute le mug les ménines","intent":"basket.add","basket":{"MUG-MENINAS-01":1}}, {"user":"ah non, enlève le mug les ménines et mets le mug nymphéas","intent":"basket.add","basket":{"MUG-NYMPH-01":1}} ]}
 {"id":"es-17","lang":"es","locale":"es-ES","turns":[ {"user":"añade la taza de los girasoles","intent":"basket.add","basket":{"MUG-SUNFL-01":1}}, {"user":"no no, saca la de girasoles y ponme la taza del almendro en flor","intent":"basket.add","basket":{"MUG-ALMOND-01":1}} ]}
 {"id":"es-18","lang":"es","locale":"es-ES","turns":[ {"user":"añade 2 tazas nenúfares","intent":"basket.add","basket":{"MUG-NYMPH-01":2}}, {"user":"la taza de los nenúfares porfa","basket":{"MUG-NYMPH-01":2}} ]}
+{"id":"es-19","lang":"es","locale":"es-ES","turns":[ {"user":"quisiera ver joyas egipcias","intent":"product.search","basket":{},"shows":["JWL-SCARAB-RING","JWL-HORUS-01"]}, {"user":"tienen aretes?","intent":"product.search","basket":{},"shows":["JWL-NYMPH-EAR"]}, {"user":"el libro de pegatinas","basket":{},"shows":["KID-STICKER-ART"]} ]}
+{"id":"fr-17","lang":"fr","locale":"fr-FR","turns":[ {"user":"des cadeaux pour enfants à moins de 10 euros","intent":"product.search","basket":{},"shows":["KID-STICKER-ART"]}, {"user":"le livre d'autocollants, il coûte combien ?","intent":"product.question","basket":{},"say":["7,90"]}, {"user":"ok mettez-le","intent":"basket.add","basket":{"KID-STICKER-ART":1}} ]}
+{"id":"en-18","lang":"en","locale":"en-GB","turns":[ {"user":"gift ideas for a 6 year old who likes painting","intent":"product.search","basket":{}}, {"user":"the watercolour set, is it ok for 6?","intent":"product.question","basket":{},"say":["watercolour"]} ]}
 "#;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

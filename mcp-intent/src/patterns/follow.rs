@@ -18,6 +18,7 @@ pub const EDGE: &[&str] = &[
     "perfect", "actually", "too", "also", "instead", "y", "pues", "vale", "bueno", "entonces",
     "porfa", "por", "favor", "gracias", "genial", "perfecto", "tambien", "tb", "et", "alors",
     "bon", "donc", "merci", "svp", "stp", "parfait", "super", "aussi", "plutot", "d", "accord",
+    "decime", "dime", "ya", "po", "che", "chevere", "guay", "listo", "dale", "uh", "eh",
 ];
 
 /// The words between the chatter at both ends.
@@ -156,6 +157,11 @@ pub const PRICE_ASK: &[&str] = &[
     "cuanto cuestan",
     "cuanto vale",
     "cuanto valen",
+    "cuanto sale",
+    "cuanto salen",
+    "c cmb",
+    "c combien",
+    "c cb",
     "que precio",
     "el precio",
     "precio",

@@ -483,6 +483,12 @@ pub const DETAILS: &[&str] = &[
     "presente moi",
     "look like",
     "a quoi ressemble",
+    "que tiene de especial",
+    "q tiene de especial",
+    "what s special about",
+    "whats special about",
+    "qu a t il de special",
+    "c quoi",
 ];
 /// Facts about a product.
 pub const QUESTION: &[&str] = &[
@@ -603,6 +609,13 @@ pub const QUESTION: &[&str] = &[
     "fits",
     "cabe",
     "rentre",
+    "idioma",
+    "en que idioma",
+    "que idioma",
+    "what language",
+    "which language",
+    "quelle langue",
+    "en quelle langue",
 ];
 /// Nouns that make a request about the catalog rather than the basket.
 pub const CATALOG_NOUN: &[&str] = &[

@@ -35,7 +35,15 @@ fn is_word_char(c: char) -> bool {
 /// "ajoute-le"): split off so "montre moi" matches.
 const CLITICS: &[&str] = &[
     "moi", "toi", "le", "la", "les", "lui", "nous", "vous", "je", "tu", "il", "elle", "on", "ce",
-    "ci", "là", "y", "en", "leur", "nos",
+    "ci", "là", "y", "en", "leur", "nos", "m",
+];
+
+/// French imperatives said to "vous" that the rules know said to "tu"
+/// ("mettez-le" is "mets-le", "donnez-m'en 12" "donne-moi-en 12").
+const VOUS_IMPERATIVES: &[(&str, &str)] = &[
+    ("mettez", "mets"),
+    ("remettez", "remets"),
+    ("donnez", "donne"),
 ];
 
 /// What follows a "j" written without its apostrophe ("jen", "jveux").
@@ -97,6 +105,12 @@ pub fn split(text: &str) -> Vec<String> {
             // "x2", "3x": a count written as a multiplication.
             _ => vec![museo_sdk::parse::times_count(&word).map_or(word.clone(), str::to_owned)],
         })
+        .map(
+            |word| match VOUS_IMPERATIVES.iter().find(|(vous, _)| *vous == word) {
+                Some((_, tu)) => (*tu).to_owned(),
+                None => word,
+            },
+        )
         .collect()
 }
 

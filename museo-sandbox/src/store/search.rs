@@ -159,10 +159,11 @@ pub fn fts_words(text: &str, field: &str) -> ApiResult<Option<Vec<Word>>> {
         .take(MAX_TERMS)
         .collect();
     let last = kept.len().saturating_sub(1);
-    // Whole words are exact terms (cheap: one doclist each); a plural also
-    // tries its singular. Only the last word is a prefix, for a word still
-    // being typed ("nymph" → Nymphéas): prefix terms merge the doclists of
-    // every matching token, which is what made frequent words slow.
+    // Whole words are exact terms (cheap: one doclist each); a word also
+    // tries its other forms (below). Only the last word is a prefix, for a
+    // word still being typed ("nymph" → Nymphéas): prefix terms merge the
+    // doclists of every matching token, which is what made frequent words
+    // slow.
     let words: Vec<Word> = kept
         .iter()
         .enumerate()
@@ -170,14 +171,23 @@ pub fn fts_words(text: &str, field: &str) -> ApiResult<Option<Vec<Word>>> {
             let n = w.chars().count();
             let singular =
                 (n > 3 && (w.ends_with('s') || w.ends_with('x'))).then(|| &w[..w.len() - 1]);
+            let mut alternatives = vec![(*w).to_owned()];
+            alternatives.extend(singular.map(str::to_owned));
+            for form in forms(w) {
+                if !alternatives.contains(&form) {
+                    alternatives.push(form);
+                }
+            }
+            let mut terms: Vec<String> = alternatives.iter().map(|a| format!("\"{a}\"")).collect();
             // The last word also matches whole, so that a product with the
             // word itself ranks above one that only extends it ("cats":
             // the cat statue before the catalogue).
-            let term = match (i == last, singular) {
-                (true, Some(stem)) => format!("(\"{w}\" OR \"{stem}\" OR \"{stem}\"*)"),
-                (true, None) => format!("(\"{w}\" OR \"{w}\"*)"),
-                (false, Some(stem)) => format!("(\"{w}\" OR \"{stem}\")"),
-                (false, None) => format!("\"{w}\""),
+            if i == last {
+                terms.push(format!("\"{}\"*", singular.unwrap_or(w)));
+            }
+            let term = match terms.as_slice() {
+                [one] => one.clone(),
+                many => format!("({})", many.join(" OR ")),
             };
             Word {
                 text: (*w).to_owned(),
@@ -186,6 +196,85 @@ pub fn fts_words(text: &str, field: &str) -> ApiResult<Option<Vec<Word>>> {
         })
         .collect();
     Ok(if words.is_empty() { None } else { Some(words) })
+}
+
+/// Words that name the same thing across the three languages and their
+/// regional variants, for the subjects and kinds of a museum shop whose
+/// tags are in English only or whose titles use one country's word:
+/// "joyas egipcias" finds the Egypt-tagged ring, "aretes" the earrings
+/// ("pendientes"), "medias" the socks, "casquettes" a cap. Folded, singular
+/// and plural both where the plural is not the singular plus "s".
+#[rustfmt::skip]
+const EQUIVALENTS: &[&[&str]] = &[
+    &["egypt", "egyptian", "egipto", "egipcio", "egipcia", "egipcios", "egipcias", "egypte", "egyptien", "egyptienne", "egyptiens", "egyptiennes"],
+    &["greece", "greek", "grecia", "griego", "griega", "griegos", "griegas", "grece", "grec", "grecque", "grecs", "grecques"],
+    &["japan", "japanese", "japon", "japones", "japonesa", "japoneses", "japonesas", "japonais", "japonaise", "japonaises"],
+    &["spain", "spanish", "espana", "espanol", "espanola", "espanoles", "espanolas", "espagne", "espagnol", "espagnole", "espagnols", "espagnoles"],
+    &["cat", "cats", "gato", "gata", "gatos", "gatas", "gatito", "gatita", "chat", "chats", "chatte", "chaton"],
+    &["owl", "buho", "lechuza", "chouette", "hibou", "hiboux"],
+    &["flower", "flor", "flores", "fleur", "floral"],
+    &["star", "estrella", "estrellas", "etoile", "etoiles", "starry", "estrellada", "etoilee"],
+    &["christmas", "xmas", "navidad", "navideno", "navidena", "noel"],
+    &["kids", "children", "child", "nino", "nina", "ninos", "ninas", "infantil", "infantiles", "enfant", "enfants"],
+    &["earring", "earrings", "pendiente", "pendientes", "arete", "aretes", "aros", "boucles"],
+    &["sock", "socks", "calcetin", "calcetines", "medias", "chaussette", "chaussettes"],
+    &["umbrella", "paraguas", "sombrilla", "parapluie", "parapluies"],
+    &["camiseta", "camisetas", "playera", "playeras", "remera", "remeras", "polera", "poleras", "tee"],
+    &["sweatshirt", "sudadera", "sudaderas", "buzo", "buzos", "sweat"],
+    &["cap", "gorra", "gorras", "cachucha", "casquette", "casquettes"],
+    &["sticker", "stickers", "pegatina", "pegatinas", "calcomania", "calcomanias", "autocollant", "autocollants", "gommette", "gommettes"],
+    &["pen", "boligrafo", "boligrafos", "lapicera", "lapiceras", "birome", "lapicero", "lapiceros", "stylo", "stylos"],
+    &["notebook", "cuaderno", "cuadernos", "libreta", "libretas", "carnet", "carnets", "cahier", "cahiers"],
+    &["poster", "lamina", "laminas", "afiche", "afiches", "affiche", "affiches", "print"],
+    &["glass", "cristal", "vidrio", "verre"],
+    &["wood", "wooden", "madera", "bois"],
+    &["cotton", "algodon", "coton"],
+    &["silk", "seda", "soie"],
+    &["scarf", "scarves", "panuelo", "panuelos", "fular", "fulares", "bufanda", "bufandas", "foulard", "foulards", "echarpe", "echarpes"],
+    &["apron", "delantal", "delantales", "mandil", "tablier", "tabliers"],
+    &["puzzle", "puzzles", "puzle", "puzles", "rompecabezas"],
+    &["magnet", "iman", "imanes", "aimant", "aimants"],
+    &["horse", "caballo", "caballos", "cheval", "chevaux"],
+    &["bird", "pajaro", "pajaros", "ave", "aves", "oiseau", "oiseaux"],
+];
+
+/// Other forms of a query word worth matching exactly: the words that name
+/// the same thing (`EQUIVALENTS`); else a Spanish plural in "-es" ("flores"
+/// → "flor"), the other gender ("egipcia" → "egipcio") and a diminutive's
+/// base ("gatita" → "gata", "gato") of a Spanish word, and a French
+/// feminine's masculine ("bleue" → "bleu"). Exact terms, so each costs one
+/// doclist; a wrong form only widens a search every other word still narrows.
+fn forms(word: &str) -> Vec<String> {
+    let folded = museo_sdk::parse::fold(word);
+    if let Some(group) = EQUIVALENTS.iter().find(|g| g.contains(&folded.as_str())) {
+        return group.iter().map(|w| (*w).to_owned()).collect();
+    }
+    let mut out = Vec::new();
+    if folded.chars().count() < 5 {
+        return out;
+    }
+    let singular = folded.strip_suffix('s').unwrap_or(&folded);
+    if let Some(stem) = folded.strip_suffix("es").filter(|s| s.len() >= 3) {
+        out.push(stem.to_owned());
+    }
+    for base in [folded.as_str(), singular] {
+        if let Some(stem) = base
+            .strip_suffix("ita")
+            .or_else(|| base.strip_suffix("ito"))
+        {
+            out.push(format!("{stem}a"));
+            out.push(format!("{stem}o"));
+        } else if let Some(stem) = base.strip_suffix('a') {
+            out.push(format!("{stem}o"));
+        } else if let Some(stem) = base.strip_suffix('o') {
+            out.push(format!("{stem}a"));
+        } else if let Some(stem) = base.strip_suffix("nne") {
+            out.push(format!("{stem}n"));
+        } else if let Some(stem) = base.strip_suffix('e') {
+            out.push(stem.to_owned());
+        }
+    }
+    out
 }
 
 /// What must match: each word of `q` is a group of one, the `any_of` words
@@ -662,9 +751,22 @@ mod tests {
             vec![
                 "\"blue\"",
                 "(\"mugs\" OR \"mug\")",
-                "(\"nymphéas\" OR \"nymphéa\" OR \"nymphéa\"*)"
+                "(\"nymphéas\" OR \"nymphéa\" OR \"nympheo\" OR \"nymphéa\"*)"
             ]
         );
+    }
+
+    #[test]
+    fn words_match_their_other_forms() {
+        let has = |word: &str, form: &str| forms(word).iter().any(|f| f == form);
+        assert!(has("egipcias", "egypt"), "a subject in any language");
+        assert!(has("Égyptienne", "egipcio"));
+        assert!(has("aretes", "pendientes"), "a regional word");
+        assert!(has("flores", "flor"));
+        assert!(has("doradas", "dorado"), "the other gender");
+        assert!(has("gatita", "gato"), "a diminutive's base");
+        assert!(has("bleue", "bleu"));
+        assert!(forms("mug").is_empty(), "short words stay as they are");
     }
 
     #[test]
