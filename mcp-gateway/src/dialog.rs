@@ -212,6 +212,26 @@ pub async fn turn(
     ctx: &TraceContext,
     progress: Option<&ProgressTx>,
 ) -> Result<Answer, ServerFrame> {
+    let before = session.conversation.dialog.focus.clone();
+    let answer = respond(gateway, session, text, ctx, progress).await;
+    // The product in focus before, when the turn moved to another.
+    let dialog = &mut session.conversation.dialog;
+    if let (Some(before), Some(now)) = (before, &dialog.focus)
+        && before.id != now.id
+    {
+        dialog.earlier = Some(before);
+    }
+    answer
+}
+
+/// The answer to one chat message, the dialog's state updated.
+async fn respond(
+    gateway: &Gateway,
+    session: &mut Session,
+    text: &str,
+    ctx: &TraceContext,
+    progress: Option<&ProgressTx>,
+) -> Result<Answer, ServerFrame> {
     if let Some(answer) = admin::pending(gateway, session, text, ctx, progress).await {
         return Ok(answer);
     }
@@ -369,6 +389,15 @@ pub async fn turn(
             intent,
             reply::phrase(Phrase::WhichProduct, &session.locale),
         ));
+    }
+    // "Je prends les deux", "I'll take both": one of each of the two
+    // products offered in the question just asked, else of the two last
+    // spoken about, else of the two shown.
+    if resolve::takes_both(text)
+        && let Some(both) = shop::the_two(&session.conversation.dialog, pending.as_ref())
+    {
+        session.conversation.dialog.question = None;
+        return Ok(shop::add_both(gateway, session, both, ctx).await);
     }
     // "Esa también", "celui-là aussi" after a question about a product
     // not in the basket: that product goes in too.

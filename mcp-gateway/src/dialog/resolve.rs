@@ -1458,6 +1458,34 @@ pub fn points_at_one(message: &str) -> bool {
         })
 }
 
+/// "Je prends les deux", "I'll take both", "me llevo las dos": both of the
+/// two products the shopper was choosing between, one of each. A word of
+/// buying, or the words alone ("both please"); no question, no other count
+/// and nothing taken out.
+pub fn takes_both(message: &str) -> bool {
+    let folded = fold(message);
+    let all = words(&folded);
+    let both = all.iter().any(|w| matches!(*w, "both" | "ambos" | "ambas"))
+        || all.windows(2).any(|p| {
+            matches!(
+                p,
+                ["les", "deux"] | ["los", "dos"] | ["las", "dos"] | ["the", "two"]
+            )
+        });
+    let counts = all
+        .iter()
+        .filter(|w| {
+            w.chars().all(|c| c.is_ascii_digit())
+                || !matches!(**w, "deux" | "dos" | "two")
+                    && museo_sdk::parse::number_word(w).is_some_and(|n| n > 1)
+        })
+        .count();
+    both && counts == 0
+        && !message.contains('?')
+        && !takes_out(&all)
+        && (buys(&folded) || all.len() <= 4)
+}
+
 /// "Esa también", "celui-là aussi", "that one too": the product pointed
 /// at, as well as what was taken before (nothing else said).
 pub fn that_one_too(message: &str) -> bool {

@@ -1247,6 +1247,55 @@ async fn settle(
 
 /// "The Las Meninas mug and two postcards": each product found and added;
 /// the first that is not clear gets the question (the rest wait for it).
+/// The two products "both" means: the two options of the question just
+/// asked about what to add, else the product in focus and the one before it, else the two
+/// products shown. None when no pair is that clear.
+pub fn the_two(dialog: &Dialog, pending: Option<&Question>) -> Option<[Item; 2]> {
+    if let Some([a, b]) = pending
+        .filter(|q| matches!(q.action, Action::Add { .. }))
+        .map(|q| q.options.as_slice())
+    {
+        return Some([a.clone(), b.clone()]);
+    }
+    if let (Some(earlier), Some(focus)) = (&dialog.earlier, &dialog.focus)
+        && earlier.id != focus.id
+    {
+        return Some([earlier.clone(), focus.clone()]);
+    }
+    match dialog.shown.as_slice() {
+        [a, b] => Some([a.clone(), b.clone()]),
+        _ => None,
+    }
+}
+
+/// One of each of `both`, said as one reply: the first add's line, then
+/// the second's with the basket.
+pub async fn add_both(
+    gateway: &Gateway,
+    session: &mut Session,
+    both: [Item; 2],
+    ctx: &TraceContext,
+) -> Answer {
+    let [first, second] = both;
+    let one = add(gateway, session, Intent::Add, first, 1, ctx).await;
+    let two = add(gateway, session, Intent::Add, second, 1, ctx).await;
+    let lead = one
+        .text
+        .split_once('\n')
+        .map_or(one.text.as_str(), |(l, _)| l);
+    let outcome = if one.outcome == "ok" {
+        two.outcome
+    } else {
+        one.outcome
+    };
+    Answer::new(
+        Intent::Add,
+        format!("{lead}\n{}", two.text),
+        two.data.or(one.data),
+        outcome,
+    )
+}
+
 async fn add_several(
     gateway: &Gateway,
     session: &mut Session,

@@ -220,6 +220,10 @@ pub struct Dialog {
     /// The product last spoken about: what "it" means.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub focus: Option<Item>,
+    /// The product in focus before `focus`: with it, the two a shopper
+    /// weighing one against the other means by "both" / "les deux".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub earlier: Option<Item>,
     /// The basket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basket: Option<Basket>,

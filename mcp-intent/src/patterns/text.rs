@@ -46,6 +46,27 @@ const VOUS_IMPERATIVES: &[(&str, &str)] = &[
     ("donnez", "donne"),
 ];
 
+/// Words French "tres" (without its accent) qualifies as "very".
+const VERY_WHAT: &[&str] = &[
+    "bien",
+    "bon",
+    "bonne",
+    "beau",
+    "belle",
+    "joli",
+    "jolie",
+    "cher",
+    "chere",
+    "sympa",
+    "interessant",
+    "grand",
+    "grande",
+    "petit",
+    "petite",
+    "content",
+    "contente",
+];
+
 /// What follows a "j" written without its apostrophe ("jen", "jveux").
 const SMS_J: &[&str] = &[
     "en", "veux", "voudrais", "prends", "prend", "paye", "paie", "le", "la", "les", "peux", "vais",
@@ -126,7 +147,7 @@ pub fn word_in(word: &str, patterns: &[&str]) -> bool {
 impl Text {
     /// Tokenises `message`, correcting spelling with `speller`.
     pub fn new(message: &str, speller: &Speller) -> Self {
-        let words: Vec<Word> = split(message)
+        let mut words: Vec<Word> = split(message)
             .into_iter()
             .map(|raw| {
                 let folded = fold(&raw).trim().to_owned();
@@ -134,6 +155,19 @@ impl Text {
                 Word { raw, norm }
             })
             .collect();
+        // French "très" (very) folds to Spanish "tres" (three): "très bien,
+        // je le prends" counts nothing. Written without its accent, it is
+        // "very" before a word it qualifies ("tres bien", "tres joli").
+        for i in 0..words.len() {
+            let very = words[i].raw == "très"
+                || words[i].norm == "tres"
+                    && words
+                        .get(i + 1)
+                        .is_some_and(|next| VERY_WHAT.contains(&next.norm.as_str()));
+            if very {
+                words[i].norm = "très".to_owned();
+            }
+        }
         let mut padded = String::with_capacity(message.len() + 2);
         padded.push(' ');
         for w in &words {
@@ -211,5 +245,11 @@ mod tests {
         assert_eq!(split("jveux le tote"), ["j", "veux", "le", "tote"]);
         // A word that only begins with "j" stays whole.
         assert_eq!(split("jeans jaunes"), ["jeans", "jaunes"]);
+    }
+
+    #[test]
+    fn french_vous_imperatives_read_as_tu() {
+        assert_eq!(split("ok mettez-le"), ["ok", "mets", "le"]);
+        assert_eq!(split("donnez-m'en 12"), ["donne", "m", "en", "12"]);
     }
 }

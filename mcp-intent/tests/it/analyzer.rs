@@ -167,7 +167,7 @@ fn shown(skus: &[&str]) -> Vec<mcp_intent::Turn> {
 async fn follow_ups_resolve_against_the_products_shown() {
     let analyzer = Analyzer::default();
     let list = shown(&["MUG-NYMPH-01", "MUG-WAVE-01", "MUG-STARRY-01"]);
-    let cases: [(&str, &str, &str, Option<i64>); 5] = [
+    let cases: [(&str, &str, &str, Option<i64>); 7] = [
         (
             "show me the second one",
             "product.details",
@@ -177,6 +177,14 @@ async fn follow_ups_resolve_against_the_products_shown() {
         ("add two of those", "basket.add", "MUG-NYMPH-01", Some(2)),
         ("añade 3 del último", "basket.add", "MUG-STARRY-01", Some(3)),
         ("je le prends", "basket.add", "MUG-NYMPH-01", Some(1)),
+        // "Très" is "very", not Spanish "tres".
+        (
+            "très bien, je le prends",
+            "basket.add",
+            "MUG-NYMPH-01",
+            Some(1),
+        ),
+        ("ok mettez-le", "basket.add", "MUG-NYMPH-01", Some(1)),
         (
             "¿de qué material es?",
             "product.question",
@@ -185,7 +193,10 @@ async fn follow_ups_resolve_against_the_products_shown() {
         ),
     ];
     for (message, intent, sku, quantity) in cases {
-        let one = if intent == "product.question" || message == "je le prends" {
+        let one = if intent == "product.question"
+            || message.ends_with("prends")
+            || message.contains("mettez")
+        {
             shown(&["MUG-NYMPH-01"])
         } else {
             list.clone()

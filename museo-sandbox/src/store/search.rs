@@ -224,7 +224,7 @@ const EQUIVALENTS: &[&[&str]] = &[
     &["cap", "gorra", "gorras", "cachucha", "casquette", "casquettes"],
     &["sticker", "stickers", "pegatina", "pegatinas", "calcomania", "calcomanias", "autocollant", "autocollants", "gommette", "gommettes"],
     &["pen", "boligrafo", "boligrafos", "lapicera", "lapiceras", "birome", "lapicero", "lapiceros", "stylo", "stylos"],
-    &["notebook", "cuaderno", "cuadernos", "libreta", "libretas", "carnet", "carnets", "cahier", "cahiers"],
+    &["cuaderno", "cuadernos", "libreta", "libretas", "carnet", "carnets"],
     &["poster", "lamina", "laminas", "afiche", "afiches", "affiche", "affiches", "print"],
     &["glass", "cristal", "vidrio", "verre"],
     &["wood", "wooden", "madera", "bois"],
