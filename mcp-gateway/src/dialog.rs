@@ -236,7 +236,8 @@ async fn respond(
         return Ok(answer);
     }
     let counted = resolve::plain_counts(text);
-    let text = &*resolve::without_recipients(&counted);
+    let plain = resolve::without_very(&counted);
+    let text = &*resolve::without_recipients(&plain);
     let understood = understand(gateway, session, text, ctx).await?;
     // The language a conversation is held in follows its messages, but a
     // short one ("¿cuánto es?", "ok 2") says too little to switch it.

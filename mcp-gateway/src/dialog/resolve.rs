@@ -1850,6 +1850,80 @@ pub fn plain_counts(message: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(words.join(" "))
 }
 
+/// "Y la de los girasoles?" after the Las Meninas mug, "la taza de los
+/// girasoles y la de las meninas", "et celle de Degas": a name that leaves
+/// its kind out ("la de…", "celle de…", "the one with…") is of the kind
+/// `like` names (a title or a name with a kind word in it). The name with
+/// that word before it, when the name has none of its own.
+pub fn of_the_same_kind(message: &str, name: &str, like: &str) -> Option<String> {
+    let folded = fold(message);
+    let all = words(&folded);
+    let elliptic = all.windows(2).any(|p| {
+        matches!(
+            p,
+            [
+                "la" | "el" | "las" | "los" | "celle" | "celui" | "celles" | "ceux",
+                "de" | "del" | "des" | "du" | "con" | "avec"
+            ] | ["one" | "ones", "with"]
+        )
+    });
+    let has_kind = |text: &str| {
+        let folded = fold(text);
+        words(&folded)
+            .into_iter()
+            .find(|w| museo_sdk::parse::category(w).is_some())
+            .map(str::to_owned)
+    };
+    if !elliptic || has_kind(name).is_some() {
+        return None;
+    }
+    has_kind(like).map(|kind| format!("{kind} {name}"))
+}
+
+/// The message without French "très" (very), which folds to Spanish
+/// "tres" (three): "Très bien, je prends les deux" counts nothing. Written
+/// without its accent, "tres" goes only before a word it qualifies ("tres
+/// bien", "tres joli"); "tres tazas" stays three.
+pub fn without_very(message: &str) -> std::borrow::Cow<'_, str> {
+    const QUALIFIED: &[&str] = &[
+        "bien",
+        "bon",
+        "bonne",
+        "beau",
+        "belle",
+        "joli",
+        "jolie",
+        "cher",
+        "chere",
+        "sympa",
+        "interessant",
+        "grand",
+        "grande",
+        "petit",
+        "petite",
+        "content",
+        "contente",
+    ];
+    let words: Vec<&str> = message.split_whitespace().collect();
+    let very = |i: usize| {
+        let lower = words[i].to_lowercase();
+        let w = lower.trim_matches(|c: char| !c.is_alphanumeric());
+        w == "très"
+            || w == "tres"
+                && words.get(i + 1).map(|next| fold(next)).is_some_and(|next| {
+                    QUALIFIED.contains(&next.trim_matches(|c: char| !c.is_alphanumeric()))
+                })
+    };
+    if !(0..words.len()).any(very) {
+        return std::borrow::Cow::Borrowed(message);
+    }
+    let kept: Vec<&str> = (0..words.len())
+        .filter(|&i| !very(i))
+        .map(|i| words[i])
+        .collect();
+    std::borrow::Cow::Owned(kept.join(" "))
+}
+
 /// The message without who the products are for: "make it 2, one for my
 /// sister", "mejor 2, uno para mí y otro para mi prima", "5 packs for my
 /// class", "mándame 2, una es para regalar", "pour ma fille". Such a phrase

@@ -327,8 +327,14 @@ pub async fn and_the(
     asked: Option<String>,
     ctx: &TraceContext,
 ) -> Answer {
+    let named = understood.entities.name_or_query().map(str::to_owned);
+    // "Y la de los girasoles?" after the Las Meninas mug: a mug.
+    let named = match (&named, &session.conversation.dialog.focus) {
+        (Some(name), Some(focus)) => resolve::of_the_same_kind(text, name, &focus.title).or(named),
+        _ => named,
+    };
     let entities = Entities {
-        name: understood.entities.name_or_query().map(str::to_owned),
+        name: named,
         anaphora: false,
         ordinal: None,
         product_ref: None,
@@ -1349,6 +1355,19 @@ async fn add_several(
     let mut said: Vec<String> = Vec::new();
     let mut added: Vec<String> = Vec::new();
     let mut last = None;
+    // "La taza de los girasoles y la de las meninas": the second a mug too.
+    let first_name = parts.first().map(|(_, name)| name.clone());
+    let parts: Vec<(i64, String)> = parts
+        .into_iter()
+        .enumerate()
+        .map(|(i, (quantity, name))| match &first_name {
+            Some(first) if i > 0 => {
+                let name = resolve::of_the_same_kind(&name, &name, first).unwrap_or(name);
+                (quantity, name)
+            }
+            _ => (quantity, name),
+        })
+        .collect();
     for (quantity, name) in parts {
         // "Je prends le premier et le dernier": positions in the list shown.
         let entities = match resolve::only_position(&name) {
