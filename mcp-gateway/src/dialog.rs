@@ -236,7 +236,8 @@ async fn respond(
         return Ok(answer);
     }
     let counted = resolve::plain_counts(text);
-    let plain = resolve::without_very(&counted);
+    let greeted = resolve::without_greeting(&counted);
+    let plain = resolve::without_very(&greeted);
     let text = &*resolve::without_recipients(&plain);
     let understood = understand(gateway, session, text, ctx).await?;
     // The language a conversation is held in follows its messages, but a

@@ -1880,6 +1880,56 @@ pub fn of_the_same_kind(message: &str, name: &str, like: &str) -> Option<String>
     has_kind(like).map(|kind| format!("{kind} {name}"))
 }
 
+/// The message without the greeting it opens with ("hola! quiero la bolsa
+/// de tela de la lechera", "ey q tal, quiero el pañuelo de seda", "epa,
+/// quiero 4 tazas…", "bonjour, je voudrais…"): a greeting names no product,
+/// yet it was read into the name or kept the name from being read. Only
+/// when a greeting word opens the message and at least two words follow it.
+pub fn without_greeting(message: &str) -> std::borrow::Cow<'_, str> {
+    const GREETING: &[&str] = &[
+        "hola", "ola", "buenas", "wenas", "hey", "ey", "epa", "hi", "hello", "hiya", "howdy",
+        "bonjour", "bonsoir", "salut", "coucou", "allo", "saludos", "buenos",
+    ];
+    const WITH_IT: &[&str] = &[
+        "que", "q", "tal", "onda", "dia", "dias", "tardes", "noches", "buen", "there", "all", "y",
+        "ca", "va", "tout", "le", "monde",
+    ];
+    let parts: Vec<&str> = message.split_whitespace().collect();
+    let plain = |w: &str| fold(w.trim_matches(|c: char| !c.is_alphanumeric()));
+    if !parts
+        .first()
+        .is_some_and(|w| GREETING.contains(&plain(w).as_str()))
+    {
+        return std::borrow::Cow::Borrowed(message);
+    }
+    let mut end = 0;
+    for (i, w) in parts.iter().enumerate() {
+        let p = plain(w);
+        if !(GREETING.contains(&p.as_str()) || WITH_IT.contains(&p.as_str())) {
+            break;
+        }
+        end = i + 1;
+        // "Hola!", "epa,": punctuation closes the greeting.
+        if w.ends_with(|c: char| matches!(c, ',' | '!' | '.' | ':' | ';')) {
+            break;
+        }
+    }
+    let rest = parts[end.min(parts.len())..].join(" ");
+    let folded = fold(&rest);
+    // Only an order: a search or a question read well with its greeting.
+    let asks = buys(&folded)
+        || words(&folded).iter().any(|w| {
+            matches!(
+                *w,
+                "quiero" | "quisiera" | "necesito" | "want" | "need" | "voudrais" | "veux"
+            )
+        });
+    if parts.len() < end + 2 || !asks {
+        return std::borrow::Cow::Borrowed(message);
+    }
+    std::borrow::Cow::Owned(rest)
+}
+
 /// The message without French "très" (very), which folds to Spanish
 /// "tres" (three): "Très bien, je prends les deux" counts nothing. Written
 /// without its accent, "tres" goes only before a word it qualifies ("tres
