@@ -828,7 +828,17 @@ pub fn only_names(message: &str) -> bool {
     let choosing = |w: &str| {
         matches!(
             w,
-            "then" | "entonces" | "pues" | "alors" | "too" | "tb" | "tambien" | "aussi" | "instead"
+            "then"
+                | "entonces"
+                | "pues"
+                | "alors"
+                | "too"
+                | "tb"
+                | "tmb"
+                | "tbn"
+                | "tambien"
+                | "aussi"
+                | "instead"
         )
     };
     matches!(
@@ -1491,9 +1501,12 @@ pub fn takes_both(message: &str) -> bool {
 pub fn that_one_too(message: &str) -> bool {
     let folded = fold(message);
     let all = words(&folded);
-    let too = all
-        .iter()
-        .any(|w| matches!(*w, "too" | "also" | "tambien" | "aussi" | "tb"));
+    let too = all.iter().any(|w| {
+        matches!(
+            *w,
+            "too" | "also" | "tambien" | "aussi" | "tb" | "tmb" | "tbn"
+        )
+    });
     too && all.len() <= 4 && points_at_one(message) && !takes_out(&all) && !message.contains('?')
 }
 
@@ -2666,7 +2679,7 @@ const PICK_CHATTER: &[&str] = &[
     "jprends", "veux", "voudrais",
     // Praise and "too": "lovely, and the first one too", "y la última también".
     "lovely", "great", "perfect", "perfecto", "parfait", "nice", "cool", "super", "too", "also",
-    "tambien", "tb", "aussi", "and", "y", "et",
+    "tambien", "tb", "tmb", "tbn", "aussi", "and", "y", "et",
 ];
 
 /// A part of a request that is only a position ("le premier", "the last

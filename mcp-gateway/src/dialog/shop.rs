@@ -280,6 +280,26 @@ async fn about_one(
     // in a question, the pronoun after a comma is the product named before
     // it ("et le kit de la momie, il est pour quel âge"), not the focus.
     let mut entities = entities.clone();
+    // "Y los de perla, de qué son?" after a search for earrings: earrings
+    // too (the kind last searched for, else the focus's), unless
+    // the name alone already singles out one product ("el de monet" among
+    // books, whose titles do not say "libro").
+    let dialog = &session.conversation.dialog;
+    let plain_one = matches!(
+        resolve::resolve(dialog, &entities, text, Scope::Catalog),
+        Target::One(_)
+    );
+    let like = dialog
+        .search
+        .as_ref()
+        .map(|s| s.query.clone())
+        .or_else(|| dialog.focus.as_ref().map(|f| f.title.clone()));
+    if let (Some(name), Some(like)) = (&entities.name, like)
+        && !plain_one
+        && let Some(kinded) = resolve::of_the_same_kind(text, name, &like)
+    {
+        entities.name = Some(kinded);
+    }
     let naming = match intent {
         Intent::Add => Some(text),
         Intent::Question | Intent::Details => text.split_once(',').map(|(first, _)| first),
