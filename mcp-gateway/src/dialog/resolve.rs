@@ -1923,7 +1923,7 @@ pub fn without_greeting(message: &str) -> std::borrow::Cow<'_, str> {
         }
         end = i + 1;
         // "Hola!", "epa,": punctuation closes the greeting.
-        if w.ends_with(|c: char| matches!(c, ',' | '!' | '.' | ':' | ';')) {
+        if w.ends_with([',', '!', '.', ':', ';']) {
             break;
         }
     }
