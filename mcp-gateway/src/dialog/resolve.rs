@@ -1864,8 +1864,9 @@ pub fn plain_counts(message: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// "Y la de los girasoles?" after the Las Meninas mug, "la taza de los
-/// girasoles y la de las meninas", "et celle de Degas": a name that leaves
-/// its kind out ("la de…", "celle de…", "the one with…") is of the kind
+/// girasoles y la de las meninas", "et celle de Degas", "and the
+/// sunflowers one?": a name that leaves its kind out ("la de…", "celle
+/// de…", "the one with…", "the … one") is of the kind
 /// `like` names (a title or a name with a kind word in it). The name with
 /// that word before it, when the name has none of its own.
 pub fn of_the_same_kind(message: &str, name: &str, like: &str) -> Option<String> {
@@ -1879,7 +1880,7 @@ pub fn of_the_same_kind(message: &str, name: &str, like: &str) -> Option<String>
                 "de" | "del" | "des" | "du" | "con" | "avec"
             ] | ["one" | "ones", "with"]
         )
-    });
+    }) || all.len() >= 3 && matches!(all.last(), Some(&"one" | &"ones"));
     let has_kind = |text: &str| {
         let folded = fold(text);
         words(&folded)

@@ -161,6 +161,7 @@ const BEHAVIOURS: &str = r#"
 {"id":"es-20","lang":"es","locale":"es-AR","turns":[ {"user":"cuánto sale la taza de las meninas?","intent":"product.question","basket":{}}, {"user":"y la de los girasoles?","intent":"product.question","basket":{}}, {"user":"dale, me llevo las dos","intent":"basket.add","basket":{"MUG-MENINAS-01":1,"MUG-SUNFL-01":1}} ]}
 {"id":"es-21","lang":"es","locale":"es-VE","turns":[ {"user":"epa, quiero 2 bolsas de tela de la gran ola","intent":"basket.add","basket":{"TOTE-WAVE-01":2}}, {"user":"ey q tal, quiero el pañuelo de seda de nenufares","intent":"basket.add","basket":{"TOTE-WAVE-01":2,"SCF-NYMPH-SILK":1}} ]}
 {"id":"en-20","lang":"en","locale":"en-US","turns":[ {"user":"hey there, i want the sunflowers mug","intent":"basket.add","basket":{"MUG-SUNFL-01":1}} ]}
+{"id":"en-21","lang":"en","locale":"en-GB","turns":[ {"user":"how much is the water lilies mug?","intent":"product.question","basket":{},"say":["14.90"]}, {"user":"and the sunflowers one?","intent":["product.question","product.details"],"basket":{},"say":["sunflowers mug"]}, {"user":"I'll take both","intent":"basket.add","basket":{"MUG-NYMPH-01":1,"MUG-SUNFL-01":1}} ]}
 "#;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
