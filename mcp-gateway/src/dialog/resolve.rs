@@ -1949,34 +1949,14 @@ pub fn without_greeting(message: &str) -> std::borrow::Cow<'_, str> {
 /// without its accent, "tres" goes only before a word it qualifies ("tres
 /// bien", "tres joli"); "tres tazas" stays three.
 pub fn without_very(message: &str) -> std::borrow::Cow<'_, str> {
-    const QUALIFIED: &[&str] = &[
-        "bien",
-        "bon",
-        "bonne",
-        "beau",
-        "belle",
-        "joli",
-        "jolie",
-        "cher",
-        "chere",
-        "sympa",
-        "interessant",
-        "grand",
-        "grande",
-        "petit",
-        "petite",
-        "content",
-        "contente",
-    ];
     let words: Vec<&str> = message.split_whitespace().collect();
+    let plain = |w: &str| {
+        w.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase()
+    };
     let very = |i: usize| {
-        let lower = words[i].to_lowercase();
-        let w = lower.trim_matches(|c: char| !c.is_alphanumeric());
-        w == "très"
-            || w == "tres"
-                && words.get(i + 1).map(|next| fold(next)).is_some_and(|next| {
-                    QUALIFIED.contains(&next.trim_matches(|c: char| !c.is_alphanumeric()))
-                })
+        let next = words.get(i + 1).map(|n| fold(&plain(n)));
+        museo_sdk::parse::is_very(&plain(words[i]), next.as_deref())
     };
     if !(0..words.len()).any(very) {
         return std::borrow::Cow::Borrowed(message);

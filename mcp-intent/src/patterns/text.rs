@@ -46,27 +46,6 @@ const VOUS_IMPERATIVES: &[(&str, &str)] = &[
     ("donnez", "donne"),
 ];
 
-/// Words French "tres" (without its accent) qualifies as "very".
-const VERY_WHAT: &[&str] = &[
-    "bien",
-    "bon",
-    "bonne",
-    "beau",
-    "belle",
-    "joli",
-    "jolie",
-    "cher",
-    "chere",
-    "sympa",
-    "interessant",
-    "grand",
-    "grande",
-    "petit",
-    "petite",
-    "content",
-    "contente",
-];
-
 /// What follows a "j" written without its apostrophe ("jen", "jveux").
 const SMS_J: &[&str] = &[
     "en", "veux", "voudrais", "prends", "prend", "paye", "paie", "le", "la", "les", "peux", "vais",
@@ -155,15 +134,13 @@ impl Text {
                 Word { raw, norm }
             })
             .collect();
-        // French "très" (very) folds to Spanish "tres" (three): "très bien,
-        // je le prends" counts nothing. Written without its accent, it is
-        // "very" before a word it qualifies ("tres bien", "tres joli").
+        // French "très" (very) is not Spanish "tres" (three): "très bien,
+        // je le prends" counts nothing.
         for i in 0..words.len() {
-            let very = words[i].raw == "très"
-                || words[i].norm == "tres"
-                    && words
-                        .get(i + 1)
-                        .is_some_and(|next| VERY_WHAT.contains(&next.norm.as_str()));
+            let very = museo_sdk::parse::is_very(
+                &words[i].raw,
+                words.get(i + 1).map(|next| next.norm.as_str()),
+            );
             if very {
                 words[i].norm = "très".to_owned();
             }

@@ -12,7 +12,7 @@ mod verbs;
 mod vocab;
 
 pub use money::{Currency as PriceCurrency, PriceBounds, parse_amount, price_bounds};
-pub use numbers::{number_word, quantity, times_count};
+pub use numbers::{is_very, number_word, quantity, times_count};
 pub use verbs::imperative;
 pub use vocab::{category, colour};
 

@@ -1,5 +1,32 @@
 //! Numbers written as words or digits, and quantities.
 
+/// Whether `word` (lowercased, accents kept) is French "très" (very), which
+/// folds to Spanish "tres" (three): written with its accent always; without
+/// it, only before a word it qualifies (`next`, folded: "tres bien", "tres
+/// joli"), so "tres tazas" stays three.
+pub fn is_very(word: &str, next: Option<&str>) -> bool {
+    const QUALIFIED: &[&str] = &[
+        "bien",
+        "bon",
+        "bonne",
+        "beau",
+        "belle",
+        "joli",
+        "jolie",
+        "cher",
+        "chere",
+        "sympa",
+        "interessant",
+        "grand",
+        "grande",
+        "petit",
+        "petite",
+        "content",
+        "contente",
+    ];
+    word == "très" || word == "tres" && next.is_some_and(|n| QUALIFIED.contains(&n))
+}
+
 /// The value of a number word in English, Spanish or French (folded), 0–100.
 pub fn number_word(word: &str) -> Option<u32> {
     let n = match word {
@@ -75,6 +102,14 @@ pub fn quantity(words: &[&str], i: usize, articles: bool) -> Option<(u32, usize)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn french_tres_is_very_not_three() {
+        assert!(is_very("très", None));
+        assert!(is_very("tres", Some("bien")));
+        assert!(!is_very("tres", Some("tazas")), "Spanish three");
+        assert!(!is_very("tres", None));
+    }
 
     #[test]
     fn words_and_digits() {
