@@ -237,6 +237,7 @@ async fn respond(
     }
     let counted = resolve::plain_counts(text);
     let greeted = resolve::without_greeting(&counted);
+    let greeted = resolve::without_acknowledgement(&greeted);
     let plain = resolve::without_very(&greeted);
     let text = &*resolve::without_recipients(&plain);
     let understood = understand(gateway, session, text, ctx).await?;

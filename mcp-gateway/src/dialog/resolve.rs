@@ -1944,6 +1944,50 @@ pub fn without_greeting(message: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(rest)
 }
 
+/// The message without the acknowledgement it opens with, when punctuation
+/// closes it ("great. remove the cat", "boo. the pearl drop earrings then",
+/// "vaya... pues la bolsa de la gran ola", "Dommage. Alors le mug"): "great"
+/// is also a word of "The Great Wave", and read into the name it kept the
+/// basket's cat from being found. Up to three words, each an
+/// acknowledgement, the last ending in `,` `.` `!` `;` or `…`, and two words
+/// at least after them. Refusals ("no, the red one") keep their "no".
+pub fn without_acknowledgement(message: &str) -> std::borrow::Cow<'_, str> {
+    #[rustfmt::skip]
+    const ACK: &[&str] = &[
+        // English
+        "ok", "okay", "k", "great", "perfect", "cool", "nice", "awesome", "lovely", "fine",
+        "right", "alright", "sure", "yes", "yeah", "yep", "hmm", "hm", "ugh", "aww", "aw", "oh",
+        "ah", "boo", "well", "wow", "damn", "shame", "oops", "sorry", "haha", "lol",
+        "good", "brilliant", "excellent", "grand", "gotcha", "hmmm", "meh",
+        // Spanish
+        "vale", "bueno", "buenisimo", "genial", "perfecto", "perfecta", "si", "claro", "vaya",
+        "uy", "ay", "pues", "bien", "listo", "dale", "guay", "chevere", "jaja",
+        "jajaja", "okey", "mmm", "uf", "ufff", "ostras", "bah", "mira", "oye", "lastima",
+        "orale", "va", "venga", "entendido", "anda",
+        // French
+        "bon", "d'accord", "daccord", "parfait", "super", "genial", "top", "oui",
+        "ouais", "dommage", "zut", "mince", "ben", "bof", "nickel", "voila", "hum",
+        "euh", "tant", "pis",
+    ];
+    let parts: Vec<&str> = message.split_whitespace().collect();
+    let plain = |w: &str| fold(w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\''));
+    let closes = |w: &str| w.ends_with([',', '!', '.', ';', '…']);
+    let mut end = None;
+    for (i, w) in parts.iter().enumerate().take(3) {
+        if !ACK.contains(&plain(w).as_str()) {
+            break;
+        }
+        if closes(w) {
+            end = Some(i + 1);
+            break;
+        }
+    }
+    match end {
+        Some(end) if parts.len() >= end + 2 => std::borrow::Cow::Owned(parts[end..].join(" ")),
+        _ => std::borrow::Cow::Borrowed(message),
+    }
+}
+
 /// The message without French "très" (very), which folds to Spanish
 /// "tres" (three): "Très bien, je prends les deux" counts nothing. Written
 /// without its accent, "tres" goes only before a word it qualifies ("tres
@@ -2501,7 +2545,7 @@ pub fn names(telling: &[String], title: &str) -> bool {
 }
 
 /// How many of the telling words are in `title` (plurals and endings aside).
-fn shared(telling: &[String], title: &str) -> usize {
+pub fn shared(telling: &[String], title: &str) -> usize {
     let title = fold(title);
     // "Marque-page" is "marque page" to a shopper.
     let title_words: Vec<&str> = words(&title)

@@ -1120,6 +1120,22 @@ async fn target(
         // message points back.
         Found::Unnamed => back(),
         Found::Nothing if searched.is_some() && entities.anaphora => back(),
+        // "Can it go in the washing machine", "se lava a mano?" about the
+        // product in focus: the question's own words (washing, hand) only
+        // match other products by their descriptions alone, no title has
+        // one of them. A question stays with the product in focus.
+        Found::Choose(options)
+            if intent == Intent::Question
+                && session.conversation.dialog.focus.is_some()
+                && searched.as_deref().is_some_and(|name| {
+                    let words = resolve::telling(name);
+                    options
+                        .iter()
+                        .all(|o| resolve::shared(&words, &o.title) == 0)
+                }) =>
+        {
+            back()
+        }
         Found::One(item) if intent == Intent::Add && searched.is_none() => {
             closer_in_catalog(gateway, session, entities, text, item, ctx).await
         }

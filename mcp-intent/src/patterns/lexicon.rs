@@ -33,6 +33,8 @@ pub const ADD: &[&str] = &[
     "i will take",
     "take it",
     "ill have",
+    "i ll have",
+    "i will have",
     "buy",
     "purchase",
     "one more",
