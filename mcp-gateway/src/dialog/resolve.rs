@@ -485,9 +485,12 @@ pub fn several(message: &str) -> Option<Vec<(i64, String)>> {
     }
     let folded = fold(&plain.replace(',', " , "));
     let mut parts: Vec<Vec<&str>> = vec![Vec::new()];
+    // Whether each part follows a joining word ("and", "y", "+"), not a comma.
+    let mut joined = vec![false];
     for word in folded.split_whitespace() {
         if word == "," || JOINS.contains(&word) {
             parts.push(Vec::new());
+            joined.push(word != ",");
         } else if let Some(part) = parts.last_mut() {
             part.push(word);
         }
@@ -496,7 +499,7 @@ pub fn several(message: &str) -> Option<Vec<(i64, String)>> {
     // A part with a number and no name ("la vela de delft, añádeme 2")
     // counts the product named next to it.
     let mut count = None;
-    for part in &parts {
+    for (k, part) in parts.iter().enumerate() {
         let quantity = part
             .iter()
             .find_map(|w| {
@@ -528,6 +531,26 @@ pub fn several(message: &str) -> Option<Vec<(i64, String)>> {
                 words.push((*kind).to_owned());
             }
         }
+        // "Add it and the water lilies cushion", "je le prends + le puzzle
+        // grande vague", "ok, la quiero. y el libro de sorolla tb": the
+        // product talked about first, then the one named (an empty name
+        // points back).
+        // ("Me lo llevo, regaleme 3" is one product: a comma alone is no
+        // "and"; "je la prends, avec la housse…" is two.)
+        if words.is_empty()
+            && items.is_empty()
+            && part.iter().any(|w| points_back(w))
+            && parts[k + 1..]
+                .iter()
+                .zip(&joined[k + 1..])
+                .find(|(p, _)| !telling(&p.join(" ")).is_empty())
+                .is_some_and(|(p, joined)| {
+                    *joined || matches!(p.first(), Some(&("with" | "avec" | "con" | "also")))
+                })
+        {
+            items.push((quantity.or(count.take()), String::new()));
+            continue;
+        }
         if words.is_empty() {
             match items.last_mut() {
                 Some((q @ None, _)) => *q = quantity,
@@ -543,6 +566,27 @@ pub fn several(message: &str) -> Option<Vec<(i64, String)>> {
             .map(|(q, name)| (q.unwrap_or(1), name))
             .collect()
     })
+}
+
+/// A pronoun standing for the product talked about, in a part of a
+/// request for several ("add it", "la quiero", "je le prends").
+fn points_back(word: &str) -> bool {
+    matches!(
+        word.trim_matches(|c: char| !c.is_alphanumeric()),
+        "it" | "that"
+            | "this"
+            | "lo"
+            | "la"
+            | "esa"
+            | "ese"
+            | "esta"
+            | "este"
+            | "le"
+            | "l"
+            | "celui"
+            | "celle"
+            | "ca"
+    )
 }
 
 /// Words around a bare number that change nothing about it: "no wait, 5",

@@ -1354,6 +1354,7 @@ async fn add_several(
     // apart: "the las meninas mug and the las meninas postcard" are two.)
     let each: Vec<Vec<String>> = parts
         .iter()
+        .filter(|(_, name)| !name.is_empty())
         .map(|(_, name)| resolve::telling(name))
         .collect();
     let mut every: Vec<String> = each.concat();
@@ -1392,12 +1393,15 @@ async fn add_several(
     let mut added: Vec<String> = Vec::new();
     let mut last = None;
     // "La taza de los girasoles y la de las meninas": the second a mug too.
-    let first_name = parts.first().map(|(_, name)| name.clone());
+    let first_name = parts
+        .iter()
+        .map(|(_, name)| name.clone())
+        .find(|name| !name.is_empty());
     let parts: Vec<(i64, String)> = parts
         .into_iter()
         .enumerate()
         .map(|(i, (quantity, name))| match &first_name {
-            Some(first) if i > 0 => {
+            Some(first) if i > 0 && !name.is_empty() && name != *first => {
                 let name = resolve::of_the_same_kind(&name, &name, first).unwrap_or(name);
                 (quantity, name)
             }
@@ -1407,6 +1411,11 @@ async fn add_several(
     for (quantity, name) in parts {
         // "Je prends le premier et le dernier": positions in the list shown.
         let entities = match resolve::only_position(&name) {
+            // "Add it and …": the product talked about, as "add it" alone.
+            None if name.is_empty() => Entities {
+                anaphora: true,
+                ..Entities::default()
+            },
             Some(n) => Entities {
                 ordinal: Some(n),
                 ..Entities::default()

@@ -422,6 +422,12 @@ pub const SEARCH: &[&str] = &[
 ];
 /// Details of one product.
 pub const DETAILS: &[&str] = &[
+    "que tal es",
+    "q tal es",
+    "que tal son",
+    "q tal son",
+    "que tal esta",
+    "q tal esta",
     "tell me more",
     "more about",
     "more details",
