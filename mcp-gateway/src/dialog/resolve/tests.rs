@@ -785,3 +785,50 @@ fn a_swap_takes_one_line_out_and_puts_another_in() {
     assert_eq!(swaps("add the mug and the tote"), None);
     assert_eq!(swaps("remove the mug and the tote"), None);
 }
+
+#[test]
+fn the_product_talked_about_joins_a_request_for_another() {
+    assert_eq!(
+        several("ok add it and the water lilies cushion cover"),
+        Some(vec![
+            (1, String::new()),
+            (1, "water lilies cushion cover".to_owned())
+        ])
+    );
+    assert_eq!(
+        several("je la prends, avec la housse de coussin nymphéas"),
+        Some(vec![
+            (1, String::new()),
+            (1, "housse coussin nympheas".to_owned())
+        ])
+    );
+    assert_eq!(
+        several("listo, me lo llevo, regaleme 3"),
+        None,
+        "a comma alone joins nothing"
+    );
+}
+
+#[test]
+fn an_acknowledgement_closed_by_punctuation_is_left_out() {
+    for (message, rest) in [
+        ("great. remove the cat", "remove the cat"),
+        ("Dommage. Alors le mug", "Alors le mug"),
+        (
+            "vaya... pues la bolsa de la gran ola",
+            "pues la bolsa de la gran ola",
+        ),
+        ("ok great, add the socks", "add the socks"),
+    ] {
+        assert_eq!(without_acknowledgement(message), rest, "{message}");
+    }
+    for kept in [
+        "great wave mug please",
+        "no, the red one",
+        "ok, 3",
+        "gracias, luego vuelvo",
+        "ok add it",
+    ] {
+        assert_eq!(without_acknowledgement(kept), kept);
+    }
+}
