@@ -760,6 +760,17 @@ pub fn answer(product: &Product, question: &str, lang: Lang) -> ProductAnswer {
     if !answered && !topics.contains(&Topic::Policy) && !description.is_empty() {
         parts.push(page_says(description, lang));
     }
+    // A field answers, and the description says the rest a shopper asking
+    // it wants to know: "is it big? I drink a lot of tea" gets the
+    // dimensions and the 400 ml the description gives; "the magic one?"
+    // gets more than its name. Price, stock and policy answers stay short.
+    let quoted = sources.iter().any(|s| s.field == "description");
+    let commerce = topics
+        .iter()
+        .all(|t| matches!(t, Topic::Price | Topic::Stock | Topic::Policy));
+    if answered && !quoted && !commerce && !description.is_empty() {
+        parts.push(description.to_owned());
+    }
     ProductAnswer {
         product_id: product.id.clone(),
         title,
