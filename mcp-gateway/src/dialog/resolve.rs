@@ -515,6 +515,8 @@ pub fn several(message: &str) -> Option<Vec<(i64, String)>> {
             && !words.is_empty()
         {
             let before: Vec<&str> = before.split(' ').collect();
+            // ("3 postales de los girasoles y 2 de la gran ola": a count
+            // then "de" too.)
             let of = matches!(
                 part.as_slice(),
                 [
@@ -522,7 +524,9 @@ pub fn several(message: &str) -> Option<Vec<(i64, String)>> {
                     "de" | "d" | "du",
                     ..
                 ]
-            );
+            ) || matches!(part.as_slice(), [n, "de" | "d" | "du" | "des" | "of", ..]
+                if n.parse::<i64>().is_ok() || museo_sdk::parse::number_word(n).is_some())
+                && only_position(&part.join(" ")).is_none();
             if of && let Some(kind) = before.first() {
                 words.insert(0, (*kind).to_owned());
             } else if part.last() == Some(&"one")

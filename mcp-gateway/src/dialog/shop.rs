@@ -94,9 +94,14 @@ pub async fn act(
             swap(gateway, session, &out, &put, ctx).await
         }
         // ("The kiss bauble, 4 of them for the tree" is one product.)
-        Intent::Add
+        // ("Ok, la quiero. y el libro de sorolla tb" may read as a look at
+        // the book: the product talked about is bought, so both are.)
+        Intent::Add | Intent::Details
             if !resolve::counts_them(text)
-                && let Some(parts) = resolve::several(text) =>
+                && let Some(parts) = resolve::several(text)
+                && (intent == Intent::Add
+                    || parts.first().is_some_and(|(_, name)| name.is_empty())
+                        && resolve::buys(&museo_sdk::parse::fold(text))) =>
         {
             match add_several(gateway, session, parts, ctx).await {
                 Some(answer) => answer,

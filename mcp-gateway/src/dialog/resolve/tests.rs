@@ -359,6 +359,13 @@ fn another_of_is_of_the_same_kind() {
         ])
     );
     assert_eq!(
+        several("quiero 3 postales de los girasoles y 2 de la gran ola"),
+        Some(vec![
+            (3, "postales girasoles".to_owned()),
+            (2, "postales gran ola".to_owned())
+        ])
+    );
+    assert_eq!(
         several("a great wave postcard and a water lilies one"),
         Some(vec![
             (1, "great wave postcard".to_owned()),
