@@ -762,8 +762,9 @@ pub fn answer(product: &Product, question: &str, lang: Lang) -> ProductAnswer {
     }
     // A field answers, and the description says the rest a shopper asking
     // it wants to know: "is it big? I drink a lot of tea" gets the
-    // dimensions and the 400 ml the description gives; "the magic one?"
-    // gets more than its name. Price, stock and policy answers stay short.
+    // dimensions and the 400 ml the description gives. Price, stock and
+    // policy answers stay short, and so does an answer from the title
+    // alone (no topic asked).
     let quoted = sources.iter().any(|s| s.field == "description");
     let commerce = topics
         .iter()
